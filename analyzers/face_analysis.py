@@ -1,0 +1,281 @@
+"""Detect once, then let every task model annotate the same faces.
+
+`FaceAnalysis` is the orchestration behind /analyze, kept free of BentoML: it
+is given one async `predict(batch)` per task (a model service client in
+service.py, or a local model in tests and benchmarks) and returns plain dicts.
+All faces of an image go to each task model in a single batch, and the task
+models run concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from analyzers import colour, crops, emotion, geometry, mesh, pose
+from analyzers.embedding import normalise
+from analyzers.prominence import rank_by_size
+
+Predict = Callable[[object], Awaitable[object]]
+
+# Public attribute names (as in Rekognition's Attributes) -> the task model behind them.
+ATTRIBUTE_TASKS = {
+    "age": "age_gender",
+    "gender": "age_gender",
+    "emotion": "emotion",
+    "pose": "mesh",
+    "expression": "mesh",  # smiling, mouth_open, eyes_open
+    "colour": "mesh",  # skin tone, hair, eye and lip colour
+    "landmarks": "landmarks68",  # 68 points (the mesh comes with any mesh attribute)
+    "embedding": "embedding",
+}
+ATTRIBUTES = tuple(ATTRIBUTE_TASKS)
+# Fields each attribute fills, so a skipped or failed one is reported by name.
+ATTRIBUTE_FIELDS = {
+    "age": ("age", "age_bracket"),
+    "gender": ("gender",),
+    "emotion": ("emotion",),
+    "pose": ("pose",),
+    "expression": ("smiling", "mouth_open", "eyes_open"),
+    "colour": ("skin_tone", "hair_colour", "eye_colour", "lip_colour"),
+    "landmarks": ("landmarks_68",),
+    "embedding": ("embedding",),
+}
+LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
+
+
+@dataclass
+class Options:
+    attributes: tuple[str, ...] = tuple(a for a in ATTRIBUTES if a not in ("embedding", "landmarks"))
+    max_faces: int = 100
+    return_embedding: bool = False
+    return_landmarks: bool = False
+
+    def __post_init__(self):
+        unknown = sorted(set(self.attributes) - set(ATTRIBUTES))
+        if unknown:
+            raise ValueError(
+                f"unknown attributes {unknown}; choose from {list(ATTRIBUTES)} or 'all'"
+            )
+        if self.max_faces < 1:
+            raise ValueError("max_faces must be at least 1")
+        attributes = set(self.attributes)
+        if self.return_embedding:
+            attributes.add("embedding")
+        if self.return_landmarks:
+            attributes.add("landmarks")
+        self.return_embedding = "embedding" in attributes
+        self.return_landmarks = "landmarks" in attributes
+        self.attributes = tuple(a for a in ATTRIBUTES if a in attributes)
+
+    @classmethod
+    def parse(cls, attributes, **kwargs) -> "Options":
+        """attributes: None / 'all' / 'default' / comma string / list of names."""
+        if attributes is None or attributes in ("", "default"):
+            return cls(**kwargs)
+        if isinstance(attributes, str):
+            attributes = [a.strip() for a in attributes.split(",") if a.strip()]
+        if "all" in attributes:
+            attributes = ATTRIBUTES
+        return cls(attributes=tuple(attributes), **kwargs)
+
+
+@dataclass
+class Timer:
+    timings: dict = field(default_factory=dict)
+
+    def since(self, name: str, start: float) -> None:
+        self.timings[name] = round((time.perf_counter() - start) * 1000.0, 2)
+
+
+class FaceAnalysis:
+    def __init__(self, predictors: dict[str, Predict], model_tags: dict[str, str],
+                 unavailable: dict[str, str] | None = None):
+        """predictors: task -> async predict(batch); model_tags: task -> model tag;
+        unavailable: task -> why it has no model."""
+        self.predictors = predictors
+        self.model_tags = model_tags
+        self.unavailable = dict(unavailable or {})
+
+    async def detect(self, image: np.ndarray) -> list[dict]:
+        """Faces as dicts with box, score, keypoints (numpy), largest first."""
+        if "detection" not in self.predictors:
+            raise ModelUnavailable("detection", self.unavailable.get("detection", "no detector"))
+        try:
+            found = (await self.predictors["detection"]([image]))[0]
+        except Exception as error:
+            raise ModelUnavailable("detection", f"the detector failed: {error}") from error
+        boxes = [np.asarray(face["box"]) for face in found]
+        return [found[i] for i in rank_by_size(boxes)]
+
+    async def embed_pair(self, *image_faces: tuple[np.ndarray, dict]) -> np.ndarray:
+        """Raw embeddings of faces from one or more images, in one batch."""
+        if "embedding" not in self.predictors:
+            raise ModelUnavailable("embedding", self.unavailable.get("embedding", "no model"))
+        batch = np.stack([crops.square_crop(image, face["box"], crops.FACE_CROP_SIZE)[0]
+                          for image, face in image_faces])
+        try:
+            return np.asarray(await self.predictors["embedding"](batch))
+        except Exception as error:
+            raise ModelUnavailable("embedding", f"the embedding model failed: {error}") from error
+
+    async def analyze(self, image: np.ndarray, options: Options) -> dict:
+        timer = Timer()
+        started = time.perf_counter()
+        height, width = image.shape[:2]
+        faces = await self.detect(image)
+        timer.since("detection", started)
+        total_found = len(faces)
+        faces = faces[: options.max_faces]
+
+        results = [self._base_record(face, width, height) for face in faces]
+        wanted_tasks = {ATTRIBUTE_TASKS[a] for a in options.attributes}
+        if options.return_landmarks:
+            wanted_tasks.add("mesh")
+        tasks = {t for t in wanted_tasks if t in self.predictors}
+        missing = {t: self.unavailable.get(t, "no model is installed for it")
+                   for t in wanted_tasks - tasks}
+
+        if faces:
+            prepare_started = time.perf_counter()
+            inputs = self._prepare_inputs(image, faces, tasks)
+            timer.since("crops", prepare_started)
+            outputs = await self._run_tasks(inputs, timer)
+            for task, output in outputs.items():
+                if isinstance(output, Exception):
+                    missing[task] = f"the {task} model failed: {output}"
+            self._merge(image, faces, results, inputs, outputs, options)
+
+        models_used = {"detection": self.model_tags.get("detection")}
+        for attribute in options.attributes:
+            task = ATTRIBUTE_TASKS[attribute]
+            if task in missing:
+                for record in results:
+                    for name in ATTRIBUTE_FIELDS[attribute]:
+                        record.setdefault(name, None)
+                        record.setdefault("unavailable", {})[name] = missing[task]
+            else:
+                for name in ATTRIBUTE_FIELDS[attribute]:
+                    models_used[name] = self.model_tags.get(task)
+        if options.return_landmarks and "mesh" not in missing:
+            models_used["landmarks_mesh"] = self.model_tags.get("mesh")
+        if "pose" in options.attributes and "mesh" in missing:
+            models_used["pose"] = f"{self.model_tags.get('detection')} (5-point, coarse)"
+        timer.since("total", started)
+        return {
+            "faces": results,
+            "face_count": len(results),
+            "faces_detected": total_found,
+            "image": {"width": width, "height": height},
+            "models": models_used,
+            "timings_ms": timer.timings,
+        }
+
+    # ------------------------------------------------------------------ steps
+    @staticmethod
+    def _base_record(face: dict, width: int, height: int) -> dict:
+        x1, y1, x2, y2 = (float(v) for v in face["box"])
+        keypoints = np.asarray(face["keypoints"], np.float64)
+        return {
+            "bbox": [round(x1, 1), round(y1, 1), round(x2, 1), round(y2, 1)],
+            "bbox_normalized": [round(x1 / width, 5), round(y1 / height, 5),
+                                round(x2 / width, 5), round(y2 / height, 5)],
+            "confidence": round(float(face["score"]), 5),
+            "landmarks": {
+                name: [round(float(x), 1), round(float(y), 1)]
+                for name, (x, y) in zip(LANDMARK_NAMES, keypoints)
+            },
+        }
+
+    @staticmethod
+    def _prepare_inputs(image: np.ndarray, faces: list[dict], tasks: set[str]) -> dict:
+        inputs: dict[str, object] = {}
+        if tasks & {"embedding", "age_gender", "landmarks68"}:
+            squares = [crops.square_crop(image, f["box"], crops.FACE_CROP_SIZE) for f in faces]
+            batch = np.stack([crop for crop, _ in squares])
+            for task in tasks & {"embedding", "age_gender", "landmarks68"}:
+                inputs[task] = batch
+            inputs["square_transforms"] = [transform for _, transform in squares]
+        if "mesh" in tasks:
+            prepared = [
+                mesh.prepare(image, f["box"], f["keypoints"][0], f["keypoints"][1]) for f in faces
+            ]
+            inputs["mesh"] = np.stack([crop for crop, _ in prepared])
+            inputs["mesh_transforms"] = [transform for _, transform in prepared]
+        if "emotion" in tasks:
+            inputs["emotion"] = np.stack([emotion.prepare(image, f["box"]) for f in faces])
+        return inputs
+
+    async def _run_tasks(self, inputs: dict, timer: Timer) -> dict:
+        async def run(task):
+            started = time.perf_counter()
+            try:
+                return await self.predictors[task](inputs[task])
+            except Exception as error:  # one failing model must not sink the others
+                return error
+            finally:
+                timer.since(task, started)
+
+        tasks = [task for task in inputs if task in self.predictors]
+        outputs = await asyncio.gather(*(run(task) for task in tasks))
+        return dict(zip(tasks, outputs))
+
+    def _merge(self, image, faces, results, inputs, outputs, options: Options) -> None:
+        ok = {task: out for task, out in outputs.items() if not isinstance(out, Exception)}
+        wanted = set(options.attributes)
+        for index, (face, record) in enumerate(zip(faces, results)):
+            if "age_gender" in ok:
+                predicted = ok["age_gender"][index]
+                if "age" in wanted:
+                    record["age"] = predicted["age"]
+                    record["age_bracket"] = predicted["age_bracket"]
+                if "gender" in wanted:
+                    record["gender"] = predicted["gender"]
+            if "emotion" in ok:
+                record["emotion"] = ok["emotion"][index]
+            if "embedding" in ok:
+                record["embedding"] = [
+                    round(float(v), 6) for v in normalise(np.asarray(ok["embedding"][index]))
+                ]
+            if "landmarks68" in ok:
+                points = crops.apply_affine(
+                    np.asarray(ok["landmarks68"][index]), inputs["square_transforms"][index]
+                )
+                record["landmarks_68"] = np.round(points, 1).tolist()
+            if "mesh" in ok:
+                predicted = ok["mesh"][index]
+                points = mesh.to_image(
+                    np.asarray(predicted["points"]), inputs["mesh_transforms"][index]
+                )
+                self._merge_mesh(image, record, points, float(predicted["score"]), wanted,
+                                 options.return_landmarks)
+            elif "pose" in wanted:
+                record["pose"] = pose.head_pose_from_5(np.asarray(face["keypoints"]))
+
+    @staticmethod
+    def _merge_mesh(image, record, points, score, wanted, return_landmarks) -> None:
+        record["mesh_score"] = round(score, 4)
+        if return_landmarks:
+            record["landmarks_mesh"] = np.round(points, 1).tolist()
+        if "pose" in wanted:
+            record["pose"] = pose.head_pose(points)
+        if "expression" in wanted:
+            record["smiling"] = geometry.smiling(points)
+            record["mouth_open"] = geometry.mouth_open(points)
+            record["eyes_open"] = geometry.eyes_open(points)
+        if "colour" in wanted:
+            record["skin_tone"] = colour.skin_tone(image, points)
+            record["hair_colour"] = colour.hair_colour(image, points)
+            record["eye_colour"] = colour.eye_colour(image, points)
+            record["lip_colour"] = colour.lip_colour(image, points)
+
+
+class ModelUnavailable(RuntimeError):
+    def __init__(self, task: str, reason: str):
+        super().__init__(f"{task}: {reason}")
+        self.task = task
+        self.reason = reason

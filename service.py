@@ -1,0 +1,238 @@
+"""The face-analysis front service: thin HTTP layer over the model services.
+
+    bentoml serve            (reads bentofile.yaml: service.py:FaceAnalysisService)
+
+Endpoints: POST /analyze, /analyze-base64, /extract-face, /compare-faces;
+GET /health (plus BentoML's /livez, /readyz, /metrics, /docs.json, Swagger at /).
+Every client error is a 4xx JSON body with `detail`; see analyzers/imageio.py
+for the input limits.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from pathlib import Path
+
+import bentoml
+import numpy as np
+from PIL import Image
+from pydantic import BaseModel, Field
+from starlette.responses import JSONResponse
+
+from analyzers.embedding import DLIB_THRESHOLD, compare
+from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis, ModelUnavailable, Options
+from analyzers.imageio import InputError, Limits, decode_base64, decode_image, load_document
+from analyzers.prominence import prominence_scores
+from model_services import MODEL_SERVICES, missing_reason, stored
+from models.registry import TASKS
+
+log = logging.getLogger("face_analysis")
+health_state: dict = {"status": "starting", "models": {}}
+
+
+class AnalyzeBase64Request(BaseModel):
+    image: str = Field(description="base64 image, or a data: URL")
+    attributes: list[str] | None = Field(
+        default=None, description=f"subset of {list(ATTRIBUTES)} or ['all']; default: all "
+        "but embedding and landmarks")
+    max_faces: int = Field(default=100, ge=1, le=1000)
+    return_embedding: bool = False
+    return_landmarks: bool = Field(default=False, description="add the 478-point mesh and 68 points")
+
+
+def error(status: int, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status)
+
+
+async def read_upload(path: Path, limits: Limits, name: str) -> bytes:
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise InputError(413, f"{name} is {size} bytes, the limit is {limits.max_bytes} bytes")
+    return path.read_bytes()
+
+
+class HealthEndpoint:
+    """GET /health: status and the model tags this process loaded (ASGI middleware,
+    because a mounted app would only answer /health/)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"] in ("/health", "/health/") \
+                and scope["method"] == "GET":
+            await JSONResponse(health_state)(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+@bentoml.service(name="face-analysis", workers=1, traffic={"timeout": 120})
+class FaceAnalysisService:
+    detector = bentoml.depends(MODEL_SERVICES["detection"])
+    mesh = bentoml.depends(MODEL_SERVICES["mesh"])
+    landmarks68 = bentoml.depends(MODEL_SERVICES["landmarks68"])
+    embedding = bentoml.depends(MODEL_SERVICES["embedding"])
+    age_gender = bentoml.depends(MODEL_SERVICES["age_gender"])
+    emotion = bentoml.depends(MODEL_SERVICES["emotion"])
+
+    def __init__(self) -> None:
+        self.limits = Limits.from_env()
+        log.info("input limits: %s", self.limits)
+        clients = {"detection": self.detector, "mesh": self.mesh,
+                   "landmarks68": self.landmarks68, "embedding": self.embedding,
+                   "age_gender": self.age_gender, "emotion": self.emotion}
+        predictors, tags, unavailable = {}, {}, {}
+        for task, source in TASKS.items():
+            reference = stored(source.name)
+            if reference is None:
+                unavailable[task] = missing_reason(source)
+                continue
+            # the clients resolve their endpoints on first use, not in __init__
+            predictors[task] = lambda batch, client=clients[task]: client.to_async.predict(batch)
+            tags[task] = str(bentoml.models.get(source.tag).tag)
+        self.analysis = FaceAnalysis(predictors, tags, unavailable)
+        health_state.update(
+            status="ok" if "detection" in predictors else "degraded",
+            models=tags, unavailable=unavailable,
+        )
+
+    # ------------------------------------------------------------- /analyze
+    @bentoml.api(route="/analyze")
+    async def analyze(
+        self,
+        file: Path,
+        attributes: str = Field(default="", description=f"comma-separated subset of "
+                                f"{list(ATTRIBUTES)} or 'all'; empty: all but embedding "
+                                "and landmarks"),
+        max_faces: int = Field(default=100, ge=1, le=1000),
+        return_embedding: bool = False,
+        return_landmarks: bool = False,
+    ) -> dict:
+        """Every face in an uploaded photo, most prominent first, with all attributes."""
+        try:
+            data = await read_upload(file, self.limits, "file")
+            return await self._analyze(data, attributes, max_faces, return_embedding,
+                                       return_landmarks)
+        except InputError as problem:
+            return error(problem.status, problem.detail)
+        except ModelUnavailable as problem:
+            return error(503, str(problem))
+
+    @bentoml.api(route="/analyze-base64", input_spec=AnalyzeBase64Request)
+    async def analyze_base64(self, **request) -> dict:
+        """The same as /analyze, for a JSON body {"image": "<base64 or data: URL>", ...}."""
+        request = AnalyzeBase64Request(**request)
+        try:
+            data = decode_base64(request.image, self.limits)
+            return await self._analyze(data, request.attributes, request.max_faces,
+                                       request.return_embedding, request.return_landmarks)
+        except InputError as problem:
+            return error(problem.status, problem.detail)
+        except ModelUnavailable as problem:
+            return error(503, str(problem))
+
+    async def _analyze(self, data, attributes, max_faces, return_embedding, return_landmarks):
+        try:
+            options = Options.parse(attributes, max_faces=max_faces,
+                                    return_embedding=return_embedding,
+                                    return_landmarks=return_landmarks)
+        except ValueError as problem:
+            raise InputError(422, str(problem)) from problem
+        image = decode_image(data, self.limits)
+        return await self.analysis.analyze(image, options)
+
+    # -------------------------------------------------------- /extract-face
+    @bentoml.api(route="/extract-face")
+    async def extract_face(
+        self,
+        file: Path,
+        page: int = Field(default=1, ge=1, description="PDF page (1-based)"),
+        margin: float = Field(default=0.25, ge=0.0, le=2.0,
+                              description="margin around the face box, as a fraction of its size"),
+    ) -> dict:
+        """The most prominent face of an ID document (JPEG, PNG or PDF) as a JPEG data URL."""
+        try:
+            data = await read_upload(file, self.limits, "file")
+            image = load_document(data, page, self.limits)
+            faces = await self.analysis.detect(image)
+        except InputError as problem:
+            return error(problem.status, problem.detail)
+        except ModelUnavailable as problem:
+            return error(503, str(problem))
+        if not faces:
+            return error(404, "no face was found in the document")
+        height, width = image.shape[:2]
+        scores = prominence_scores([f["box"] for f in faces], width, height)
+        best = max(range(len(faces)), key=lambda i: scores[i]["combined_score"])
+        face = faces[best]
+        x1, y1, x2, y2 = (float(v) for v in face["box"])
+        pad_x, pad_y = (x2 - x1) * margin, (y2 - y1) * margin
+        left, top = max(0, int(x1 - pad_x)), max(0, int(y1 - pad_y))
+        right, bottom = min(width, int(np.ceil(x2 + pad_x))), min(height, int(np.ceil(y2 + pad_y)))
+        buffer = io.BytesIO()
+        Image.fromarray(image[top:bottom, left:right]).save(buffer, "JPEG", quality=95)
+        return {
+            "success": True,
+            "face_image": "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode(),
+            "metadata": {
+                "total_faces": len(faces),
+                "selected_index": best,
+                "confidence": round(float(face["score"]), 5),
+                "bbox": [round(x1, 1), round(y1, 1), round(x2, 1), round(y2, 1)],
+                "crop_box": [left, top, right, bottom],
+                "face_size": {"width": round(x2 - x1, 1), "height": round(y2 - y1, 1)},
+                **scores[best],
+                "all_faces": [
+                    {"index": i, "bbox": [round(float(v), 1) for v in f["box"]],
+                     "confidence": round(float(f["score"]), 5), **scores[i]}
+                    for i, f in enumerate(faces)
+                ],
+            },
+        }
+
+    # ------------------------------------------------------- /compare-faces
+    @bentoml.api(route="/compare-faces")
+    async def compare_faces(
+        self,
+        selfie: Path,
+        id_photo: Path,
+        threshold: float = Field(default=DLIB_THRESHOLD, gt=0.0, le=4.0, description=(
+            "euclidean distance below which the faces match; the dlib model's own is 0.6")),
+        id_page: int = Field(default=1, ge=1, description="page, when id_photo is a PDF"),
+    ) -> dict:
+        """Is the most prominent face of the selfie the same person as on the ID photo?"""
+        try:
+            selfie_image = decode_image(await read_upload(selfie, self.limits, "selfie"),
+                                        self.limits)
+            id_image = load_document(await read_upload(id_photo, self.limits, "id_photo"),
+                                     id_page, self.limits)
+            selfie_faces = await self.analysis.detect(selfie_image)
+            id_faces = await self.analysis.detect(id_image)
+            for name, faces in (("selfie", selfie_faces), ("id_photo", id_faces)):
+                if not faces:
+                    return error(422, f"no face was found in {name}")
+            # one batch: the two crops go to the embedding model together
+            vectors = await self.analysis.embed_pair(
+                (selfie_image, selfie_faces[0]), (id_image, id_faces[0]))
+        except InputError as problem:
+            return error(problem.status, problem.detail)
+        except ModelUnavailable as problem:
+            return error(503, str(problem))
+        result = compare(vectors[0], vectors[1], threshold)
+        return {
+            "success": True,
+            **result,
+            "metric": "euclidean distance between dlib descriptors; similarity is the cosine",
+            "model": self.analysis.model_tags.get("embedding"),
+            "selfie_face": {"bbox": [round(float(v), 1) for v in selfie_faces[0]["box"]],
+                            "confidence": round(float(selfie_faces[0]["score"]), 5),
+                            "faces_found": len(selfie_faces)},
+            "id_face": {"bbox": [round(float(v), 1) for v in id_faces[0]["box"]],
+                        "confidence": round(float(id_faces[0]["score"]), 5),
+                        "faces_found": len(id_faces)},
+        }
+
+
+FaceAnalysisService.add_asgi_middleware(HealthEndpoint)
