@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import logging
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import bentoml
 import numpy as np
 from PIL import Image
 from pydantic import BaseModel, Field
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from analyzers.embedding import DLIB_THRESHOLD, compare
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis, ModelUnavailable, Options
@@ -27,6 +28,7 @@ from analyzers.imageio import InputError, Limits, decode_base64, decode_image, l
 from analyzers.prominence import prominence_scores
 from model_services import MODEL_SERVICES, missing_reason, stored
 from models.registry import TASKS
+from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
 
 log = logging.getLogger("face_analysis")
 health_state: dict = {"status": "starting", "models": {}}
@@ -44,6 +46,21 @@ class AnalyzeBase64Request(BaseModel):
 
 def error(status: int, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status)
+
+
+def ok(payload: dict) -> Response:
+    """The payload as it is: the response models document it in the OpenAPI spec
+    (and the tests validate against them), but fields nobody asked for stay absent
+    instead of being filled with nulls by the model."""
+    return Response(json.dumps(payload, default=_plain), media_type="application/json")
+
+
+def _plain(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 async def read_upload(path: Path, limits: Limits, name: str) -> bytes:
@@ -109,25 +126,25 @@ class FaceAnalysisService:
         max_faces: int = Field(default=100, ge=1, le=1000),
         return_embedding: bool = False,
         return_landmarks: bool = False,
-    ) -> dict:
+    ) -> AnalyzeResponse:
         """Every face in an uploaded photo, most prominent first, with all attributes."""
         try:
             data = await read_upload(file, self.limits, "file")
-            return await self._analyze(data, attributes, max_faces, return_embedding,
-                                       return_landmarks)
+            return ok(await self._analyze(data, attributes, max_faces, return_embedding,
+                                          return_landmarks))
         except InputError as problem:
             return error(problem.status, problem.detail)
         except ModelUnavailable as problem:
             return error(503, str(problem))
 
     @bentoml.api(route="/analyze-base64", input_spec=AnalyzeBase64Request)
-    async def analyze_base64(self, **request) -> dict:
+    async def analyze_base64(self, **request) -> AnalyzeResponse:
         """The same as /analyze, for a JSON body {"image": "<base64 or data: URL>", ...}."""
         request = AnalyzeBase64Request(**request)
         try:
             data = decode_base64(request.image, self.limits)
-            return await self._analyze(data, request.attributes, request.max_faces,
-                                       request.return_embedding, request.return_landmarks)
+            return ok(await self._analyze(data, request.attributes, request.max_faces,
+                                          request.return_embedding, request.return_landmarks))
         except InputError as problem:
             return error(problem.status, problem.detail)
         except ModelUnavailable as problem:
@@ -151,7 +168,7 @@ class FaceAnalysisService:
         page: int = Field(default=1, ge=1, description="PDF page (1-based)"),
         margin: float = Field(default=0.25, ge=0.0, le=2.0,
                               description="margin around the face box, as a fraction of its size"),
-    ) -> dict:
+    ) -> ExtractFaceResponse:
         """The most prominent face of an ID document (JPEG, PNG or PDF) as a JPEG data URL."""
         try:
             data = await read_upload(file, self.limits, "file")
@@ -173,7 +190,7 @@ class FaceAnalysisService:
         right, bottom = min(width, int(np.ceil(x2 + pad_x))), min(height, int(np.ceil(y2 + pad_y)))
         buffer = io.BytesIO()
         Image.fromarray(image[top:bottom, left:right]).save(buffer, "JPEG", quality=95)
-        return {
+        return ok({
             "success": True,
             "face_image": "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode(),
             "metadata": {
@@ -190,7 +207,7 @@ class FaceAnalysisService:
                     for i, f in enumerate(faces)
                 ],
             },
-        }
+        })
 
     # ------------------------------------------------------- /compare-faces
     @bentoml.api(route="/compare-faces")
@@ -201,7 +218,7 @@ class FaceAnalysisService:
         threshold: float = Field(default=DLIB_THRESHOLD, gt=0.0, le=4.0, description=(
             "euclidean distance below which the faces match; the dlib model's own is 0.6")),
         id_page: int = Field(default=1, ge=1, description="page, when id_photo is a PDF"),
-    ) -> dict:
+    ) -> CompareResponse:
         """Is the most prominent face of the selfie the same person as on the ID photo?"""
         try:
             selfie_image = decode_image(await read_upload(selfie, self.limits, "selfie"),
@@ -221,7 +238,7 @@ class FaceAnalysisService:
         except ModelUnavailable as problem:
             return error(503, str(problem))
         result = compare(vectors[0], vectors[1], threshold)
-        return {
+        return ok({
             "success": True,
             **result,
             "metric": "euclidean distance between dlib descriptors; similarity is the cosine",
@@ -232,7 +249,7 @@ class FaceAnalysisService:
             "id_face": {"bbox": [round(float(v), 1) for v in id_faces[0]["box"]],
                         "confidence": round(float(id_faces[0]["score"]), 5),
                         "faces_found": len(id_faces)},
-        }
+        })
 
 
 FaceAnalysisService.add_asgi_middleware(HealthEndpoint)

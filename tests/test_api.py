@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
 from tests.photos import photo
 
 pytestmark = pytest.mark.usefixtures("server")
@@ -27,6 +28,7 @@ def analyze(client, name: str, **options) -> dict:
                            data={k: str(v).lower() if isinstance(v, bool) else str(v)
                                  for k, v in options.items()})
     assert response.status_code == 200, response.text
+    AnalyzeResponse.model_validate(response.json())
     return response.json()
 
 
@@ -35,6 +37,7 @@ def compare(client, selfie: bytes, id_photo: bytes, **data) -> dict:
                                                     "id_photo": ("b.jpg", id_photo)},
                            data={k: str(v) for k, v in data.items()})
     assert response.status_code == 200, response.text
+    CompareResponse.model_validate(response.json())
     return response.json()
 
 
@@ -159,6 +162,7 @@ def test_compare_without_a_face_says_which_side(client):
 
 # ------------------------------------------------------------ /extract-face
 def _check_extracted(result: dict, portrait_box) -> None:
+    ExtractFaceResponse.model_validate(result)
     assert result["success"] is True
     meta = result["metadata"]
     assert meta["total_faces"] == 2
@@ -211,6 +215,8 @@ def test_openapi_lists_the_endpoints(client):
     paths = client.get("/docs.json").json()["paths"]
     for path in ("/analyze", "/analyze-base64", "/extract-face", "/compare-faces"):
         assert path in paths
+        response = paths[path]["post"]["responses"]["200"]["content"]["application/json"]
+        assert response["schema"], path  # a documented response model, not a bare object
 
 
 # ---------------------------------------------------------------- bad input

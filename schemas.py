@@ -1,0 +1,119 @@
+"""Response models: the JSON contract the OpenAPI spec (/docs.json) documents."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Gender(BaseModel):
+    value: str = Field(description="female or male")
+    confidence: float
+    scores: dict[str, float]
+
+
+class Emotion(BaseModel):
+    dominant: str
+    confidence: float
+    scores: dict[str, float] = Field(
+        description="angry, disgust, fear, happy, sad, surprise, neutral; they sum to 1")
+
+
+class Pose(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    yaw: float = Field(description="degrees; > 0: the subject turns towards the image's right")
+    pitch: float = Field(description="degrees; > 0: looking up")
+    roll: float = Field(description="degrees; > 0: counter-clockwise as seen")
+    method: str = Field(description="'mesh' (3-D fit) or the coarse 5-point estimate")
+
+
+class Face(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    bbox: list[float] = Field(description="[x1, y1, x2, y2] in pixels")
+    bbox_normalized: list[float] = Field(description="[x1, y1, x2, y2] as fractions of the image")
+    confidence: float = Field(description="detection score, 0-1")
+    landmarks: dict[str, list[float]] = Field(
+        description="left_eye, right_eye (the eye on the image's left / right), nose, "
+                    "mouth_left, mouth_right: [x, y] pixels")
+    landmarks_68: Optional[list[list[float]]] = Field(default=None, description="dlib 68 points")
+    landmarks_mesh: Optional[list[list[float]]] = Field(
+        default=None, description="478 points [x, y, z]: MediaPipe mesh + iris")
+    mesh_score: Optional[float] = None
+    pose: Optional[Pose] = None
+    age: Optional[float] = None
+    age_bracket: Optional[str] = None
+    gender: Optional[Gender] = None
+    emotion: Optional[Emotion] = None
+    smiling: Optional[dict[str, Any]] = None
+    mouth_open: Optional[dict[str, Any]] = None
+    eyes_open: Optional[dict[str, Any]] = Field(
+        default=None, description="left / right = the subject's own eyes")
+    skin_tone: Optional[dict[str, Any]] = None
+    hair_colour: Optional[dict[str, Any]] = None
+    eye_colour: Optional[dict[str, Any]] = None
+    lip_colour: Optional[dict[str, Any]] = None
+    embedding: Optional[list[float]] = Field(default=None, description="unit-normalised")
+    unavailable: Optional[dict[str, str]] = Field(
+        default=None, description="field -> why it is null (model not installed or failed)")
+
+
+class ImageSize(BaseModel):
+    width: int
+    height: int
+
+
+class AnalyzeResponse(BaseModel):
+    faces: list[Face] = Field(description="most prominent (largest) first")
+    face_count: int
+    faces_detected: int = Field(description="faces found before max_faces was applied")
+    image: ImageSize
+    models: dict[str, Optional[str]] = Field(description="field -> model tag that answered it")
+    timings_ms: dict[str, float]
+
+
+class FaceScore(BaseModel):
+    index: int
+    bbox: list[float]
+    confidence: float
+    size_score: float
+    position_score: float
+    combined_score: float
+
+
+class ExtractMetadata(BaseModel):
+    total_faces: int
+    selected_index: int
+    confidence: float
+    bbox: list[float]
+    crop_box: list[int]
+    face_size: dict[str, float]
+    size_score: float = Field(description="0-100, area relative to the largest face")
+    position_score: float = Field(description="0-100, closeness to the top-centre")
+    combined_score: float = Field(description="0.7 size + 0.3 position")
+    all_faces: list[FaceScore]
+
+
+class ExtractFaceResponse(BaseModel):
+    success: bool
+    face_image: str = Field(description="data:image/jpeg;base64,... of the face with a margin")
+    metadata: ExtractMetadata
+
+
+class ComparedFace(BaseModel):
+    bbox: list[float]
+    confidence: float
+    faces_found: int
+
+
+class CompareResponse(BaseModel):
+    success: bool
+    match: bool
+    similarity: float = Field(description="cosine of the unit embeddings, -1..1")
+    distance: float = Field(description="euclidean distance between the raw descriptors")
+    threshold: float
+    confidence: float = Field(description="0-100, how clear-cut the decision is (not calibrated)")
+    metric: str
+    model: Optional[str]
+    selfie_face: ComparedFace
+    id_face: ComparedFace
