@@ -9,7 +9,9 @@ filled as unavailable.
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections import Counter
 from pathlib import Path
 
 import bentoml
@@ -23,7 +25,15 @@ THREADS = int(os.environ.get("FACE_MODEL_THREADS", "1"))
 # Smallest face the detector looks for, in pixels: every halving of it costs
 # about twice the detector time (MTCNN's image pyramid grows).
 MIN_FACE_SIZE = float(os.environ.get("FACE_MIN_FACE_SIZE", "40"))
-BATCH = {"batchable": True, "max_batch_size": 32, "max_latency_ms": 20}
+# Adaptive batching: BentoML merges concurrent calls into one model run, waiting
+# at most max_latency_ms for company. FACE_BATCHING=off serves each call alone
+# (what bench/benchmark.py compares against).
+BATCHING = os.environ.get("FACE_BATCHING", "on").lower() not in ("off", "0", "false")
+BATCH = {
+    "batchable": True,
+    "max_batch_size": int(os.environ.get("FACE_MAX_BATCH_SIZE", "32")),
+    "max_latency_ms": int(os.environ.get("FACE_MAX_LATENCY_MS", "10000")),
+} if BATCHING else {}
 SERVICE = {"workers": 1, "traffic": {"timeout": 60}}
 
 
@@ -49,19 +59,35 @@ class ModelService:
 
     def __init__(self) -> None:
         self.source = BY_NAME[self.source_name]
+        self.batch_sizes: Counter[int] = Counter()  # items per model run
         self.runner = None
         self.reason = missing_reason(self.source)
         if self.model is not None:
             self.runner = self.load(Path(self.model.path))
             self.reason = None
 
-    def load(self, folder: Path):
+    @staticmethod
+    def load(folder: Path):
+        """Build the model from its stored folder."""
         raise NotImplementedError
 
-    def require(self):
+    @staticmethod
+    def run(runner, batch):
+        """One model run on a batch; the service's predict and in-process callers share it."""
+        return runner.predict(batch)
+
+    def require(self, batch):
+        """The loaded model for this batch (counted), or 503 with the reason."""
         if self.runner is None:
             raise bentoml.exceptions.ServiceUnavailable(self.reason)
+        self.batch_sizes[len(batch)] += 1
         return self.runner
+
+    @bentoml.api
+    def stats(self) -> dict:
+        """How many items each model run got: the adaptive batching at work."""
+        return {"model": self.source.name, "batching": BATCHING,
+                "batch_sizes": {str(k): v for k, v in sorted(self.batch_sizes.items())}}
 
 
 @bentoml.service(**SERVICE)
@@ -69,20 +95,27 @@ class FaceDetector(ModelService):
     source_name = "face-detector-mtcnn"
     model = stored(source_name)
 
-    def load(self, folder: Path):
+    @staticmethod
+    def load(folder: Path):
         from analyzers.detection import MTCNNDetector
 
         return MTCNNDetector(folder / "pnet.onnx", folder / "rnet.onnx", folder / "onet.onnx",
                              min_face_size=MIN_FACE_SIZE, intra_op_threads=THREADS)
 
-    @bentoml.api(**BATCH)
-    def predict(self, images: list[np.ndarray]) -> list[list[dict]]:
-        detector = self.require()
+    @staticmethod
+    def run(detector, images):
         return [
             [{"box": d.box, "score": float(d.score), "keypoints": d.keypoints}
              for d in detector.detect(image)]
             for image in images
         ]
+
+    # Not batched: MTCNN's pyramid runs image by image anyway, so a batch only
+    # makes requests queue behind each other; concurrent calls run in threads
+    # instead (onnxruntime releases the GIL).
+    @bentoml.api
+    def predict(self, images: list[np.ndarray]) -> list[list[dict]]:
+        return self.run(self.require(images), images)
 
 
 @bentoml.service(**SERVICE)
@@ -90,16 +123,21 @@ class FaceMeshModel(ModelService):
     source_name = "face-mesh-mediapipe"
     model = stored(source_name)
 
-    def load(self, folder: Path):
+    @staticmethod
+    def load(folder: Path):
         from analyzers.mesh import FaceMesh
 
         return FaceMesh(folder / "face_landmark.tflite", folder / "iris_landmark.tflite",
                         num_threads=THREADS)
 
+    @staticmethod
+    def run(mesh, crops):
+        points, scores = mesh.predict(crops)
+        return [{"points": p, "score": float(s)} for p, s in zip(points, scores)]
+
     @bentoml.api(**BATCH)
     def predict(self, crops: np.ndarray) -> list[dict]:
-        points, scores = self.require().predict(crops)
-        return [{"points": p, "score": float(s)} for p, s in zip(points, scores)]
+        return self.run(self.require(crops), crops)
 
 
 @bentoml.service(**SERVICE)
@@ -107,14 +145,15 @@ class Landmarks68Model(ModelService):
     source_name = "face-landmarks68-dlib"
     model = stored(source_name)
 
-    def load(self, folder: Path):
+    @staticmethod
+    def load(folder: Path):
         from analyzers.landmarks68 import Landmarks68
 
         return Landmarks68(folder / "shape_predictor_68_face_landmarks.dat")
 
     @bentoml.api(**BATCH)
     def predict(self, crops: np.ndarray) -> np.ndarray:
-        return self.require().predict(crops)
+        return self.run(self.require(crops), crops)
 
 
 @bentoml.service(**SERVICE)
@@ -122,7 +161,8 @@ class EmbeddingModel(ModelService):
     source_name = "face-embedding-dlib"
     model = stored(source_name)
 
-    def load(self, folder: Path):
+    @staticmethod
+    def load(folder: Path):
         from analyzers.embedding import DlibEmbedder
 
         return DlibEmbedder(folder / "dlib_face_recognition_resnet_model_v1.dat",
@@ -130,7 +170,7 @@ class EmbeddingModel(ModelService):
 
     @bentoml.api(**BATCH)
     def predict(self, crops: np.ndarray) -> np.ndarray:
-        return self.require().predict(crops)
+        return self.run(self.require(crops), crops)
 
 
 @bentoml.service(**SERVICE)
@@ -138,7 +178,8 @@ class AgeGenderModel(ModelService):
     source_name = "face-age-gender-cydral"
     model = stored(source_name)
 
-    def load(self, folder: Path):
+    @staticmethod
+    def load(folder: Path):
         from analyzers.age_gender import AgeGender
 
         return AgeGender(folder / "age-v1.onnx", folder / "gender-v1.onnx",
@@ -146,7 +187,7 @@ class AgeGenderModel(ModelService):
 
     @bentoml.api(**BATCH)
     def predict(self, crops: np.ndarray) -> list[dict]:
-        return self.require().predict(crops)
+        return self.run(self.require(crops), crops)
 
 
 @bentoml.service(**SERVICE)
@@ -154,17 +195,18 @@ class EmotionModel(ModelService):
     source_name = "face-emotion-fer"
     model = stored(source_name)
 
-    def load(self, folder: Path):
+    @staticmethod
+    def load(folder: Path):
         from analyzers.emotion import Emotion
 
         return Emotion(folder / "emotion_model_quantized.tflite", threads=THREADS)
 
     @bentoml.api(**BATCH)
     def predict(self, faces: np.ndarray) -> list[dict]:
-        return self.require().predict(faces)
+        return self.run(self.require(faces), faces)
 
 
-# task -> (service class, attribute name on the front service)
+# task -> the model service that answers it
 MODEL_SERVICES = {
     "detection": FaceDetector,
     "mesh": FaceMeshModel,
@@ -173,3 +215,23 @@ MODEL_SERVICES = {
     "age_gender": AgeGenderModel,
     "emotion": EmotionModel,
 }
+
+
+def load_in_process() -> tuple[dict, dict]:
+    """The same models and batch functions without BentoML: ({task: async predict}, {task: tag}).
+
+    For measuring what the service adds on top of the models (bench/benchmark.py).
+    """
+    predictors, tags = {}, {}
+    for task, service in MODEL_SERVICES.items():
+        stored_model = bentoml.models.get(BY_NAME[service.inner.source_name].tag)
+        runner = service.inner.load(Path(stored_model.path))
+
+        # threads, as in the services: the models release the GIL, so the task
+        # models of one image overlap as they do across the service processes
+        async def predict(batch, run=service.inner.run, runner=runner):
+            return await asyncio.to_thread(run, runner, batch)
+
+        predictors[task] = predict
+        tags[task] = str(stored_model.tag)
+    return predictors, tags

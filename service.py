@@ -97,9 +97,10 @@ class FaceAnalysisService:
     def __init__(self) -> None:
         self.limits = Limits.from_env()
         log.info("input limits: %s", self.limits)
-        clients = {"detection": self.detector, "mesh": self.mesh,
-                   "landmarks68": self.landmarks68, "embedding": self.embedding,
-                   "age_gender": self.age_gender, "emotion": self.emotion}
+        self.clients = clients = {
+            "detection": self.detector, "mesh": self.mesh, "landmarks68": self.landmarks68,
+            "embedding": self.embedding, "age_gender": self.age_gender, "emotion": self.emotion,
+        }
         predictors, tags, unavailable = {}, {}, {}
         for task, source in TASKS.items():
             reference = stored(source.name)
@@ -250,6 +251,18 @@ class FaceAnalysisService:
                         "confidence": round(float(id_faces[0]["score"]), 5),
                         "faces_found": len(id_faces)},
         })
+
+    # ---------------------------------------------------------- /batch-stats
+    @bentoml.api(route="/batch-stats")
+    async def batch_stats(self) -> dict:
+        """Items per model run seen by each model service since start: adaptive batching at work."""
+        stats = {}
+        for task, client in self.clients.items():
+            try:
+                stats[task] = await client.to_async.stats()
+            except Exception as problem:  # a model service that is down says so here
+                stats[task] = {"error": str(problem)}
+        return stats
 
 
 FaceAnalysisService.add_asgi_middleware(HealthEndpoint)

@@ -146,14 +146,20 @@ class MTCNNDetector:
         height, width = image.shape[:2]
         threshold = self.thresholds[0]
         found = []
+        base = None
         for scale in self._pyramid(height, width, min_face):
             scaled_w = math.ceil(width * scale)
             scaled_h = math.ceil(height * scale)
-            # Every level is shrunk from the full image, as in the reference
-            # implementations. Shrinking each level from the previous one
-            # saves ~4 ms a level but blurs more and shifts borderline scores
-            # (a 0.70 false positive on obama.jpg's sleeve came and went).
-            scaled = cv2.resize(image, (scaled_w, scaled_h), interpolation=cv2.INTER_AREA)
+            # The first (largest) level is shrunk from the full image; the
+            # others from that first level, which is already small: resizing
+            # the full photo for every level was half the detector's time.
+            # (Chaining each level from the previous one instead blurs more
+            # and shifted a borderline 0.70 false positive on obama.jpg.)
+            if base is None:
+                base = cv2.resize(image, (scaled_w, scaled_h), interpolation=cv2.INTER_AREA)
+                scaled = base
+            else:
+                scaled = cv2.resize(base, (scaled_w, scaled_h), interpolation=cv2.INTER_AREA)
             prob, reg = self._pnet.run(None, {"input": _to_input(scaled[None])})
             rows, cols = np.nonzero(prob[0, 1] >= threshold)
             if len(rows) == 0:
