@@ -10,6 +10,7 @@ for the input limits.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
@@ -158,7 +159,8 @@ class FaceAnalysisService:
                                     return_landmarks=return_landmarks)
         except ValueError as problem:
             raise InputError(422, str(problem)) from problem
-        image = decode_image(data, self.limits)
+        # decoding is CPU work: a thread keeps the event loop serving other requests
+        image = await asyncio.to_thread(decode_image, data, self.limits)
         return await self.analysis.analyze(image, options)
 
     # -------------------------------------------------------- /extract-face
@@ -173,7 +175,7 @@ class FaceAnalysisService:
         """The most prominent face of an ID document (JPEG, PNG or PDF) as a JPEG data URL."""
         try:
             data = await read_upload(file, self.limits, "file")
-            image = load_document(data, page, self.limits)
+            image = await asyncio.to_thread(load_document, data, page, self.limits)
             faces = await self.analysis.detect(image)
         except InputError as problem:
             return error(problem.status, problem.detail)
@@ -222,16 +224,17 @@ class FaceAnalysisService:
     ) -> CompareResponse:
         """Is the most prominent face of the selfie the same person as on the ID photo?"""
         try:
-            selfie_image = decode_image(await read_upload(selfie, self.limits, "selfie"),
-                                        self.limits)
-            id_image = load_document(await read_upload(id_photo, self.limits, "id_photo"),
-                                     id_page, self.limits)
-            selfie_faces = await self.analysis.detect(selfie_image)
-            id_faces = await self.analysis.detect(id_image)
+            selfie_data = await read_upload(selfie, self.limits, "selfie")
+            id_data = await read_upload(id_photo, self.limits, "id_photo")
+            # both sides at once: decoding in threads, detection in the detector's threads
+            selfie_image, id_image = await asyncio.gather(
+                asyncio.to_thread(decode_image, selfie_data, self.limits),
+                asyncio.to_thread(load_document, id_data, id_page, self.limits))
+            selfie_faces, id_faces = await asyncio.gather(
+                self.analysis.detect(selfie_image), self.analysis.detect(id_image))
             for name, faces in (("selfie", selfie_faces), ("id_photo", id_faces)):
                 if not faces:
                     return error(422, f"no face was found in {name}")
-            # one batch: the two crops go to the embedding model together
             vectors = await self.analysis.embed_pair(
                 (selfie_image, selfie_faces[0]), (id_image, id_faces[0]))
         except InputError as problem:

@@ -29,6 +29,8 @@ NMS_PER_SCALE = 0.5
 NMS_ACROSS_SCALES = 0.7
 NMS_RNET = 0.7
 NMS_ONET = 0.7
+# Larger photos are shrunk to this many pixels a side before the pyramid.
+MAX_SIDE = 1600
 
 
 @dataclass
@@ -50,7 +52,7 @@ class MTCNNDetector:
         min_face_size: float = 20,
         thresholds: tuple[float, float, float] = (0.6, 0.7, 0.7),
         scale_factor: float = 0.709,
-        max_side: int = 1600,
+        max_side: int = MAX_SIDE,
         intra_op_threads: int = 1,
     ) -> None:
         if not 0.0 < scale_factor < 1.0:

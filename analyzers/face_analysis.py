@@ -14,9 +14,11 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
 from analyzers import colour, crops, emotion, geometry, mesh, pose
+from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE
 from analyzers.embedding import normalise
 from analyzers.prominence import rank_by_size
 
@@ -108,10 +110,22 @@ class FaceAnalysis:
         """Faces as dicts with box, score, keypoints (numpy), largest first."""
         if "detection" not in self.predictors:
             raise ModelUnavailable("detection", self.unavailable.get("detection", "no detector"))
+        # The detector gets at most DETECTION_MAX_SIDE pixels a side: it would
+        # shrink a larger photo anyway, and a 12 MP array is 36 MB to ship
+        # between processes. Boxes and points are scaled back here.
+        scale = min(1.0, DETECTION_MAX_SIDE / max(image.shape[:2]))
+        sent = image if scale == 1.0 else cv2.resize(
+            image, (round(image.shape[1] * scale), round(image.shape[0] * scale)),
+            interpolation=cv2.INTER_AREA)
         try:
-            found = (await self.predictors["detection"]([image]))[0]
+            found = (await self.predictors["detection"]([sent]))[0]
         except Exception as error:
             raise ModelUnavailable("detection", f"the detector failed: {error}") from error
+        if scale != 1.0:
+            fx, fy = image.shape[1] / sent.shape[1], image.shape[0] / sent.shape[0]
+            found = [dict(face, box=np.asarray(face["box"]) * (fx, fy, fx, fy),
+                          keypoints=np.asarray(face["keypoints"]) * (fx, fy))
+                     for face in found]
         boxes = [np.asarray(face["box"]) for face in found]
         return [found[i] for i in rank_by_size(boxes)]
 
@@ -270,10 +284,11 @@ class FaceAnalysis:
             record["mouth_open"] = geometry.mouth_open(points)
             record["eyes_open"] = geometry.eyes_open(points)
         if "colour" in wanted:
-            record["skin_tone"] = colour.skin_tone(image, points)
-            record["hair_colour"] = colour.hair_colour(image, points)
-            record["eye_colour"] = colour.eye_colour(image, points)
-            record["lip_colour"] = colour.lip_colour(image, points)
+            region, local = crops.face_region(image, points)
+            record["skin_tone"] = colour.skin_tone(region, local)
+            record["hair_colour"] = colour.hair_colour(region, local)
+            record["eye_colour"] = colour.eye_colour(region, local)
+            record["lip_colour"] = colour.lip_colour(region, local)
 
 
 class ModelUnavailable(RuntimeError):
