@@ -17,6 +17,7 @@ import json
 import logging
 from pathlib import Path
 
+import aiohttp
 import bentoml
 import numpy as np
 from PIL import Image
@@ -71,6 +72,26 @@ async def read_upload(path: Path, limits: Limits, name: str) -> bytes:
     return path.read_bytes()
 
 
+# A pooled keep-alive connection to a model service can be closed by that
+# service just as a request goes out on it; predict is idempotent, so such a
+# request is sent again on a fresh connection rather than failing the user's.
+CONNECTION_RETRIES = 2
+
+
+def remote_predict(client):
+    async def predict(batch):
+        for attempt in range(CONNECTION_RETRIES + 1):
+            try:
+                # the client resolves its endpoints on first use, not in __init__
+                return await client.to_async.predict(batch)
+            except aiohttp.ClientConnectionError:
+                if attempt == CONNECTION_RETRIES:
+                    raise
+                await asyncio.sleep(0.01 * (attempt + 1))
+
+    return predict
+
+
 class HealthEndpoint:
     """GET /health: status and the model tags this process loaded (ASGI middleware,
     because a mounted app would only answer /health/)."""
@@ -108,8 +129,7 @@ class FaceAnalysisService:
             if reference is None:
                 unavailable[task] = missing_reason(source)
                 continue
-            # the clients resolve their endpoints on first use, not in __init__
-            predictors[task] = lambda batch, client=clients[task]: client.to_async.predict(batch)
+            predictors[task] = remote_predict(clients[task])
             tags[task] = str(bentoml.models.get(source.tag).tag)
         self.analysis = FaceAnalysis(predictors, tags, unavailable)
         health_state.update(

@@ -50,7 +50,7 @@ class MTCNNDetector:
         onet_path: str | Path,
         *,
         min_face_size: float = 20,
-        thresholds: tuple[float, float, float] = (0.6, 0.7, 0.7),
+        thresholds: tuple[float, float, float] = (0.7, 0.7, 0.7),
         scale_factor: float = 0.709,
         max_side: int = MAX_SIDE,
         intra_op_threads: int = 1,

@@ -59,7 +59,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def load_test(url: str, path: str, files: dict, data: dict, clients: int, requests: int) -> dict:
     """`clients` threads each sending requests until `requests` are done in total."""
-    latencies, faces, errors, error_bodies = [], [], [], set()
+    latencies, faces, errors, error_bodies, stages = [], [], [], set(), []
     lock = threading.Lock()
     remaining = [requests]
 
@@ -81,6 +81,7 @@ def load_test(url: str, path: str, files: dict, data: dict, clients: int, reques
                     latencies.append(elapsed)
                     body = response.json()
                     faces.append(body.get("face_count", 2))
+                    stages.append(body.get("timings_ms", {}))
 
     with httpx.Client(base_url=url, timeout=120) as http:  # warm-up
         for _ in range(2):
@@ -98,7 +99,15 @@ def load_test(url: str, path: str, files: dict, data: dict, clients: int, reques
         "p50_ms": percentile(latencies, 50), "p90_ms": percentile(latencies, 90),
         "p99_ms": percentile(latencies, 99),
         "images_per_s": len(latencies) / wall, "faces_per_s": sum(faces) / wall,
+        "stages_p50_ms": median_stages(stages),
     }
+
+
+def median_stages(stages: list[dict]) -> dict:
+    """Median of each timings_ms entry: where the time goes inside the service."""
+    names = {name for stage in stages for name in stage}
+    return {name: round(statistics.median(s[name] for s in stages if name in s), 1)
+            for name in sorted(names)}
 
 
 def batch_stats(url: str) -> dict:
@@ -118,7 +127,9 @@ def in_process(repeats: int) -> dict:
     results = {}
 
     async def analyze(data: bytes):
-        return await analysis.analyze(decode_image(data), Options())
+        result = await analysis.analyze(decode_image(data), Options())
+        stages.append(result["timings_ms"])
+        return result
 
     async def compare_pair(a: bytes, b: bytes):
         image_a, image_b = decode_image(a), decode_image(b)
@@ -128,6 +139,7 @@ def in_process(repeats: int) -> dict:
         return compare(vectors[0], vectors[1])
 
     for name, (path, files, _) in workloads().items():
+        stages: list[dict] = []
         payloads = [content for _, content in files.values()]
         call = analyze if path == "/analyze" else compare_pair
         for _ in range(2):
@@ -137,7 +149,8 @@ def in_process(repeats: int) -> dict:
             started = time.perf_counter()
             asyncio.run(call(*payloads))
             times.append((time.perf_counter() - started) * 1000)
-        results[name] = {"p50_ms": statistics.median(times)}
+        results[name] = {"p50_ms": statistics.median(times),
+                         "stages_p50_ms": median_stages(stages[2:])}
     return results
 
 
@@ -224,6 +237,15 @@ def main() -> None:
                      "" if peer is None else f"{peer:.0f}"])
     print(table(rows, ["1 client", "served p50 ms", "in-process p50 ms", "overhead",
                        "face_recognition p50 ms"]))
+    print()
+    print("where the time goes, 1 client, p50 ms per stage (served | in-process):")
+    for name, measured in report["in_process"].items():
+        served = report["server"][name][0]["stages_p50_ms"]
+        local = measured["stages_p50_ms"]
+        if served:
+            print(f"  {name}: " + ", ".join(
+                f"{stage} {served[stage]:.0f} | {local.get(stage, float('nan')):.0f}"
+                for stage in served))
     print()
     on = report["server"]["analyze (6 faces, t1.jpg)"][-1]
     off = report["batching_off"]["analyze (6 faces, t1.jpg)"]

@@ -61,18 +61,23 @@ class Server:
         return self.log_path.read_text()[-3000:] if self.log_path.exists() else ""
 
     def pids(self) -> list[int]:
-        """The server's processes (its whole process group)."""
+        """The server's processes: `bentoml serve` and its descendants (the workers run
+        in process groups of their own, so the group alone would miss them)."""
         if self.process is None:
             return []
-        pgid = self.process.pid
-        found = []
+        children: dict[int, list[int]] = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
                 try:
-                    if os.getpgid(int(entry.name)) == pgid:
-                        found.append(int(entry.name))
-                except (ProcessLookupError, PermissionError):
+                    parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
                     continue
+                children.setdefault(parent, []).append(int(entry.name))
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(children.get(pid, []))
         return found
 
     def stop(self) -> None:

@@ -33,6 +33,9 @@ PHOTOS = {
                        "3adee6ba6680d26197bbea95deb9d335252d01c2c51ead23e01af9784c310aa6", False),
     "astronaut.png": ("scikit-image", "0.26.0", "skimage/data/astronaut.png",
                       "88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5", False),
+    # 100 LFW face crops then 100 non-face patches, 25x25 grey floats
+    "lfw_subset.npy": ("scikit-image", "0.26.0", "skimage/data/lfw_subset.npy",
+                       "9560ec2f5edfac01973f63a8a99d00053fecd11e21877e18038fbe500f8e872c", False),
     "grace_hopper.jpg": ("matplotlib", "3.11.2", "mpl-data/sample_data/grace_hopper.jpg",
                          "a8ca6d734765703b09728ab47fe59f473d93ae3967fc24c7c0288c3c7adb7130", False),
 }
