@@ -27,6 +27,8 @@ pdf_max_pages          FACE_PDF_MAX_PAGES         50 (highest renderable page)
 pdf_dpi                FACE_PDF_DPI               200
 pdf_max_pixels         (follows FACE_MAX_PIXELS)  = max_pixels
 pdf_render_seconds     FACE_PDF_RENDER_TIMEOUT    10 s
+pdf_memory_mb          FACE_PDF_MEMORY_MB         1024 (address space of the
+                                                  PDF child process)
 =====================  =========================  ==============================
 
 Failures and their status
@@ -47,7 +49,11 @@ Failures and their status
   face"); password-protected PDF or one with an unsupported security handler;
   PDF page number below 1, beyond the document or beyond ``pdf_max_pages``;
   PDF without pages; PDF page that does not render within
-  ``pdf_render_seconds``; a page number above 1 for a single image.
+  ``pdf_render_seconds`` (PDFium's pause callback), or whose child process
+  is still busy ``PDF_STARTUP_SECONDS`` later (killed) or runs into its
+  ``pdf_memory_mb`` address-space cap (PDF bombs: exponentially nested forms,
+  a content stream that inflates to hundreds of MB); a page number above 1
+  for a single image.
 
 A PDF page bigger than ``pdf_max_pixels`` at ``pdf_dpi`` is not refused: it is
 rendered at the highest resolution that fits the pixel budget instead.
@@ -63,13 +69,16 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import json
 import logging
 import math
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Mapping
 
 import numpy as np
@@ -143,6 +152,7 @@ class Limits:
     pdf_dpi: int = 200
     pdf_max_pixels: int | None = None  # None: same as max_pixels
     pdf_render_seconds: float = 10.0
+    pdf_memory_mb: int = 1024
 
     def __post_init__(self):
         if self.pdf_max_pixels is None:
@@ -167,30 +177,39 @@ class Limits:
         the defaults. A malformed or non-positive value raises ValueError, so a
         misconfigured service fails at start-up rather than per request."""
         env = os.environ if environ is None else environ
-        kwargs: dict = {}
-        for name, field_name, parse in (
+        kwargs = numbers_from_env(env, (
             ("FACE_MAX_UPLOAD_BYTES", "max_bytes", int),
             ("FACE_MAX_PIXELS", "max_pixels", int),
             ("FACE_MAX_SIDE", "max_side", int),
             ("FACE_PDF_MAX_PAGES", "pdf_max_pages", int),
             ("FACE_PDF_DPI", "pdf_dpi", int),
             ("FACE_PDF_RENDER_TIMEOUT", "pdf_render_seconds", float),
-        ):
-            raw = env.get(name)
-            if raw is None or not raw.strip():
-                continue
-            try:
-                value = parse(raw.strip())
-            except ValueError:
-                kind = "a whole number" if parse is int else "a number"
-                raise ValueError(f"{name}={raw!r} is not {kind}") from None
-            if not value > 0 or not math.isfinite(value):
-                raise ValueError(f"{name}={raw!r} must be positive")
-            kwargs[field_name] = value
+            ("FACE_PDF_MEMORY_MB", "pdf_memory_mb", int),
+        ), positive=True)
         try:
             return cls(**kwargs)
         except ValueError as exc:
             raise ValueError(f"invalid FACE_* limits in the environment: {exc}") from None
+
+
+def numbers_from_env(env: Mapping[str, str], spec, positive: bool = False) -> dict:
+    """{field: value} for each (VARIABLE, field, int or float) of ``spec`` set in
+    ``env``; unset or empty ones are left out. A malformed value (or, with
+    ``positive``, one not above 0) raises ValueError naming the variable."""
+    values = {}
+    for name, field_name, parse in spec:
+        raw = env.get(name)
+        if raw is None or not raw.strip():
+            continue
+        try:
+            value = parse(raw.strip())
+        except ValueError:
+            kind = "a whole number" if parse is int else "a number"
+            raise ValueError(f"{name}={raw!r} is not {kind}") from None
+        if not math.isfinite(value) or (positive and not value > 0):
+            raise ValueError(f"{name}={raw!r} must be {'positive' if positive else 'finite'}")
+        values[field_name] = value
+    return values
 
 
 # --------------------------------------------------------------------------
@@ -660,7 +679,14 @@ def render_pdf_page(data: bytes, page: int = 1, limits: Limits | None = None) ->
     array at ``limits.pdf_dpi`` (lowered to fit ``pdf_max_pixels``/``max_side``).
 
     Only the requested page is loaded, whatever the page count. A page without
-    content renders as a white image (the caller then finds no face)."""
+    content renders as a white image (the caller then finds no face).
+
+    PDFium runs in a child process (:mod:`analyzers.pdf_worker`): PDFium's own
+    pause callback cannot interrupt the parsing of a huge content stream or a
+    single object that nests forms exponentially, so the child is killed once
+    ``pdf_render_seconds`` + PDF_STARTUP_SECONDS have passed, its address space
+    is capped at ``pdf_memory_mb``, and every byte it used goes back to the
+    system when it exits."""
     limits = limits or Limits()
     _check_page_number(page)
     data = _check_pdf(data, limits)
@@ -669,6 +695,59 @@ def render_pdf_page(data: bytes, page: int = 1, limits: Limits | None = None) ->
             422, f"page {page} requested, but only the first {limits.pdf_max_pages} pages "
                  f"of a PDF can be analysed", "page_out_of_range",
         )
+    return _render_in_child(data, page, limits)
+
+
+#: Seconds a PDF child gets on top of pdf_render_seconds (start-up, loading the
+#: page, handing the pixels back) before it is killed.
+PDF_STARTUP_SECONDS = 5.0
+#: PDF children running at once (each may use up to pdf_memory_mb).
+_PDF_SLOTS = threading.BoundedSemaphore(max(1, min(4, os.cpu_count() or 1)))
+_PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _render_in_child(data: bytes, page: int, limits: Limits) -> np.ndarray:
+    hard_limit = limits.pdf_render_seconds + PDF_STARTUP_SECONDS
+    header = json.dumps({"page": page, "limits": asdict(limits)}).encode() + b"\n"
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
+               MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
+    with _PDF_SLOTS:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "analyzers.pdf_worker", str(limits.pdf_memory_mb << 20)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=_PROJECT_ROOT, env=env)
+        try:
+            out, err = child.communicate(header + data, timeout=hard_limit)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise InputError(
+                422, f"page {page} of the PDF is too complex: it did not render within "
+                     f"{hard_limit:g} s", "pdf_too_complex") from None
+    line, _, pixels = out.partition(b"\n")
+    try:
+        answer = json.loads(line) if line else None
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        # killed by the address-space cap (PDFium aborts when an allocation fails)
+        # or crashed: either way this page cannot be rendered here
+        log.warning("PDF child exited with %s: %s", child.returncode,
+                    err.decode("utf-8", "replace")[-500:])
+        raise InputError(
+            422, f"page {page} of the PDF could not be rendered within the memory limit of "
+                 f"{limits.pdf_memory_mb} MB", "pdf_too_complex")
+    if not answer.get("ok"):
+        raise InputError(int(answer["status"]), str(answer["detail"]), str(answer["code"]))
+    shape = tuple(int(v) for v in answer["shape"])
+    if len(pixels) != math.prod(shape):
+        raise InputError(400, f"page {page} of the PDF could not be rendered", "corrupt")
+    return np.frombuffer(pixels, np.uint8).reshape(shape).copy()
+
+
+def render_pdf_page_here(data: bytes, page: int, limits: Limits) -> np.ndarray:
+    """render_pdf_page's work in this process, without isolation (analyzers.pdf_worker
+    calls it in the child)."""
     with PDFIUM_LOCK:
         pdf = _open_pdf(data)
         try:

@@ -653,3 +653,29 @@ def test_load_document_dispatch():
     assert err.status == 422 and "1 page" in err.detail
     assert error_of(load_document, b"plain text", 1).status == 415
     assert error_of(load_document, b"plain text", 2).status == 415
+
+
+# --------------------------------------------------------------------------
+# PDF bombs: PDFium runs in a child process with a hard time and memory cap
+# --------------------------------------------------------------------------
+
+def test_pdf_bombs_are_refused_by_the_memory_cap():
+    from tests.hostile import pdf_content_bomb, pdf_nested_forms
+
+    limits = Limits(pdf_memory_mb=512, pdf_render_seconds=5)
+    for bomb in (pdf_nested_forms(), pdf_content_bomb()):
+        err = error_of(render_pdf_page, bomb, 1, limits)
+        assert err.status == 422 and err.code == "pdf_too_complex"
+        assert "memory limit of 512 MB" in err.detail
+
+
+def test_pdf_child_is_killed_at_the_hard_time_limit(monkeypatch):
+    from analyzers import imageio
+    from tests.hostile import pdf_nested_forms
+
+    monkeypatch.setattr(imageio, "PDF_STARTUP_SECONDS", 1.0)
+    started = time.monotonic()
+    err = error_of(render_pdf_page, pdf_nested_forms(), 1,
+                   Limits(pdf_memory_mb=16384, pdf_render_seconds=0.5))
+    assert err.status == 422 and "did not render within 1.5 s" in err.detail
+    assert time.monotonic() - started < 10
