@@ -15,6 +15,7 @@ import base64
 import io
 import json
 import logging
+import time
 from pathlib import Path
 
 import aiohttp
@@ -22,26 +23,37 @@ import bentoml
 import numpy as np
 from PIL import Image
 from pydantic import BaseModel, Field
+from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 
 from analyzers.embedding import DLIB_THRESHOLD, compare
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis, ModelUnavailable, Options
 from analyzers.imageio import InputError, Limits, decode_base64, decode_image, load_document
 from analyzers.prominence import prominence_scores
+from analyzers.sources import FetchPolicy, fetch_url
 from model_services import MODEL_SERVICES, missing_reason, stored
 from models.registry import TASKS
 from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
+from security import ApiKeyMiddleware, RequestGuard, Settings, cors_options, routes_of
 
 log = logging.getLogger("face_analysis")
 health_state: dict = {"status": "starting", "models": {}}
+# API key, CORS, request and body limits, deadline (security.py); read at import
+# because the middlewares are registered at import.
+SETTINGS = Settings.from_env()
+MAX_FACES_HELP = "faces analysed, most prominent first; default and limit: FACE_MAX_FACES (100)"
 
 
 class AnalyzeBase64Request(BaseModel):
-    image: str = Field(description="base64 image, or a data: URL")
+    image: str | None = Field(default=None, description="base64 image, or a data: URL "
+                              "(send this or image_url)")
+    image_url: str | None = Field(
+        default=None, description="http(s) URL or s3://bucket/key of the image, fetched by the "
+        "server: public addresses only unless FACE_URL_ALLOWLIST permits (send this or image)")
     attributes: list[str] | None = Field(
         default=None, description=f"subset of {list(ATTRIBUTES)} or ['all']; default: all "
         "but embedding and landmarks")
-    max_faces: int = Field(default=100, ge=1, le=1000)
+    max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP)
     return_embedding: bool = False
     return_landmarks: bool = Field(default=False, description="add the 478-point mesh and 68 points")
 
@@ -118,7 +130,10 @@ class FaceAnalysisService:
 
     def __init__(self) -> None:
         self.limits = Limits.from_env()
-        log.info("input limits: %s", self.limits)
+        self.settings = SETTINGS
+        self.fetch_policy = FetchPolicy.from_env(max_bytes=self.limits.max_bytes)
+        log.info("input limits: %s; %s; URL sources: %s", self.limits,
+                 {k: v for k, v in vars(SETTINGS).items() if k != "api_keys"}, self.fetch_policy)
         self.clients = clients = {
             "detection": self.detector, "mesh": self.mesh, "landmarks68": self.landmarks68,
             "embedding": self.embedding, "age_gender": self.age_gender, "emotion": self.emotion,
@@ -145,15 +160,15 @@ class FaceAnalysisService:
         attributes: str = Field(default="", description=f"comma-separated subset of "
                                 f"{list(ATTRIBUTES)} or 'all'; empty: all but embedding "
                                 "and landmarks"),
-        max_faces: int = Field(default=100, ge=1, le=1000),
+        max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
         return_embedding: bool = False,
         return_landmarks: bool = False,
     ) -> AnalyzeResponse:
         """Every face in an uploaded photo, most prominent first, with all attributes."""
         try:
             data = await read_upload(file, self.limits, "file")
-            return ok(await self._analyze(data, attributes, max_faces, return_embedding,
-                                          return_landmarks))
+            return ok(await self._within_deadline(self._analyze(
+                data, attributes, max_faces, return_embedding, return_landmarks)))
         except InputError as problem:
             return error(problem.status, problem.detail)
         except ModelUnavailable as problem:
@@ -161,20 +176,48 @@ class FaceAnalysisService:
 
     @bentoml.api(route="/analyze-base64", input_spec=AnalyzeBase64Request)
     async def analyze_base64(self, **request) -> AnalyzeResponse:
-        """The same as /analyze, for a JSON body {"image": "<base64 or data: URL>", ...}."""
+        """The same as /analyze, for a JSON body {"image": "<base64 or data: URL>", ...}
+        or {"image_url": "https://... or s3://bucket/key", ...}."""
         request = AnalyzeBase64Request(**request)
+        deadline = time.monotonic() + self.settings.request_deadline_s
         try:
-            data = decode_base64(request.image, self.limits)
-            return ok(await self._analyze(data, request.attributes, request.max_faces,
-                                          request.return_embedding, request.return_landmarks))
+            if (request.image is None) == (request.image_url is None):
+                raise InputError(422, "send exactly one of image (base64 or a data: URL) and "
+                                      "image_url")
+            return ok(await self._within_deadline(self._analyze_json(request, deadline)))
         except InputError as problem:
             return error(problem.status, problem.detail)
         except ModelUnavailable as problem:
             return error(503, str(problem))
 
-    async def _analyze(self, data, attributes, max_faces, return_embedding, return_landmarks):
+    async def _analyze_json(self, request: AnalyzeBase64Request, deadline: float):
+        if request.image_url is not None:
+            # blocking I/O with its own deadline and SSRF checks (analyzers/sources.py);
+            # it may run 1 s past the request deadline, so that the request's 504 is
+            # what the client sees, and the abandoned thread stops right after
+            data = await asyncio.to_thread(fetch_url, request.image_url, self.fetch_policy,
+                                           deadline + 1.0)
+        else:
+            data = decode_base64(request.image, self.limits)
+        return await self._analyze(data, request.attributes, request.max_faces,
+                                   request.return_embedding, request.return_landmarks)
+
+    async def _within_deadline(self, work):
+        """Await the request's work under FACE_REQUEST_DEADLINE_S: 504 past it."""
+        seconds = self.settings.request_deadline_s
         try:
-            options = Options.parse(attributes, max_faces=max_faces,
+            return await asyncio.wait_for(work, seconds)
+        except asyncio.TimeoutError:
+            raise InputError(504, f"the request took longer than its deadline of {seconds:g} s "
+                                  "(FACE_REQUEST_DEADLINE_S)", "deadline") from None
+
+    async def _analyze(self, data, attributes, max_faces, return_embedding, return_landmarks):
+        limit = self.settings.max_faces
+        if max_faces is not None and max_faces > limit:
+            raise InputError(422, f"max_faces is {max_faces}, the limit is {limit} "
+                                  "(FACE_MAX_FACES)", "too_many_faces")
+        try:
+            options = Options.parse(attributes, max_faces=max_faces or limit,
                                     return_embedding=return_embedding,
                                     return_landmarks=return_landmarks)
         except ValueError as problem:
@@ -195,8 +238,7 @@ class FaceAnalysisService:
         """The most prominent face of an ID document (JPEG, PNG or PDF) as a JPEG data URL."""
         try:
             data = await read_upload(file, self.limits, "file")
-            image = await asyncio.to_thread(load_document, data, page, self.limits)
-            faces = await self.analysis.detect(image)
+            image, faces = await self._within_deadline(self._document_faces(data, page))
         except InputError as problem:
             return error(problem.status, problem.detail)
         except ModelUnavailable as problem:
@@ -232,13 +274,19 @@ class FaceAnalysisService:
             },
         })
 
+    async def _document_faces(self, data, page):
+        image = await asyncio.to_thread(load_document, data, page, self.limits)
+        return image, await self.analysis.detect(image)
+
     # ------------------------------------------------------- /compare-faces
     @bentoml.api(route="/compare-faces")
     async def compare_faces(
         self,
         selfie: Path,
         id_photo: Path,
-        threshold: float = Field(default=DLIB_THRESHOLD, gt=0.0, le=4.0, description=(
+        # ge, not gt: pydantic writes gt as a numeric exclusiveMinimum, which the
+        # OpenAPI 3.0 spec BentoML publishes does not allow
+        threshold: float = Field(default=DLIB_THRESHOLD, ge=0.01, le=4.0, description=(
             "euclidean distance below which the faces match; the dlib model's own is 0.6")),
         id_page: int = Field(default=1, ge=1, description="page, when id_photo is a PDF"),
     ) -> CompareResponse:
@@ -246,17 +294,8 @@ class FaceAnalysisService:
         try:
             selfie_data = await read_upload(selfie, self.limits, "selfie")
             id_data = await read_upload(id_photo, self.limits, "id_photo")
-            # both sides at once: decoding in threads, detection in the detector's threads
-            selfie_image, id_image = await asyncio.gather(
-                asyncio.to_thread(decode_image, selfie_data, self.limits),
-                asyncio.to_thread(load_document, id_data, id_page, self.limits))
-            selfie_faces, id_faces = await asyncio.gather(
-                self.analysis.detect(selfie_image), self.analysis.detect(id_image))
-            for name, faces in (("selfie", selfie_faces), ("id_photo", id_faces)):
-                if not faces:
-                    return error(422, f"no face was found in {name}")
-            vectors = await self.analysis.embed_pair(
-                (selfie_image, selfie_faces[0]), (id_image, id_faces[0]))
+            selfie_faces, id_faces, vectors = await self._within_deadline(
+                self._compare_inputs(selfie_data, id_data, id_page))
         except InputError as problem:
             return error(problem.status, problem.detail)
         except ModelUnavailable as problem:
@@ -275,6 +314,20 @@ class FaceAnalysisService:
                         "faces_found": len(id_faces)},
         })
 
+    async def _compare_inputs(self, selfie_data, id_data, id_page):
+        # both sides at once: decoding in threads, detection in the detector's threads
+        selfie_image, id_image = await asyncio.gather(
+            asyncio.to_thread(decode_image, selfie_data, self.limits),
+            asyncio.to_thread(load_document, id_data, id_page, self.limits))
+        selfie_faces, id_faces = await asyncio.gather(
+            self.analysis.detect(selfie_image), self.analysis.detect(id_image))
+        for name, faces in (("selfie", selfie_faces), ("id_photo", id_faces)):
+            if not faces:
+                raise InputError(422, f"no face was found in {name}", "no_face")
+        vectors = await self.analysis.embed_pair(
+            (selfie_image, selfie_faces[0]), (id_image, id_faces[0]))
+        return selfie_faces, id_faces, vectors
+
     # ---------------------------------------------------------- /batch-stats
     @bentoml.api(route="/batch-stats")
     async def batch_stats(self) -> dict:
@@ -288,4 +341,12 @@ class FaceAnalysisService:
         return stats
 
 
+# Outermost first: CORS answers preflights and marks every answer (401s too), then
+# the API key, then the request guard (body cap, content types, multipart checks).
+if SETTINGS.cors_origins:
+    FaceAnalysisService.add_asgi_middleware(CORSMiddleware, **cors_options(SETTINGS))
+if SETTINGS.api_keys:
+    FaceAnalysisService.add_asgi_middleware(ApiKeyMiddleware, keys=SETTINGS.api_keys)
+FaceAnalysisService.add_asgi_middleware(RequestGuard, routes=routes_of(FaceAnalysisService),
+                                        settings=SETTINGS)
 FaceAnalysisService.add_asgi_middleware(HealthEndpoint)

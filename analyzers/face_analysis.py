@@ -60,8 +60,11 @@ class Options:
     def __post_init__(self):
         unknown = sorted(set(self.attributes) - set(ATTRIBUTES))
         if unknown:
+            # named in the message, but never more than a few short ones (no echo of 1 MB)
+            shown = [a if len(a) <= 40 else a[:40] + "..." for a in unknown[:10]]
+            more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
             raise ValueError(
-                f"unknown attributes {unknown}; choose from {list(ATTRIBUTES)} or 'all'"
+                f"unknown attributes {shown}{more}; choose from {list(ATTRIBUTES)} or 'all'"
             )
         if self.max_faces < 1:
             raise ValueError("max_faces must be at least 1")

@@ -32,7 +32,8 @@ def test_build_carries_models_code_and_a_dockerfile(default_models):
         assert packed == {source.name for source in sources_in("default")}
         services = {s["name"] for s in manifest["services"]}
         assert {"face-analysis", "FaceDetector", "EmbeddingModel"} <= services
-        for path in ("src/service.py", "src/model_services.py", "src/analyzers/detection.py",
+        for path in ("src/service.py", "src/model_services.py", "src/security.py",
+                     "src/analyzers/detection.py", "src/analyzers/pdf_worker.py",
                      "src/models/registry.py", "env/docker/Dockerfile",
                      "env/python/requirements.txt"):
             assert (folder / path).is_file(), path

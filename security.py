@@ -1,0 +1,356 @@
+"""HTTP hardening of the front service: settings and pure ASGI middlewares.
+
+* :class:`RequestGuard` - before BentoML parses anything: a cap on the request
+  body (refused from ``Content-Length`` before reading, or as soon as a
+  streamed body passes it), a deadline for receiving the body, the content
+  type each endpoint takes, and a check of multipart bodies (file fields must
+  be real uploads - so BentoML never downloads a URL given in their place -,
+  other fields short UTF-8 text, a well-formed body). BentoML would answer
+  several of these with a 500; here each is a 4xx JSON ``{"detail": ...}``.
+* :class:`ApiKeyMiddleware` - optional API key (``X-API-Key`` or
+  ``Authorization: Bearer``), compared in constant time; health and metrics
+  paths stay open.
+* CORS through Starlette's ``CORSMiddleware`` (:func:`cors_options`).
+
+Settings (:meth:`Settings.from_env`; a malformed value stops the service at
+start-up):
+
+==========================  ======================================================
+FACE_API_KEY                unset: no authentication; one key or several, comma-separated
+FACE_CORS_ORIGINS           unset: no CORS headers; comma-separated origins or ``*``
+FACE_MAX_REQUEST_BYTES      3 x FACE_MAX_UPLOAD_BYTES + 1 MiB (31 MiB)
+FACE_MAX_FIELD_BYTES        65536 (a non-file form field)
+FACE_REQUEST_DEADLINE_S     30 (receiving the body, and then the whole analysis)
+FACE_MAX_FACES              100 (faces analysed per image; at most 1000)
+==========================  ======================================================
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import math
+import os
+from dataclasses import dataclass
+from typing import Mapping
+
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.responses import JSONResponse
+
+from analyzers.imageio import Limits, numbers_from_env
+
+OPEN_PATHS = frozenset({"/livez", "/readyz", "/healthz", "/health", "/metrics"})
+MAX_PARTS = 32
+
+
+@dataclass(frozen=True)
+class Settings:
+    api_keys: tuple = ()
+    cors_origins: tuple = ()
+    max_request_bytes: int = 3 * Limits().max_bytes + (1 << 20)
+    max_field_bytes: int = 65536
+    request_deadline_s: float = 30.0
+    max_faces: int = 100
+
+    def __post_init__(self):
+        for name in ("max_request_bytes", "max_field_bytes", "max_faces"):
+            value = getattr(self, name)
+            if not (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+                raise ValueError(f"Settings.{name} must be a positive whole number, got {value!r}")
+        if self.max_faces > 1000:
+            raise ValueError(f"Settings.max_faces may be at most 1000, got {self.max_faces}")
+        deadline = self.request_deadline_s
+        if not (isinstance(deadline, (int, float)) and math.isfinite(deadline) and deadline > 0):
+            raise ValueError(f"Settings.request_deadline_s must be positive, got {deadline!r}")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+
+        def items(name):
+            return tuple(i.strip() for i in env.get(name, "").split(",") if i.strip())
+
+        kwargs: dict = {"api_keys": items("FACE_API_KEY"),
+                        "cors_origins": items("FACE_CORS_ORIGINS"),
+                        "max_request_bytes": 3 * Limits.from_env(env).max_bytes + (1 << 20)}
+        kwargs.update(numbers_from_env(env, (
+            ("FACE_MAX_REQUEST_BYTES", "max_request_bytes", int),
+            ("FACE_MAX_FIELD_BYTES", "max_field_bytes", int),
+            ("FACE_REQUEST_DEADLINE_S", "request_deadline_s", float),
+            ("FACE_MAX_FACES", "max_faces", int))))
+        try:
+            return cls(**kwargs)
+        except ValueError as exc:
+            raise ValueError(f"invalid FACE_* settings in the environment: {exc}") from None
+
+
+def cors_options(settings: Settings) -> dict:
+    """Keyword arguments for starlette's CORSMiddleware."""
+    return {"allow_origins": list(settings.cors_origins), "allow_methods": ["GET", "POST"],
+            "allow_headers": ["Content-Type", "X-API-Key", "Authorization"],
+            "max_age": 600}
+
+
+def _bare(path: str) -> str:
+    return path.rstrip("/") or "/"
+
+
+async def _refuse(scope, receive, send, status: int, detail: str, headers=None) -> None:
+    await JSONResponse({"detail": detail}, status_code=status, headers=headers)(
+        scope, receive, send)
+
+
+# --------------------------------------------------------------------------
+# API key
+# --------------------------------------------------------------------------
+
+class ApiKeyMiddleware:
+    """401 ``{"detail": ...}`` unless the request carries one of ``keys`` in
+    ``X-API-Key`` or ``Authorization: Bearer``; OPEN_PATHS stay open."""
+
+    def __init__(self, app, keys=()):
+        self.app = app
+        self.keys = [k.encode("utf-8") for k in keys]
+
+    def _given(self, scope) -> bytes | None:
+        headers = dict(scope.get("headers") or [])
+        if b"x-api-key" in headers:
+            return headers[b"x-api-key"].strip()
+        scheme, _, token = headers.get(b"authorization", b"").strip().partition(b" ")
+        if scheme.lower() == b"bearer" and token.strip():
+            return token.strip()
+        return None
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not self.keys or _bare(scope["path"]) in OPEN_PATHS:
+            await self.app(scope, receive, send)
+            return
+        given = self._given(scope)
+        if not given:
+            await _refuse(scope, receive, send, 401,
+                          "missing API key: send it in the X-API-Key header or as "
+                          "'Authorization: Bearer <key>'", {"WWW-Authenticate": "Bearer"})
+            return
+        matched = False
+        for key in self.keys:  # every key is compared: the time does not tell which one
+            matched |= hmac.compare_digest(given, key)
+        if not matched:
+            await _refuse(scope, receive, send, 401, "invalid API key",
+                          {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            return
+        await self.app(scope, receive, send)
+
+
+# --------------------------------------------------------------------------
+# request guard
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Route:
+    multipart: bool
+    file_fields: frozenset = frozenset()
+
+
+def routes_of(service) -> dict[str, Route]:
+    """path -> Route for every API of a BentoML service class."""
+    routes = {}
+    for api in service.apis.values():
+        files = frozenset(getattr(api.input_spec, "multipart_fields", None) or ())
+        routes[_bare(api.route)] = Route(multipart=bool(files), file_fields=files)
+    return routes
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Disconnected(Exception):
+    pass
+
+
+class RequestGuard:
+    """Checks a POST to one of ``routes`` before the application sees it (see the
+    module docstring); the body, once read and checked, is replayed to it."""
+
+    def __init__(self, app, routes: dict, settings: Settings):
+        self.app = app
+        self.routes = routes
+        self.settings = settings
+
+    async def __call__(self, scope, receive, send):
+        route = self.routes.get(_bare(scope.get("path", ""))) if scope["type"] == "http" else None
+        if route is None or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        problem, boundary = self._check_headers(scope, route)
+        if problem:
+            await _refuse(scope, receive, send, *problem, {"Connection": "close"})
+            return
+        limit = self.settings.max_request_bytes
+        deadline = self.settings.request_deadline_s
+        try:
+            body = await asyncio.wait_for(self._read(receive, limit), deadline)
+        except _TooLarge:
+            await _refuse(scope, receive, send, 413,
+                          f"request body is more than {limit:,} bytes, the limit is {limit:,} "
+                          "bytes (FACE_MAX_REQUEST_BYTES)", {"Connection": "close"})
+            return
+        except asyncio.TimeoutError:
+            await _refuse(scope, receive, send, 408, f"the request body was not received "
+                          f"within the deadline of {deadline:g} s", {"Connection": "close"})
+            return
+        except _Disconnected:
+            return
+        if route.multipart:
+            problem = check_multipart(body, boundary, route, self.settings.max_field_bytes)
+            if problem:
+                await _refuse(scope, receive, send, *problem)
+                return
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    def _check_headers(self, scope, route: Route):
+        headers = dict(scope.get("headers") or [])
+        media, params = parse_options_header(headers.get(b"content-type", b""))
+        media = media.decode("latin-1").strip().lower()
+        shown = media[:80] or "a body without a Content-Type"
+        boundary = None
+        if route.multipart:
+            if media == "application/x-www-form-urlencoded":
+                # such a form cannot carry files (and BentoML would fetch a URL given
+                # as the file): the upload is missing
+                files = ", ".join(repr(f) for f in sorted(route.file_fields))
+                return (400, f"{scope['path']} needs the file upload {files} as "
+                             "multipart/form-data; a urlencoded form cannot carry files"), None
+            if media != "multipart/form-data":
+                return (415, f"{scope['path']} takes multipart/form-data (file uploads), "
+                             f"not {shown}"), None
+            boundary = params.get(b"boundary")
+            if not boundary:
+                return (400, "multipart/form-data body without a boundary parameter"), None
+        elif media in ("multipart/form-data", "application/x-www-form-urlencoded") \
+                or media.startswith("application/vnd.bentoml"):
+            return (415, f"{scope['path']} takes a JSON body (application/json), "
+                         f"not {shown}"), None
+        length = headers.get(b"content-length")
+        if length is not None:
+            if not length.strip().isdigit():
+                return (400, "invalid Content-Length header"), None
+            size, limit = int(length), self.settings.max_request_bytes
+            if size > limit:
+                return (413, f"request body is {size:,} bytes, the limit is {limit:,} bytes "
+                             "(FACE_MAX_REQUEST_BYTES)"), None
+        return None, boundary
+
+    @staticmethod
+    async def _read(receive, limit: int) -> bytes:
+        chunks, total = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _Disconnected()
+            chunk = message.get("body", b"")
+            total += len(chunk)
+            if total > limit:
+                raise _TooLarge()
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+
+def _field_name(raw: bytes) -> str:
+    name = raw.decode("utf-8", "replace")
+    return repr(name if len(name) <= 40 else name[:40] + "...")
+
+
+def check_multipart(body: bytes, boundary: bytes, route: Route,
+                    max_field_bytes: int) -> tuple[int, str] | None:
+    """(status, detail) of the first problem of a multipart/form-data body, or None."""
+    parts: list[dict] = []
+    state: dict = {"part": None, "field": bytearray(), "value": bytearray(), "ended": False}
+
+    def part_begin():
+        state["part"] = {"headers": {}, "size": 0, "data": bytearray(), "keep": True}
+
+    def header_field(data, start, end):
+        state["field"] += data[start:end]
+
+    def header_value(data, start, end):
+        state["value"] += data[start:end]
+
+    def header_end():
+        state["part"]["headers"][bytes(state["field"]).strip().lower()] = bytes(state["value"])
+        state["field"].clear()
+        state["value"].clear()
+
+    def headers_finished():
+        part = state["part"]
+        disposition, options = parse_options_header(part["headers"].get(b"content-disposition",
+                                                                         b""))
+        part["disposition"] = disposition.lower()
+        part["name"] = options.get(b"name")
+        part["is_file"] = b"filename" in options
+        part["keep"] = part["name"] is None or part["name"].decode("utf-8", "replace") \
+            not in route.file_fields
+
+    def part_data(data, start, end):
+        part = state["part"]
+        part["size"] += end - start
+        if part["keep"] and len(part["data"]) <= max_field_bytes:
+            part["data"] += data[start:min(end, start + max_field_bytes + 1 - len(part["data"]))]
+
+    def part_end():
+        parts.append(state["part"])
+        if len(parts) > MAX_PARTS:
+            raise _TooManyParts()
+
+    def end():
+        state["ended"] = True
+
+    callbacks = {"on_part_begin": part_begin, "on_header_field": header_field,
+                 "on_header_value": header_value, "on_header_end": header_end,
+                 "on_headers_finished": headers_finished, "on_part_data": part_data,
+                 "on_part_end": part_end, "on_end": end}
+    try:
+        parser = MultipartParser(boundary, callbacks)
+        parser.write(body)
+        parser.finalize()
+    except _TooManyParts:
+        return 400, f"the multipart/form-data body has more than {MAX_PARTS} parts"
+    except Exception as exc:
+        reason = str(exc).split(" at ")[0][:120] or type(exc).__name__
+        return 400, f"malformed multipart/form-data body ({reason})"
+    if not state["ended"]:
+        return 400, "the multipart/form-data body ends before its closing boundary"
+    for part in parts:
+        name = part.get("name")
+        if part.get("disposition") != b"form-data" or not name:
+            return 400, "a part of the multipart/form-data body has no form-data field name"
+        text_name = name.decode("utf-8", "replace")
+        if text_name in route.file_fields:
+            if not part["is_file"]:
+                return 400, (f"field {_field_name(name)} must be an uploaded file (a multipart "
+                             "part with a filename); URLs and text are not accepted in its "
+                             "place (to analyse an image at a URL, send it as image_url to "
+                             "/analyze-base64)")
+            continue
+        if part["size"] > max_field_bytes:
+            return 413, (f"form field {_field_name(name)} is {part['size']:,} bytes, the limit "
+                         f"is {max_field_bytes:,} bytes (FACE_MAX_FIELD_BYTES)")
+        try:
+            bytes(part["data"]).decode("utf-8")
+        except UnicodeDecodeError:
+            return 400, f"form field {_field_name(name)} is not UTF-8 text"
+    return None
+
+
+class _TooManyParts(Exception):
+    pass
