@@ -26,17 +26,16 @@ from pydantic import BaseModel, Field
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 
-from analyzers.embedding import DLIB_THRESHOLD, compare
+from analyzers import templates
+from analyzers.embedding import DLIB_THRESHOLD, compare, normalise
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis, ModelUnavailable, Options
 from analyzers.imageio import InputError, Limits, decode_base64, decode_image, load_document
+from analyzers.output_formats import OUTPUT_FORMATS, check_output_format, insightface_face, scaleflex
 from analyzers.prominence import prominence_scores
 from analyzers.sources import FetchPolicy, fetch_url
 from model_services import MODEL_SERVICES, missing_reason, stored
 from models.registry import TASKS
 from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
-from analyzers import templates
-from analyzers.embedding import normalise
-from analyzers.output_formats import OUTPUT_FORMATS, check_output_format, insightface_face, scaleflex
 from schemas import (InsightFaceCompareResponse, InsightFaceDetectResponse,
                      TemplateExtractResponse, VerifyResponse)
 from security import ApiKeyMiddleware, RequestGuard, Settings, cors_options, routes_of
