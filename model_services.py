@@ -217,13 +217,16 @@ MODEL_SERVICES = {
 }
 
 
-def load_in_process() -> tuple[dict, dict]:
+def load_in_process(tasks=None) -> tuple[dict, dict]:
     """The same models and batch functions without BentoML: ({task: async predict}, {task: tag}).
 
-    For measuring what the service adds on top of the models (bench/benchmark.py).
+    For measuring what the service adds on top of the models (bench/benchmark.py);
+    `tasks` limits it to some of them (training/calibration/calibrate.py).
     """
     predictors, tags = {}, {}
     for task, service in MODEL_SERVICES.items():
+        if tasks is not None and task not in tasks:
+            continue
         stored_model = bentoml.models.get(BY_NAME[service.inner.source_name].tag)
         runner = service.inner.load(Path(stored_model.path))
 

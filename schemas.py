@@ -117,3 +117,85 @@ class CompareResponse(BaseModel):
     model: Optional[str]
     selfie_face: ComparedFace
     id_face: ComparedFace
+
+
+# --- templates, verify, InsightFace-style API, Scaleflex-style output ---------
+class TemplateFace(BaseModel):
+    bbox: list[float] = Field(description="[x1, y1, x2, y2] in pixels")
+    confidence: float = Field(description="detection score, 0-1")
+    template: str = Field(alias="$template", description=(
+        "base64 of a JSON envelope {format, version, model, size, dtype, embedding}; "
+        "see analyzers/templates.py"))
+    template_size: int = Field(description="embedding dimensions (128 for dlib)")
+    model: str = Field(description="embedding model tag; only templates of one tag compare")
+
+
+class TemplateExtractResponse(BaseModel):
+    faces: list[TemplateFace] = Field(description="most prominent (largest) first")
+    face_count: int
+    model: str
+
+
+class VerifyResponse(BaseModel):
+    distance: float = Field(description="euclidean distance between the raw descriptors")
+    score: float = Field(description="0-100: 100 * (1 - distance / 1.2), clipped; 0.6 -> 50")
+    threshold: float = Field(description="distance threshold of the operating point")
+    operating_point: str = Field(description="'dlib' (0.6), 'far=<rate>' or 'threshold'")
+    match: bool = Field(description="distance < threshold")
+    model: str
+    fa_r: Optional[float] = Field(description="measured false-accept rate at this distance")
+    fr_r: Optional[float] = Field(description="measured false-reject rate at this distance")
+    operating_point_far: Optional[float]
+    operating_point_frr: Optional[float]
+    calibration: Optional[dict[str, Any]] = Field(description="provenance of the FAR/FRR table")
+    unavailable: Optional[dict[str, str]] = None
+
+
+class InsightFaceFace(BaseModel):
+    bounding_box: list[float] = Field(description="[x1, y1, x2, y2] in pixels")
+    confidence: float
+    landmarks: list[list[float]] = Field(description="5 points [x, y]: left eye, right eye, "
+                                         "nose, mouth left, mouth right (as seen)")
+    feature: Optional[list[float]] = Field(description="unit-normalised dlib embedding (128)")
+    roll: Optional[float]
+    yaw: Optional[float]
+    pitch: Optional[float]
+    quality: Optional[float] = Field(description="null: no face-quality model")
+    mask_confidence: Optional[float] = Field(description="null: no mask model")
+    liveness_confidence: Optional[float] = Field(description="null: no liveness model")
+    gender: Optional[str]
+    age_bracket: Optional[str]
+    race: Optional[str] = Field(description="null: no ethnicity model in the default set")
+    unavailable: dict[str, str] = Field(description="field -> why it is null")
+
+
+class InsightFaceDetectResponse(BaseModel):
+    faces: list[InsightFaceFace]
+    image: ImageSize
+    models: dict[str, Optional[str]]
+
+
+class InsightFaceCompareResponse(BaseModel):
+    similarity: float = Field(description="cosine of the unit embeddings, -1..1 (can be negative)")
+    distance: float = Field(description="euclidean distance between the raw descriptors")
+    match: bool = Field(description="distance < 0.6, the dlib model's own threshold")
+    model: Optional[str]
+
+
+class ScaleflexFace(BaseModel):
+    box: list[float] = Field(description="[x1, y1, x2, y2] in pixels")
+    confidence: float
+    emotions: Optional[dict[str, float]] = Field(description="percentages, summing to 100")
+    dominant_emotion: Optional[str]
+    races: Optional[dict[str, float]] = Field(description="null: no ethnicity model")
+    dominant_race: Optional[str] = Field(description="null: no ethnicity model")
+    age: Optional[float]
+    gender: Optional[str]
+    unavailable: dict[str, str]
+
+
+class ScaleflexResponse(BaseModel):
+    faces: dict[str, ScaleflexFace] = Field(description="face_0 (most prominent), face_1, ...")
+    face_count: int
+    image: ImageSize
+    models: dict[str, Optional[str]]

@@ -26,14 +26,18 @@ from pydantic import BaseModel, Field
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 
-from analyzers.embedding import DLIB_THRESHOLD, compare
+from analyzers import templates
+from analyzers.embedding import DLIB_THRESHOLD, compare, normalise
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis, ModelUnavailable, Options
 from analyzers.imageio import InputError, Limits, decode_base64, decode_image, load_document
+from analyzers.output_formats import OUTPUT_FORMATS, check_output_format, insightface_face, scaleflex
 from analyzers.prominence import prominence_scores
 from analyzers.sources import FetchPolicy, fetch_url
 from model_services import MODEL_SERVICES, missing_reason, stored
 from models.registry import TASKS
 from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
+from schemas import (InsightFaceCompareResponse, InsightFaceDetectResponse,
+                     TemplateExtractResponse, VerifyResponse)
 from security import ApiKeyMiddleware, RequestGuard, Settings, cors_options, routes_of
 
 log = logging.getLogger("face_analysis")
@@ -42,6 +46,8 @@ health_state: dict = {"status": "starting", "models": {}}
 # because the middlewares are registered at import.
 SETTINGS = Settings.from_env()
 MAX_FACES_HELP = "faces analysed, most prominent first; default and limit: FACE_MAX_FACES (100)"
+OUTPUT_FORMAT_HELP = (f"one of {list(OUTPUT_FORMATS)}: 'scaleflex' keys faces face_0, face_1, ... "
+                      "with box, emotions (%), dominant_emotion, age, gender, races (null)")
 
 
 class AnalyzeBase64Request(BaseModel):
@@ -56,6 +62,27 @@ class AnalyzeBase64Request(BaseModel):
     max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP)
     return_embedding: bool = False
     return_landmarks: bool = Field(default=False, description="add the 478-point mesh and 68 points")
+    output_format: str = Field(default="native", description=OUTPUT_FORMAT_HELP)
+
+
+class VerifyRequest(BaseModel):
+    template1: str = Field(description="a $template from /templates/extract")
+    template2: str = Field(description="a $template from /templates/extract (same model)")
+    operating_point: str | None = Field(default=None, description=templates.OPERATING_POINT_HELP)
+    threshold: float | None = Field(default=None, ge=0.01, le=4.0,
+                                    description="a distance threshold instead of operating_point")
+
+
+class InsightFaceDetectRequest(BaseModel):
+    image_base64: str | None = Field(default=None, description="base64 image or a data: URL")
+    image_url: str | None = Field(default=None, description="http(s) or s3:// URL (send this "
+                                  "or image_base64)")
+    max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP)
+
+
+class InsightFaceCompareRequest(BaseModel):
+    image1: str = Field(description="base64, a data: URL, or an http(s)/s3:// URL")
+    image2: str = Field(description="base64, a data: URL, or an http(s)/s3:// URL")
 
 
 def error(status: int, detail: str) -> JSONResponse:
@@ -163,12 +190,14 @@ class FaceAnalysisService:
         max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
         return_embedding: bool = False,
         return_landmarks: bool = False,
+        output_format: str = Field(default="native", description=OUTPUT_FORMAT_HELP),
     ) -> AnalyzeResponse:
         """Every face in an uploaded photo, most prominent first, with all attributes."""
         try:
             data = await read_upload(file, self.limits, "file")
-            return ok(await self._within_deadline(self._analyze(
-                data, attributes, max_faces, return_embedding, return_landmarks)))
+            shape = self._output_format(output_format)
+            return ok(shape(await self._within_deadline(self._analyze(
+                data, attributes, max_faces, return_embedding, return_landmarks))))
         except InputError as problem:
             return error(problem.status, problem.detail)
         except ModelUnavailable as problem:
@@ -184,7 +213,8 @@ class FaceAnalysisService:
             if (request.image is None) == (request.image_url is None):
                 raise InputError(422, "send exactly one of image (base64 or a data: URL) and "
                                       "image_url")
-            return ok(await self._within_deadline(self._analyze_json(request, deadline)))
+            shape = self._output_format(request.output_format)
+            return ok(shape(await self._within_deadline(self._analyze_json(request, deadline))))
         except InputError as problem:
             return error(problem.status, problem.detail)
         except ModelUnavailable as problem:
@@ -339,6 +369,137 @@ class FaceAnalysisService:
             except Exception as problem:  # a model service that is down says so here
                 stats[task] = {"error": str(problem)}
         return stats
+
+    # --- templates, verify, InsightFace-style API ---------------------------
+    @staticmethod
+    def _output_format(value: str | None):
+        """The function that turns a native /analyze result into the asked-for shape."""
+        try:
+            chosen = check_output_format(value)
+        except ValueError as problem:
+            raise InputError(422, str(problem)) from None
+        return scaleflex if chosen == "scaleflex" else (lambda result: result)
+
+    async def _source_bytes(self, value: str | None, name: str, deadline: float,
+                            url: str | None = None) -> bytes:
+        """base64 / data: URL, or an http(s)/s3 URL fetched under the SSRF policy."""
+        if url is None and isinstance(value, str) and value.strip()[:8].lower().startswith(
+                ("http://", "https://", "s3://")):
+            url, value = value.strip(), None
+        if (value is None) == (url is None):
+            raise InputError(422, f"send exactly one image for {name} (base64, a data: URL "
+                                  "or an http(s)/s3 URL)")
+        if url is not None:
+            return await asyncio.to_thread(fetch_url, url, self.fetch_policy, deadline + 1.0)
+        return decode_base64(value, self.limits)
+
+    def _embedding_model(self) -> str:
+        model = self.analysis.model_tags.get("embedding")
+        if model is None:
+            raise ModelUnavailable("embedding", self.analysis.unavailable.get(
+                "embedding", "no embedding model"))
+        return model
+
+    @bentoml.api(route="/templates/extract")
+    async def templates_extract(
+        self,
+        file: Path,
+        max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
+    ) -> TemplateExtractResponse:
+        """A verification template for every face of a photo, most prominent first."""
+        try:
+            data = await read_upload(file, self.limits, "file")
+            model = self._embedding_model()
+            limit = min(max_faces or self.settings.max_faces, self.settings.max_faces)
+            faces, vectors = await self._within_deadline(self._faces_and_vectors(data, limit))
+        except InputError as problem:
+            return error(problem.status, problem.detail)
+        except ModelUnavailable as problem:
+            return error(503, str(problem))
+        return ok({"faces": [{
+            "bbox": [round(float(v), 1) for v in face["box"]],
+            "confidence": round(float(face["score"]), 5),
+            "$template": templates.encode(vector, model),
+            "template_size": int(len(vector)),
+            "model": model,
+        } for face, vector in zip(faces, vectors)], "face_count": len(faces), "model": model})
+
+    async def _faces_and_vectors(self, data: bytes, limit: int):
+        image = await asyncio.to_thread(decode_image, data, self.limits)
+        faces = (await self.analysis.detect(image))[:limit]
+        if not faces:
+            return [], []
+        vectors = await self.analysis.embed_pair(*((image, face) for face in faces))
+        return faces, [np.asarray(v, np.float32) for v in vectors]
+
+    @bentoml.api(route="/templates/verify", input_spec=VerifyRequest)
+    async def templates_verify(self, **request) -> VerifyResponse:
+        """Are two templates (from /templates/extract) the same person? Distance, score,
+        measured FAR/FRR at that distance, and the decision at the operating point."""
+        request = VerifyRequest(**request)
+        try:
+            first = templates.decode(request.template1, "template1")
+            second = templates.decode(request.template2, "template2")
+            point = request.operating_point if request.threshold is None else request.threshold
+            if request.threshold is not None and request.operating_point not in (None, ""):
+                raise templates.TemplateError("send operating_point or threshold, not both")
+            result = templates.verify(first, second, point, DLIB_THRESHOLD,
+                                      templates.load_calibration(first.model))
+        except templates.TemplateError as problem:
+            return error(422, str(problem))
+        return ok(result)
+
+    @bentoml.api(route="/v1/models/insightface:detect", input_spec=InsightFaceDetectRequest)
+    async def insightface_detect(self, **request) -> InsightFaceDetectResponse:
+        """InsightFace-style detection: every face with box, 5 landmarks, feature
+        (unit embedding), roll/yaw/pitch, gender, age bracket; quality, mask,
+        liveness and race are null (no such models), with the reason."""
+        request = InsightFaceDetectRequest(**request)
+        deadline = time.monotonic() + self.settings.request_deadline_s
+        try:
+            result = await self._within_deadline(self._insightface_detect(request, deadline))
+        except InputError as problem:
+            return error(problem.status, problem.detail)
+        except ModelUnavailable as problem:
+            return error(503, str(problem))
+        return ok({"faces": [insightface_face(record) for record in result["faces"]],
+                   "image": result["image"], "models": result["models"]})
+
+    async def _insightface_detect(self, request, deadline):
+        data = await self._source_bytes(request.image_base64, "image", deadline,
+                                        request.image_url)
+        return await self._analyze(data, ["age", "gender", "pose", "embedding"],
+                                   request.max_faces, True, False)
+
+    @bentoml.api(route="/v1/models/insightface:compare", input_spec=InsightFaceCompareRequest)
+    async def insightface_compare(self, **request) -> InsightFaceCompareResponse:
+        """InsightFace-style comparison of the most prominent faces of two images:
+        `similarity` is the cosine of the unit embeddings (-1..1, can be negative)."""
+        request = InsightFaceCompareRequest(**request)
+        deadline = time.monotonic() + self.settings.request_deadline_s
+        try:
+            vectors = await self._within_deadline(self._compare_two(request, deadline))
+        except InputError as problem:
+            return error(problem.status, problem.detail)
+        except ModelUnavailable as problem:
+            return error(503, str(problem))
+        a, b = np.asarray(vectors[0], np.float32), np.asarray(vectors[1], np.float32)
+        distance = float(np.linalg.norm(a - b))
+        return ok({"similarity": round(float(np.dot(normalise(a), normalise(b))), 6),
+                   "distance": round(distance, 6), "match": distance < DLIB_THRESHOLD,
+                   "model": self.analysis.model_tags.get("embedding")})
+
+    async def _compare_two(self, request, deadline):
+        first, second = await asyncio.gather(
+            self._source_bytes(request.image1, "image1", deadline),
+            self._source_bytes(request.image2, "image2", deadline))
+        images = await asyncio.gather(asyncio.to_thread(decode_image, first, self.limits),
+                                      asyncio.to_thread(decode_image, second, self.limits))
+        faces = await asyncio.gather(*(self.analysis.detect(image) for image in images))
+        for name, found in zip(("image1", "image2"), faces):
+            if not found:
+                raise InputError(422, f"no face was found in {name}", "no_face")
+        return await self.analysis.embed_pair((images[0], faces[0][0]), (images[1], faces[1][0]))
 
 
 # Outermost first: CORS answers preflights and marks every answer (401s too), then

@@ -25,6 +25,9 @@ PHOTOS = {
     "obama_partial_face.jpg": (
         "face_recognition", "1.3.0", "tests/test_images/obama_partial_face.jpg",
         "c2d1f09e7ef3042352b41e41286e6eb0522f64f88308be13886991b95db52117", True),
+    "obama_partial_face2.jpg": (
+        "face_recognition", "1.3.0", "tests/test_images/obama_partial_face2.jpg",
+        "9a812347f97633542b8cd9992de22def11b74f79d82056bc3ee830f13878e028", True),
     "t1.jpg": ("insightface", "2.1", "insightface/data/images/t1.jpg",
                "47f682e945b659f93a9e490b9c9c4a2a864abe64dace9e1a2893845ddfd69489", False),
     "Tom_Hanks_54745.png": ("insightface", "2.1", "insightface/data/images/Tom_Hanks_54745.png",

@@ -1,0 +1,92 @@
+"""Other clients' JSON shapes, built from the native /analyze result.
+
+- Scaleflex-style (`output_format=scaleflex` on /analyze and /analyze-base64):
+  faces keyed face_0 (most prominent), face_1, ...
+- InsightFace-style faces (/v1/models/insightface:detect).
+
+Fields no installed model answers are null, with the reason under `unavailable`.
+"""
+
+from __future__ import annotations
+
+OUTPUT_FORMATS = ("native", "scaleflex")
+NO_ETHNICITY = "no ethnicity model in the default model set"
+NO_QUALITY = "no face-quality model in the default model set"
+NO_MASK = "no mask model in the default model set"
+NO_LIVENESS = "no liveness model in the default model set"
+
+
+def check_output_format(value: str | None) -> str:
+    value = (value or "native").strip().lower()
+    if value not in OUTPUT_FORMATS:
+        raise ValueError(f"output_format {value[:40]!r} is not one of {list(OUTPUT_FORMATS)}")
+    return value
+
+
+def _why(record: dict, field: str, default: str) -> str:
+    return (record.get("unavailable") or {}).get(field) or default
+
+
+def _gender(record: dict) -> str | None:
+    gender = record.get("gender")
+    return gender.get("value") if isinstance(gender, dict) else None
+
+
+def scaleflex(result: dict) -> dict:
+    faces = {}
+    for index, record in enumerate(result["faces"]):
+        emotion = record.get("emotion")
+        unavailable = {"races": NO_ETHNICITY, "dominant_race": NO_ETHNICITY}
+        emotions = None
+        if isinstance(emotion, dict):
+            emotions = {name: round(float(value) * 100.0, 2)
+                        for name, value in emotion["scores"].items()}
+        else:
+            unavailable["emotions"] = unavailable["dominant_emotion"] = _why(
+                record, "emotion", "emotion was not requested")
+        if record.get("age") is None:
+            unavailable["age"] = _why(record, "age", "age was not requested")
+        if _gender(record) is None:
+            unavailable["gender"] = _why(record, "gender", "gender was not requested")
+        faces[f"face_{index}"] = {
+            "box": record["bbox"],
+            "confidence": record["confidence"],
+            "emotions": emotions,
+            "dominant_emotion": emotion.get("dominant") if isinstance(emotion, dict) else None,
+            "races": None,
+            "dominant_race": None,
+            "age": record.get("age"),
+            "gender": _gender(record),
+            "unavailable": unavailable,
+        }
+    return {"faces": faces, "face_count": len(faces), "image": result["image"],
+            "models": result["models"]}
+
+
+def insightface_face(record: dict) -> dict:
+    pose = record.get("pose") or {}
+    unavailable = {"quality": NO_QUALITY, "mask_confidence": NO_MASK,
+                   "liveness_confidence": NO_LIVENESS, "race": NO_ETHNICITY}
+    for field, source in (("feature", "embedding"), ("gender", "gender"),
+                          ("age_bracket", "age_bracket")):
+        if record.get(source) is None:
+            unavailable[field] = _why(record, source, f"{source} was not computed")
+    if not pose:
+        for field in ("roll", "yaw", "pitch"):
+            unavailable[field] = _why(record, "pose", "pose was not computed")
+    return {
+        "bounding_box": record["bbox"],
+        "confidence": record["confidence"],
+        "landmarks": list(record["landmarks"].values()),
+        "feature": record.get("embedding"),
+        "roll": pose.get("roll"),
+        "yaw": pose.get("yaw"),
+        "pitch": pose.get("pitch"),
+        "quality": None,
+        "mask_confidence": None,
+        "liveness_confidence": None,
+        "gender": _gender(record),
+        "age_bracket": record.get("age_bracket"),
+        "race": None,
+        "unavailable": unavailable,
+    }

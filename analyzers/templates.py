@@ -1,0 +1,204 @@
+"""Face templates, and 1:1 verification against a measured FAR/FRR table.
+
+A template is the standard base64 of a UTF-8 JSON envelope:
+
+    {"format": "face-template", "version": 1,
+     "model": "face-embedding-dlib:<version>",   # the full model tag
+     "size": 128, "dtype": "float32<",          # little-endian float32
+     "embedding": "<base64 of size*4 bytes>"}    # the raw (unnormalised) descriptor
+
+The embedding is the raw dlib descriptor, because the model's published rule
+(same person if the euclidean distance is below 0.6) holds for raw descriptors.
+Two templates are compared only when their model tags are the same.
+
+Scores: `score` is 0-100, 100 * (1 - distance / 1.2) clipped to [0, 100], so the
+dlib threshold 0.6 sits at score 50; it is a rescaled distance, not a probability.
+`fa_r` / `fr_r` are the false-accept / false-reject rates measured at that
+distance (decision rule: distance < t), interpolated linearly in the table that
+training/calibration/calibrate.py wrote to models/calibration/<model name>.json.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = "face-template"
+VERSION = 1
+SCORE_SCALE = 1.2
+CALIBRATION_DIR = Path(__file__).resolve().parent.parent / "models" / "calibration"
+MAX_TEMPLATE_CHARS = 64_000
+DEFAULT_OPERATING_POINT = "dlib"
+OPERATING_POINT_HELP = (
+    "'dlib' (default: the model's own threshold, distance < 0.6), 'far=<rate>' (the largest "
+    "measured threshold whose false-accept rate is at most <rate>, e.g. far=1e-3), or a "
+    "distance threshold as a number, e.g. '0.55'")
+
+
+class TemplateError(ValueError):
+    """A malformed template or one that cannot be compared (422)."""
+
+
+@dataclass(frozen=True)
+class Template:
+    model: str
+    embedding: np.ndarray  # float32, raw descriptor
+
+    @property
+    def size(self) -> int:
+        return int(self.embedding.shape[0])
+
+
+def encode(embedding, model: str) -> str:
+    vector = np.asarray(embedding, dtype="<f4").ravel()
+    envelope = {"format": FORMAT, "version": VERSION, "model": model, "size": int(vector.size),
+                "dtype": "float32<", "embedding": base64.b64encode(vector.tobytes()).decode()}
+    text = json.dumps(envelope, separators=(",", ":"))
+    return base64.b64encode(text.encode()).decode()
+
+
+def decode(template: str, name: str = "template") -> Template:
+    if not isinstance(template, str) or not template.strip():
+        raise TemplateError(f"{name} is empty")
+    if len(template) > MAX_TEMPLATE_CHARS:
+        raise TemplateError(f"{name} is {len(template)} characters, the limit is "
+                            f"{MAX_TEMPLATE_CHARS}")
+    try:
+        envelope = json.loads(base64.b64decode(template.strip(), validate=True))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise TemplateError(f"{name} is not a base64 JSON template (see /templates/extract)") \
+            from None
+    if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
+        raise TemplateError(f"{name} is not a {FORMAT} envelope")
+    if envelope.get("version") != VERSION:
+        raise TemplateError(f"{name} has version {str(envelope.get('version'))[:20]!r}; "
+                            f"this server reads version {VERSION}")
+    model, size = envelope.get("model"), envelope.get("size")
+    if not isinstance(model, str) or not model or len(model) > 200:
+        raise TemplateError(f"{name} names no model")
+    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 4096:
+        raise TemplateError(f"{name} has an invalid size")
+    if envelope.get("dtype") != "float32<":
+        raise TemplateError(f"{name} has an unsupported dtype (float32< expected)")
+    try:
+        raw = base64.b64decode(str(envelope.get("embedding", "")), validate=True)
+    except (binascii.Error, ValueError):
+        raise TemplateError(f"{name}'s embedding is not base64") from None
+    if len(raw) != 4 * size:
+        raise TemplateError(f"{name}'s embedding has {len(raw)} bytes; size {size} needs "
+                            f"{4 * size}")
+    vector = np.frombuffer(raw, dtype="<f4").astype(np.float32)
+    if not np.all(np.isfinite(vector)):
+        raise TemplateError(f"{name}'s embedding holds non-finite values")
+    return Template(model, vector)
+
+
+# -------------------------------------------------------------- calibration
+class Calibration:
+    """The measured FAR/FRR table of one embedding model."""
+
+    def __init__(self, data: dict, path: Path | None = None):
+        self.data = data
+        self.path = path
+        rows = data["table"]
+        self.distances = np.array([r["distance"] for r in rows], np.float64)
+        self.far = np.array([r["far"] for r in rows], np.float64)
+        self.frr = np.array([r["frr"] for r in rows], np.float64)
+        if np.any(np.diff(self.distances) <= 0):
+            raise ValueError("calibration table distances must increase")
+
+    @property
+    def model(self) -> str:
+        return self.data["model"]
+
+    def rates(self, distance: float) -> tuple[float, float]:
+        """(FAR, FRR) of the rule 'distance < t' at t = distance, linearly interpolated."""
+        return (float(np.interp(distance, self.distances, self.far)),
+                float(np.interp(distance, self.distances, self.frr)))
+
+    def threshold_for_far(self, rate: float) -> float:
+        """The largest tabulated threshold whose measured FAR is at most `rate`."""
+        allowed = self.distances[self.far <= rate]
+        return float(allowed.max()) if allowed.size else float(self.distances[0])
+
+    def summary(self) -> dict:
+        d = self.data
+        return {"model": d["model"], "created": d.get("created"), "script": d.get("script"),
+                "pairs": d.get("pairs"), "caveat": d.get("caveat")}
+
+
+@lru_cache(maxsize=None)
+def load_calibration(model: str, folder: str = str(CALIBRATION_DIR)) -> Calibration | None:
+    """The table for a model tag (looked up by the name before ':'); None if none was measured."""
+    path = Path(folder) / f"{model.split(':')[0]}.json"
+    if not path.is_file():
+        return None
+    return Calibration(json.loads(path.read_text()), path)
+
+
+def score_of(distance: float) -> float:
+    return round(float(np.clip(100.0 * (1.0 - distance / SCORE_SCALE), 0.0, 100.0)), 2)
+
+
+def resolve_operating_point(point: str | float | None, calibration: Calibration | None,
+                            dlib_threshold: float) -> tuple[str, float]:
+    """(label, distance threshold) for an operating point (see OPERATING_POINT_HELP)."""
+    if point is None or (isinstance(point, str) and point.strip() in ("", "dlib")):
+        return "dlib", float(dlib_threshold)
+    text = str(point).strip().lower()
+    if text.startswith("far="):
+        try:
+            rate = float(text[4:])
+        except ValueError:
+            raise TemplateError(f"operating_point {text[:40]!r}: far=<rate> needs a number") \
+                from None
+        if not 0.0 < rate < 1.0:
+            raise TemplateError("operating_point far=<rate> needs 0 < rate < 1")
+        if calibration is None:
+            raise TemplateError("no calibration table for this model, so far=<rate> "
+                                "operating points are not available")
+        return f"far={rate:g}", calibration.threshold_for_far(rate)
+    try:
+        threshold = float(text)
+    except ValueError:
+        raise TemplateError(f"operating_point {text[:40]!r} is not understood; "
+                            + OPERATING_POINT_HELP) from None
+    if not 0.01 <= threshold <= 4.0:
+        raise TemplateError("an operating_point threshold must be between 0.01 and 4.0")
+    return "threshold", threshold
+
+
+def verify(first: Template, second: Template, operating_point=None,
+           dlib_threshold: float = 0.6, calibration: Calibration | None = None) -> dict:
+    if first.model != second.model:
+        raise TemplateError(f"the templates come from different models ({first.model[:100]} "
+                            f"and {second.model[:100]}) and cannot be compared")
+    if first.size != second.size:
+        raise TemplateError(f"the templates have different sizes ({first.size} and "
+                            f"{second.size})")
+    label, threshold = resolve_operating_point(operating_point, calibration, dlib_threshold)
+    distance = float(np.linalg.norm(first.embedding - second.embedding))
+    result = {"distance": round(distance, 6), "score": score_of(distance),
+              "threshold": round(threshold, 6), "operating_point": label,
+              "match": distance < threshold, "model": first.model}
+    if calibration is not None:
+        fa_r, fr_r = calibration.rates(distance)
+        at_far, at_frr = calibration.rates(threshold)
+        result.update(fa_r=round(fa_r, 6), fr_r=round(fr_r, 6),
+                      operating_point_far=round(at_far, 6), operating_point_frr=round(at_frr, 6),
+                      calibration=calibration.summary())
+        if calibration.model != first.model:
+            result["calibration"]["note"] = (f"table measured with {calibration.model}, "
+                                             f"templates from {first.model}")
+    else:
+        result.update(fa_r=None, fr_r=None, operating_point_far=None, operating_point_frr=None,
+                      calibration=None,
+                      unavailable={"fa_r": "no calibration table for this model",
+                                   "fr_r": "no calibration table for this model"})
+    return result

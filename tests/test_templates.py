@@ -1,0 +1,111 @@
+"""Templates, the calibration table and verification, without a server."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from analyzers import templates
+from analyzers.output_formats import check_output_format, insightface_face, scaleflex
+
+MODEL = "face-embedding-dlib:test"
+
+
+def vector(seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).normal(0, 0.12, 128).astype(np.float32)
+
+
+def test_encode_decode_round_trip():
+    v = vector(1)
+    text = templates.encode(v, MODEL)
+    envelope = json.loads(base64.b64decode(text))
+    assert envelope["format"] == "face-template" and envelope["size"] == 128
+    assert envelope["model"] == MODEL
+    back = templates.decode(text)
+    assert back.model == MODEL and back.size == 128
+    assert np.array_equal(back.embedding, v)
+
+
+@pytest.mark.parametrize("bad", ["", "not base64!!", base64.b64encode(b"[1, 2]").decode(),
+                                 base64.b64encode(b'{"format": "other"}').decode()])
+def test_malformed_templates_are_refused(bad):
+    with pytest.raises(templates.TemplateError):
+        templates.decode(bad)
+
+
+def test_truncated_embedding_and_non_finite_values_are_refused():
+    envelope = json.loads(base64.b64decode(templates.encode(vector(1), MODEL)))
+    envelope["embedding"] = base64.b64encode(base64.b64decode(envelope["embedding"])[:100]).decode()
+    with pytest.raises(templates.TemplateError, match="bytes"):
+        templates.decode(base64.b64encode(json.dumps(envelope).encode()).decode())
+    nan = np.full(128, np.nan, np.float32)
+    with pytest.raises(templates.TemplateError, match="non-finite"):
+        templates.decode(templates.encode(nan, MODEL))
+
+
+def test_templates_of_different_models_are_never_compared():
+    a = templates.decode(templates.encode(vector(1), MODEL))
+    b = templates.decode(templates.encode(vector(1), "face-embedding-other:x"))
+    with pytest.raises(templates.TemplateError, match="different models"):
+        templates.verify(a, b)
+
+
+def test_the_committed_calibration_table_is_measured_and_monotone():
+    calibration = templates.load_calibration("face-embedding-dlib:anything")
+    assert calibration is not None
+    data = calibration.data
+    assert data["pairs"]["impostor"] > 1000 and data["pairs"]["genuine_total"] > 100
+    assert data["published_reference"]["measured_here"] is False
+    assert np.all(np.diff(calibration.far) >= 0) and np.all(np.diff(calibration.frr) <= 0)
+    far, frr = calibration.rates(0.6)
+    assert far == data["at_dlib_threshold"]["far"] and frr == data["at_dlib_threshold"]["frr"]
+    # interpolation between two rows
+    lo, hi = calibration.rates(0.605), (calibration.rates(0.60), calibration.rates(0.61))
+    assert min(hi[0][0], hi[1][0]) <= lo[0] <= max(hi[0][0], hi[1][0])
+    assert calibration.threshold_for_far(1e-3) <= 0.7
+
+
+def test_verify_figures_and_operating_points():
+    calibration = templates.load_calibration(MODEL)
+    a = templates.decode(templates.encode(vector(1), MODEL))
+    b = templates.decode(templates.encode(vector(1) + 0.01, MODEL))
+    result = templates.verify(a, b, None, 0.6, calibration)
+    assert result["distance"] == pytest.approx(np.sqrt(128) * 0.01, rel=1e-3)
+    assert result["match"] and result["operating_point"] == "dlib" and result["threshold"] == 0.6
+    assert 0 <= result["score"] <= 100 and result["fa_r"] is not None
+    assert templates.score_of(0.6) == 50.0
+    far = templates.verify(a, b, "far=1e-3", 0.6, calibration)
+    assert far["operating_point"] == "far=0.001"
+    assert far["threshold"] == calibration.threshold_for_far(1e-3)
+    assert templates.verify(a, b, "0.05", 0.6, calibration)["match"] is False
+    with pytest.raises(templates.TemplateError):
+        templates.verify(a, b, "banana", 0.6, calibration)
+    no_table = templates.verify(a, b, None, 0.6, None)
+    assert no_table["fa_r"] is None and "fa_r" in no_table["unavailable"]
+
+
+def native_face(**extra):
+    return {"bbox": [1.0, 2.0, 30.0, 40.0], "confidence": 0.99,
+            "landmarks": {n: [1.0, 2.0] for n in ("left_eye", "right_eye", "nose",
+                                                 "mouth_left", "mouth_right")}, **extra}
+
+
+def test_output_formats():
+    assert check_output_format(None) == "native"
+    with pytest.raises(ValueError):
+        check_output_format("xml")
+    emotion = {"dominant": "happy", "confidence": 0.7,
+               "scores": {"happy": 0.7, "neutral": 0.2, "sad": 0.1}}
+    result = {"faces": [native_face(emotion=emotion, age=33.0,
+                                    gender={"value": "male", "confidence": 0.9, "scores": {}})],
+              "image": {"width": 50, "height": 60}, "models": {}}
+    shaped = scaleflex(result)
+    face = shaped["faces"]["face_0"]
+    assert sum(face["emotions"].values()) == pytest.approx(100.0, abs=0.1)
+    assert face["races"] is None and "races" in face["unavailable"] and face["gender"] == "male"
+    inface = insightface_face(native_face())
+    assert inface["feature"] is None and "feature" in inface["unavailable"]
+    assert len(inface["landmarks"]) == 5 and inface["race"] is None

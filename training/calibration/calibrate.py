@@ -1,0 +1,236 @@
+"""Measure the dlib embedding's same-person / different-person distances on the
+photos available offline, and write the FAR/FRR table verification reads.
+
+    BENTOML_DO_NOT_TRACK=true .venv/bin/python -m training.calibration.calibrate
+
+Runs the real detector (MTCNN) and the real dlib embedding in-process, from the
+BentoML model store (model_services.load_in_process), exactly as the service
+does: most prominent face of each image, square crop, dlib's 5-point chip.
+
+Photos (tests/photos.py: shipped inside registry packages, sha256-checked):
+  obama:  obama.jpg, obama2.jpg, obama3.jpg, obama_partial_face.jpg,
+          obama_partial_face2.jpg (face_recognition 1.3.0)
+  biden.jpg (face_recognition), Tom_Hanks_54745.png (insightface),
+  astronaut.png (Eileen Collins, scikit-image), grace_hopper.jpg (matplotlib),
+  the 6 people of insightface's t1.jpg (each cut out of the group photo with a
+  margin, as a photo of its own).
+Each source photo also gives augmented variants (flip, +-10 degree rotation,
+JPEG quality 25, half size, tight crop, darker gamma). Same-person pairs are
+every pair of variants of one identity, so most of them are augmentation pairs,
+not independent photos: the pair kinds are counted separately in the output.
+Different-person pairs are every pair of variants across identities.
+
+This is a small sample (11 identities). It checks the model's own threshold on
+these photos; it is not an LFW-scale evaluation. Writes
+models/calibration/<model name>.json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import io
+import itertools
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from analyzers.face_analysis import FaceAnalysis  # noqa: E402
+from model_services import load_in_process  # noqa: E402
+from tests.photos import PHOTOS, photo  # noqa: E402
+
+IDENTITIES = {
+    "obama": ["obama.jpg", "obama2.jpg", "obama3.jpg", "obama_partial_face.jpg",
+              "obama_partial_face2.jpg"],
+    "biden": ["biden.jpg"],
+    "tom_hanks": ["Tom_Hanks_54745.png"],
+    "eileen_collins": ["astronaut.png"],
+    "grace_hopper": ["grace_hopper.jpg"],
+}
+GROUP_PHOTO = "t1.jpg"  # 6 different people
+THRESHOLDS = np.round(np.arange(0.0, 1.3001, 0.01), 2)
+HISTOGRAM_BINS = np.round(np.arange(0.0, 1.3001, 0.05), 2)
+PUBLISHED = {
+    "figure": "99.38% accuracy on LFW (the standard 6000-pair protocol) with the rule "
+              "distance < 0.6",
+    "source": "dlib's author, Davis King: dlib_face_recognition_resnet_model_v1 "
+              "(dlib.net, blog.dlib.net 2017-02)",
+    "measured_here": False,
+}
+
+
+# ------------------------------------------------------------------ variants
+def _jpeg(image: Image.Image, quality: int) -> Image.Image:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+
+
+def variants(image: Image.Image, box) -> dict[str, Image.Image]:
+    """The original and its augmentations; box (x1, y1, x2, y2) of the face for the tight crop."""
+    x1, y1, x2, y2 = box
+    w, h = x2 - x1, y2 - y1
+    tight = image.crop((max(0, int(x1 - 0.35 * w)), max(0, int(y1 - 0.35 * h)),
+                        min(image.width, int(x2 + 0.35 * w)), min(image.height, int(y2 + 0.35 * h))))
+    gamma = image.point(lambda v: int(255 * (v / 255) ** 1.6))
+    return {
+        "original": image,
+        "flip": ImageOps.mirror(image),
+        "rotate+10": image.rotate(10, resample=Image.BILINEAR, fillcolor=(128, 128, 128)),
+        "rotate-10": image.rotate(-10, resample=Image.BILINEAR, fillcolor=(128, 128, 128)),
+        "jpeg25": _jpeg(image, 25),
+        "half": image.resize((max(1, image.width // 2), max(1, image.height // 2)),
+                             Image.BILINEAR),
+        "tight_crop": tight,
+        "dark_gamma": gamma,
+    }
+
+
+# ------------------------------------------------------------------ measure
+async def embed_all(analysis: FaceAnalysis, sources: list[tuple[str, str, Image.Image, object]]):
+    """sources: (identity, photo label, image, face box or None) -> list of records."""
+    records, failures = [], []
+    for identity, label, image, box in sources:
+        if box is None:
+            faces = await analysis.detect(np.asarray(image))
+            if not faces:
+                failures.append({"photo": label, "variant": "original", "reason": "no face"})
+                continue
+            box = [float(v) for v in faces[0]["box"]]
+        for name, variant in variants(image, box).items():
+            array = np.asarray(variant.convert("RGB"))
+            faces = await analysis.detect(array)
+            if not faces:
+                failures.append({"photo": label, "variant": name, "reason": "no face detected"})
+                continue
+            vector = (await analysis.embed_pair((array, faces[0])))[0]
+            records.append({"identity": identity, "photo": label, "variant": name,
+                            "vector": np.asarray(vector, np.float64)})
+    return records, failures
+
+
+def group_people(analysis: FaceAnalysis) -> list[tuple[str, str, Image.Image, None]]:
+    image = Image.open(photo(GROUP_PHOTO)).convert("RGB")
+    faces = asyncio.run(analysis.detect(np.asarray(image)))
+    faces = sorted(faces, key=lambda f: float(f["box"][0]))  # left to right
+    people = []
+    for index, face in enumerate(faces):
+        x1, y1, x2, y2 = (float(v) for v in face["box"])
+        w, h = x2 - x1, y2 - y1
+        crop = image.crop((max(0, int(x1 - 0.6 * w)), max(0, int(y1 - 0.6 * h)),
+                           min(image.width, int(x2 + 0.6 * w)), min(image.height, int(y2 + 0.6 * h))))
+        people.append((f"t1_person{index}", f"{GROUP_PHOTO}#person{index}", crop, None))
+    return people
+
+
+def pairs(records):
+    genuine_photo, genuine_aug, impostor = [], [], []
+    for a, b in itertools.combinations(records, 2):
+        distance = float(np.linalg.norm(a["vector"] - b["vector"]))
+        if a["identity"] != b["identity"]:
+            impostor.append(distance)
+        elif a["photo"] != b["photo"] and a["variant"] == b["variant"] == "original":
+            genuine_photo.append(distance)
+        else:
+            genuine_aug.append(distance)
+    return np.array(genuine_photo), np.array(genuine_aug), np.array(impostor)
+
+
+def table(genuine: np.ndarray, impostor: np.ndarray) -> list[dict]:
+    """Decision rule `distance < t`: FAR = impostor share below t, FRR = genuine share at or above t."""
+    return [{"distance": float(t),
+             "far": round(float(np.mean(impostor < t)), 6),
+             "frr": round(float(np.mean(genuine >= t)), 6)} for t in THRESHOLDS]
+
+
+def summary(values: np.ndarray) -> dict:
+    if len(values) == 0:
+        return {"count": 0}
+    return {"count": int(len(values)), "min": round(float(values.min()), 4),
+            "mean": round(float(values.mean()), 4), "max": round(float(values.max()), 4),
+            "p05": round(float(np.percentile(values, 5)), 4),
+            "p95": round(float(np.percentile(values, 95)), 4)}
+
+
+def histogram(values: np.ndarray) -> list[int]:
+    counts, _ = np.histogram(np.clip(values, 0, HISTOGRAM_BINS[-1] - 1e-9), HISTOGRAM_BINS)
+    return [int(c) for c in counts]
+
+
+def main() -> None:
+    predictors, tags = load_in_process(tasks=("detection", "embedding"))
+    analysis = FaceAnalysis(predictors, tags)
+    sources = []
+    for identity, names in IDENTITIES.items():
+        for name in names:
+            sources.append((identity, name, Image.open(photo(name)).convert("RGB"), None))
+    sources += group_people(analysis)
+    records, failures = asyncio.run(embed_all(analysis, sources))
+    genuine_photo, genuine_aug, impostor = pairs(records)
+    genuine = np.concatenate([genuine_photo, genuine_aug])
+    by_name = {r["photo"]: r for r in records if r["variant"] == "original"}
+
+    def distance(a, b):
+        if a in by_name and b in by_name:
+            return round(float(np.linalg.norm(by_name[a]["vector"] - by_name[b]["vector"])), 4)
+        return None
+
+    model_tag = tags["embedding"]
+    photos_used = sorted({name for names in IDENTITIES.values() for name in names} | {GROUP_PHOTO})
+    out = {
+        "model": model_tag,
+        "metric": "euclidean distance between raw dlib descriptors; same person if distance < t",
+        "created": dt.date.today().isoformat(),
+        "script": "training/calibration/calibrate.py",
+        "detector": tags["detection"],
+        "caveat": "small sample: 11 identities, 5 independent photos of one person (obama); "
+                  "most same-person pairs are augmentations of the same photo, which makes "
+                  "them easier than independent photos, so FRR is optimistic; FAR below about "
+                  f"{1 / max(1, len(impostor)):.0e} cannot be resolved and the impostor pairs "
+                  "are not independent (each identity appears in many).",
+        "published_reference": PUBLISHED,
+        "photos": [{"name": n, "package": f"{PHOTOS[n][0]}=={PHOTOS[n][1]}", "sha256": PHOTOS[n][3]}
+                   for n in photos_used],
+        "identities": {identity: names for identity, names in IDENTITIES.items()}
+        | {f"t1_person{i}": [f"{GROUP_PHOTO}#person{i}"]
+           for i in range(sum(1 for s in sources if s[0].startswith("t1_")))},
+        "augmentations": list(variants(Image.new("RGB", (4, 4)), (0, 0, 4, 4))),
+        "embeddings": len(records),
+        "detection_failures": failures,
+        "pairs": {"genuine_independent_photos": int(len(genuine_photo)),
+                  "genuine_augmented": int(len(genuine_aug)),
+                  "genuine_total": int(len(genuine)), "impostor": int(len(impostor))},
+        "distances": {"genuine_independent_photos": summary(genuine_photo),
+                      "genuine_augmented": summary(genuine_aug),
+                      "genuine_total": summary(genuine), "impostor": summary(impostor)},
+        "examples": {"obama-obama2": distance("obama.jpg", "obama2.jpg"),
+                     "obama-obama3": distance("obama.jpg", "obama3.jpg"),
+                     "obama-biden": distance("obama.jpg", "biden.jpg"),
+                     "obama-grace_hopper": distance("obama.jpg", "grace_hopper.jpg")},
+        "histogram": {"bin_edges": [float(e) for e in HISTOGRAM_BINS],
+                      "genuine": histogram(genuine), "impostor": histogram(impostor)},
+        "table": table(genuine, impostor),
+    }
+    at = next(row for row in out["table"] if row["distance"] == 0.6)
+    out["at_dlib_threshold"] = at
+    digest = hashlib.sha256(json.dumps(out["table"]).encode()).hexdigest()[:16]
+    out["table_sha256_16"] = digest
+    name = model_tag.split(":")[0]
+    path = ROOT / "models" / "calibration" / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1) + "\n")
+    print(json.dumps({k: out[k] for k in ("model", "embeddings", "pairs", "distances",
+                                          "examples", "at_dlib_threshold")}, indent=1))
+    print("failures:", failures)
+    print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()
