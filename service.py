@@ -127,6 +127,7 @@ class FaceAnalysisService:
     embedding = bentoml.depends(MODEL_SERVICES["embedding"])
     age_gender = bentoml.depends(MODEL_SERVICES["age_gender"])
     emotion = bentoml.depends(MODEL_SERVICES["emotion"])
+    segmentation = bentoml.depends(MODEL_SERVICES["segmentation"])
 
     def __init__(self) -> None:
         self.limits = Limits.from_env()
@@ -137,6 +138,7 @@ class FaceAnalysisService:
         self.clients = clients = {
             "detection": self.detector, "mesh": self.mesh, "landmarks68": self.landmarks68,
             "embedding": self.embedding, "age_gender": self.age_gender, "emotion": self.emotion,
+            "segmentation": self.segmentation,
         }
         predictors, tags, unavailable = {}, {}, {}
         for task, source in TASKS.items():
