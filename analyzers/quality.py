@@ -194,7 +194,12 @@ def _region(image, points):
     local[:, 0] -= x1
     local[:, 1] -= y1
     rgb = image[y1:y2, x1:x2]
-    return grey(rgb), face_mask(rgb.shape, local), rgb
+    if rgb.size == 0:
+        raise ValueError("the face region lies outside the image")
+    mask = face_mask(rgb.shape, local)
+    if mask.sum() < 16:
+        raise ValueError("the visible face region is too small to measure")
+    return grey(rgb), mask, rgb
 
 
 # ------------------------------------------------------------------ measures
