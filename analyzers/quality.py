@@ -369,9 +369,14 @@ def assess(image: np.ndarray, points, box, pose: dict, *, emotion_scores: dict |
     attempt("noFlare", lambda: _check(flare(image, points), t["noFlare"], "noFlare", False))
 
     eyes = geometry.eyes_open(points, pose.get("yaw"))
-    for side in ("left", "right"):
-        qaa[f"{side}EyeOpen"] = _check(eyes[side]["ratio"], t["eyeOpen"], "eyeOpen",
-                                       estimated=eyes[side]["estimated"])
+    for side, other in (("left", "right"), ("right", "left")):
+        # an eye turned away (|yaw| > geometry.FAR_EYE_YAW) cannot be measured: it
+        # takes the near eye's ratio and says so (estimated: true, measuredRatio)
+        estimated = eyes[side]["estimated"]
+        ratio = eyes[other]["ratio"] if estimated else eyes[side]["ratio"]
+        details = {"measuredRatio": eyes[side]["ratio"]} if estimated else {}
+        qaa[f"{side}EyeOpen"] = _check(ratio, t["eyeOpen"], "eyeOpen", estimated=estimated,
+                                       **details)
 
     if person_mask is None:
         skipped["backgroundUniformity"] = unavailable.get(

@@ -141,6 +141,10 @@ def test_nearly_closed_eyes_in_the_group_photo_fail():
     # (analyzers/geometry.py); the other four have them open
     assert len(closed) == 2
     assert all(q["leftEyeOpen"]["value"] < 0.165 for q in closed)
+    # Matt LeBlanc turns away (yaw about -50): his right eye is estimated from the left
+    turned = [r["quality"] for r in fitted if abs(r["pose"]["yaw"]) > 35]
+    assert len(turned) == 1 and turned[0]["rightEyeOpen"]["estimated"]
+    assert turned[0]["rightEyeOpen"]["value"] == turned[0]["leftEyeOpen"]["value"]
 
 
 def test_neutral_face_passes_neutral_emotion():
