@@ -46,7 +46,8 @@ evenIllumination       0.80     0.15   darker / brighter face-half mean luminanc
 noFlare                0.01     0.01   share of face pixels with min(R,G,B) >= 245,
                                        saturated / specular (<=). obama 0.0003
 eyeOpen                0.165    0.08   eye aspect ratio, analyzers.geometry (>=);
-                                       both leftEyeOpen and rightEyeOpen. obama
+                                       both leftEyeOpen and rightEyeOpen (an eye
+                                       turned away takes the near eye's). obama
                                        0.22 / 0.21 (smiling), astronaut 0.35 / 0.37
 backgroundUniformity   12       6      mean Sobel gradient magnitude of the
                                        background (person probability < 0.5), image
