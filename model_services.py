@@ -206,6 +206,22 @@ class EmotionModel(ModelService):
         return self.run(self.require(faces), faces)
 
 
+@bentoml.service(**SERVICE)
+class SegmentationModel(ModelService):
+    source_name = "person-segmentation-mediapipe"
+    model = stored(source_name)
+
+    @staticmethod
+    def load(folder: Path):
+        from analyzers.segmentation import SelfieSegmentation
+
+        return SelfieSegmentation(folder / "selfie_segmentation.tflite", threads=THREADS)
+
+    @bentoml.api(**BATCH)
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        return self.run(self.require(images), images)
+
+
 # task -> the model service that answers it
 MODEL_SERVICES = {
     "detection": FaceDetector,
@@ -214,6 +230,7 @@ MODEL_SERVICES = {
     "embedding": EmbeddingModel,
     "age_gender": AgeGenderModel,
     "emotion": EmotionModel,
+    "segmentation": SegmentationModel,
 }
 
 

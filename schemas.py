@@ -199,3 +199,95 @@ class ScaleflexResponse(BaseModel):
     face_count: int
     image: ImageSize
     models: dict[str, Optional[str]]
+
+
+# ------------------------------------------------------------ /fitter, /quality
+class Angles(BaseModel):
+    yaw: float = Field(description="degrees; > 0: the subject turns towards the image's right")
+    pitch: float = Field(description="degrees; > 0: looking up")
+    roll: float = Field(description="degrees; > 0: counter-clockwise as seen")
+
+
+class Fitter(BaseModel):
+    fitter_type: str = Field(description="mediapipe_mesh_478: MediaPipe's 468-point mesh "
+                                         "plus 10 iris points")
+    num_keypoints: int
+    keypoints: list[float] = Field(description="flat [x, y, z, x, y, z, ...] in image pixels "
+                                               "(z relative, same scale; smaller = nearer)")
+    left_eye: list[float] = Field(description="[x, y] pixels: centre of the SUBJECT's own "
+                                              "left iris (on the image's right)")
+    right_eye: list[float] = Field(description="[x, y] pixels: centre of the subject's own "
+                                               "right iris (on the image's left)")
+    eye_convention: str = Field(description="'subject': left / right are the subject's own")
+    mesh_score: float = Field(description="face-presence score of the mesh model, 0-1")
+
+
+class FittedFace(BaseModel):
+    bbox: list[float] = Field(description="[x1, y1, x2, y2] as fractions of the image (0..1)")
+    bbox_pixels: list[float] = Field(description="[x1, y1, x2, y2] in pixels")
+    confidence: float = Field(description="detection score, 0-1")
+    fitter: Fitter
+    angles: Angles
+
+
+class FitterResponse(BaseModel):
+    faces: list[FittedFace] = Field(description="most prominent (largest) first")
+    face_count: int
+    faces_detected: int
+    image: ImageSize
+    models: dict[str, Optional[str]]
+
+
+class QualityCheck(BaseModel):
+    model_config = ConfigDict(extra="allow")  # per-check details (left/right means, yaw...)
+    passed: bool
+    score: float = Field(ge=0, le=100, description="0-100; 50 exactly at the threshold")
+    value: float = Field(description="the raw measure (see analyzers/quality.py)")
+    threshold: float | dict[str, float]
+    comparison: str = Field(description="how value is held against threshold")
+
+
+class QualityAssessment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    totalScore: float = Field(ge=0, le=100, description="mean score of the computed checks")
+    passed: bool = Field(description="every computed check passed")
+    checksComputed: int
+    checksPassed: int
+    skipped: dict[str, str] = Field(description="check -> why it is null")
+    sharpness: Optional[QualityCheck]
+    illumination: Optional[QualityCheck]
+    evenIllumination: Optional[QualityCheck]
+    noFlare: Optional[QualityCheck]
+    leftEyeOpen: Optional[QualityCheck] = Field(description="the subject's own left eye")
+    rightEyeOpen: Optional[QualityCheck]
+    backgroundUniformity: Optional[QualityCheck]
+    dynamicRange: Optional[QualityCheck]
+    eyeDistance: Optional[QualityCheck]
+    noise: Optional[QualityCheck]
+    margins: Optional[QualityCheck]
+    neutralEmotion: Optional[QualityCheck]
+    notMasked: Optional[QualityCheck]
+    watermark: Optional[QualityCheck]
+    rotation: Optional[QualityCheck]
+
+
+class FaceQuality(BaseModel):
+    qaa: QualityAssessment
+
+
+class QualityFace(BaseModel):
+    bbox: list[float] = Field(description="[x1, y1, x2, y2] as fractions of the image (0..1)")
+    bbox_pixels: list[float]
+    confidence: float
+    angles: Angles
+    quality: FaceQuality
+
+
+class QualityResponse(BaseModel):
+    faces: list[QualityFace] = Field(description="most prominent (largest) first")
+    face_count: int
+    faces_detected: int
+    image: ImageSize
+    thresholds: dict[str, float] = Field(description="the thresholds applied (defaults "
+                                                     "updated with the request's)")
+    models: dict[str, Optional[str]]

@@ -2,7 +2,8 @@
 
     bentoml serve            (reads bentofile.yaml: service.py:FaceAnalysisService)
 
-Endpoints: POST /analyze, /analyze-base64, /extract-face, /compare-faces;
+Endpoints: POST /analyze, /analyze-base64, /extract-face, /compare-faces, /fitter,
+/quality;
 GET /health (plus BentoML's /livez, /readyz, /metrics, /docs.json, Swagger at /).
 Every client error is a 4xx JSON body with `detail`; see analyzers/imageio.py
 for the input limits.
@@ -15,8 +16,10 @@ import base64
 import io
 import json
 import logging
+import os
 import time
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import bentoml
@@ -30,14 +33,16 @@ from analyzers import templates
 from analyzers.embedding import DLIB_THRESHOLD, compare, normalise
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis, ModelUnavailable, Options
 from analyzers.imageio import InputError, Limits, decode_base64, decode_image, load_document
+from analyzers.mesh import LEFT_IRIS_CENTER, RIGHT_IRIS_CENTER
 from analyzers.output_formats import OUTPUT_FORMATS, check_output_format, insightface_face, scaleflex
 from analyzers.prominence import prominence_scores
+from analyzers.quality import ThresholdError, parse_thresholds
 from analyzers.sources import FetchPolicy, fetch_url
 from model_services import MODEL_SERVICES, missing_reason, stored
 from models.registry import TASKS
 from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
-from schemas import (InsightFaceCompareResponse, InsightFaceDetectResponse,
-                     TemplateExtractResponse, VerifyResponse)
+from schemas import (FitterResponse, InsightFaceCompareResponse, InsightFaceDetectResponse,
+                     QualityResponse, TemplateExtractResponse, VerifyResponse)
 from security import ApiKeyMiddleware, RequestGuard, Settings, cors_options, routes_of
 
 log = logging.getLogger("face_analysis")
@@ -154,6 +159,7 @@ class FaceAnalysisService:
     embedding = bentoml.depends(MODEL_SERVICES["embedding"])
     age_gender = bentoml.depends(MODEL_SERVICES["age_gender"])
     emotion = bentoml.depends(MODEL_SERVICES["emotion"])
+    segmentation = bentoml.depends(MODEL_SERVICES["segmentation"])
 
     def __init__(self) -> None:
         self.limits = Limits.from_env()
@@ -164,6 +170,7 @@ class FaceAnalysisService:
         self.clients = clients = {
             "detection": self.detector, "mesh": self.mesh, "landmarks68": self.landmarks68,
             "embedding": self.embedding, "age_gender": self.age_gender, "emotion": self.emotion,
+            "segmentation": self.segmentation,
         }
         predictors, tags, unavailable = {}, {}, {}
         for task, source in TASKS.items():
@@ -501,13 +508,109 @@ class FaceAnalysisService:
                 raise InputError(422, f"no face was found in {name}", "no_face")
         return await self.analysis.embed_pair((images[0], faces[0][0]), (images[1], faces[1][0]))
 
+    # ------------------------------------------------------ /fitter and /quality
+    @bentoml.api(route="/fitter")
+    async def fitter(
+        self,
+        file: Path,
+        max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
+    ) -> FitterResponse:
+        """Per face: the 478-point MediaPipe mesh as a flat [x, y, z, ...] pixel list, the
+        iris centres (the subject's own left / right) and the head pose."""
+        try:
+            data = await read_upload(file, self.limits, "file")
+            image, fitted, total = await self._within_deadline(self._fit(data, max_faces))
+        except InputError as problem:
+            return error(problem.status, problem.detail)
+        except ModelUnavailable as problem:
+            return error(503, str(problem))
+        height, width = image.shape[:2]
+        faces = []
+        for record in fitted:
+            points = record["points"]
+            faces.append({
+                **_face_box(record["face"], width, height),
+                "fitter": {
+                    "fitter_type": "mediapipe_mesh_478",
+                    "num_keypoints": int(len(points)),
+                    "keypoints": [round(float(v), 2) for v in np.asarray(points).ravel()],
+                    "left_eye": [round(float(v), 2) for v in points[LEFT_IRIS_CENTER, :2]],
+                    "right_eye": [round(float(v), 2) for v in points[RIGHT_IRIS_CENTER, :2]],
+                    "eye_convention": "subject",
+                    "mesh_score": round(record["mesh_score"], 4),
+                },
+                "angles": {k: record["pose"][k] for k in ("yaw", "pitch", "roll")},
+            })
+        return ok({"faces": faces, "face_count": len(faces), "faces_detected": total,
+                   "image": {"width": width, "height": height},
+                   "models": {t: self.analysis.model_tags.get(t) for t in ("detection", "mesh")}})
 
-# Outermost first: CORS answers preflights and marks every answer (401s too), then
-# the API key, then the request guard (body cap, content types, multipart checks).
-if SETTINGS.cors_origins:
-    FaceAnalysisService.add_asgi_middleware(CORSMiddleware, **cors_options(SETTINGS))
-if SETTINGS.api_keys:
-    FaceAnalysisService.add_asgi_middleware(ApiKeyMiddleware, keys=SETTINGS.api_keys)
-FaceAnalysisService.add_asgi_middleware(RequestGuard, routes=routes_of(FaceAnalysisService),
-                                        settings=SETTINGS)
-FaceAnalysisService.add_asgi_middleware(HealthEndpoint)
+    @bentoml.api(route="/quality")
+    async def quality(
+        self,
+        file: Path,
+        # BentoML decodes a form field that holds JSON, so an object arrives as a dict
+        thresholds: dict[str, Any] | str = Field(
+            default="", description="JSON object overriding thresholds, "
+                                "e.g. {\"sharpness\": 0.4, \"eyeDistance\": 60}; keys and "
+                                "defaults in README (Face quality)"),
+        max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
+    ) -> QualityResponse:
+        """ISO/IEC 29794-5 / ICAO-style quality checks of every face (analyzers/quality.py)."""
+        try:
+            try:
+                applied = parse_thresholds(thresholds, QUALITY_THRESHOLDS)
+            except ThresholdError as problem:
+                raise InputError(422, str(problem)) from None
+            data = await read_upload(file, self.limits, "file")
+            image, fitted, total = await self._within_deadline(
+                self._assess(data, applied, max_faces))
+        except InputError as problem:
+            return error(problem.status, problem.detail)
+        except ModelUnavailable as problem:
+            return error(503, str(problem))
+        height, width = image.shape[:2]
+        faces = [{**_face_box(record["face"], width, height),
+                  "angles": {k: record["pose"][k] for k in ("yaw", "pitch", "roll")},
+                  "quality": {"qaa": record["quality"]}} for record in fitted]
+        tags = self.analysis.model_tags
+        return ok({"faces": faces, "face_count": len(faces), "faces_detected": total,
+                   "image": {"width": width, "height": height}, "thresholds": applied,
+                   "models": {t: tags.get(t) for t in ("detection", "mesh", "emotion",
+                                                       "segmentation")}})
+
+    def _face_limit(self, max_faces):
+        limit = self.settings.max_faces
+        if max_faces is not None and max_faces > limit:
+            raise InputError(422, f"max_faces is {max_faces}, the limit is {limit} "
+                                  "(FACE_MAX_FACES)", "too_many_faces")
+        return max_faces or limit
+
+    async def _fit(self, data, max_faces):
+        limit = self._face_limit(max_faces)
+        image = await asyncio.to_thread(decode_image, data, self.limits)
+        fitted, total = await self.analysis.fit(image, limit)
+        return image, fitted, total
+
+    async def _assess(self, data, thresholds, max_faces):
+        limit = self._face_limit(max_faces)
+        image = await asyncio.to_thread(decode_image, data, self.limits)
+        fitted, total = await self.analysis.assess_quality(image, thresholds, limit)
+        return image, fitted, total
+
+
+# Default quality thresholds: analyzers/quality.py, updated from FACE_QUALITY_THRESHOLDS
+# (a JSON object); a malformed value stops the service at start-up.
+QUALITY_THRESHOLDS = parse_thresholds(os.environ.get("FACE_QUALITY_THRESHOLDS", ""))
+
+
+def _face_box(face: dict, width: int, height: int) -> dict:
+    x1, y1, x2, y2 = (float(v) for v in face["box"])
+    return {"bbox": [round(min(max(x1 / width, 0.0), 1.0), 5),
+                     round(min(max(y1 / height, 0.0), 1.0), 5),
+                     round(min(max(x2 / width, 0.0), 1.0), 5),
+                     round(min(max(y2 / height, 0.0), 1.0), 5)],
+            "bbox_pixels": [round(x1, 1), round(y1, 1), round(x2, 1), round(y2, 1)],
+            "confidence": round(float(face["score"]), 5)}
+
+

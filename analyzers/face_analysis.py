@@ -293,6 +293,84 @@ class FaceAnalysis:
             record["eye_colour"] = colour.eye_colour(region, local)
             record["lip_colour"] = colour.lip_colour(region, local)
 
+    # ---------------------------------------------------- /fitter and /quality
+    async def fit(self, image: np.ndarray, max_faces: int = 100) -> tuple[list[dict], int]:
+        """The detected faces (largest first, at most max_faces) each with its
+        478-point mesh in image pixels and the head pose fitted to it:
+        ([{"face", "points", "mesh_score", "pose"}], faces detected)."""
+        if "mesh" not in self.predictors:
+            raise ModelUnavailable("mesh", self.unavailable.get("mesh", "no mesh model"))
+        faces = await self.detect(image)
+        total = len(faces)
+        faces = faces[:max_faces]
+        if not faces:
+            return [], total
+        return await self._fit_faces(image, faces), total
+
+    async def _fit_faces(self, image, faces) -> list[dict]:
+        inputs = self._prepare_inputs(image, faces, {"mesh"})
+        try:
+            predicted = await self.predictors["mesh"](inputs["mesh"])
+        except Exception as error:
+            raise ModelUnavailable("mesh", f"the mesh model failed: {error}") from error
+        fitted = []
+        for face, out, transform in zip(faces, predicted, inputs["mesh_transforms"]):
+            points = mesh.to_image(np.asarray(out["points"]), transform)
+            fitted.append({"face": face, "points": points, "mesh_score": float(out["score"]),
+                           "pose": pose.head_pose(points)})
+        return fitted
+
+    async def assess_quality(self, image: np.ndarray, thresholds: dict,
+                             max_faces: int = 100) -> tuple[list[dict], int]:
+        """fit() plus quality.assess per face: ([{..fit.., "quality": qaa}], faces
+        detected). The person segmentation runs once per image, alongside the
+        detector; emotion alongside the mesh. A missing or failing emotion or
+        segmentation model only skips its check (with the reason)."""
+        from analyzers import quality, segmentation
+
+        if "mesh" not in self.predictors:
+            raise ModelUnavailable("mesh", self.unavailable.get("mesh", "no mesh model"))
+        reasons = {}
+
+        async def segment():
+            if "segmentation" not in self.predictors:
+                reasons["segmentation"] = self.unavailable.get(
+                    "segmentation", "no person segmentation model is installed")
+                return None
+            try:
+                masks = await self.predictors["segmentation"](
+                    segmentation.prepare(image)[None])
+                return np.asarray(masks[0], np.float32)
+            except Exception as error:
+                reasons["segmentation"] = f"the segmentation model failed: {error}"
+                return None
+
+        async def emotions(faces):
+            if "emotion" not in self.predictors:
+                reasons["emotion"] = self.unavailable.get("emotion", "no emotion model")
+                return None
+            try:
+                return await self.predictors["emotion"](
+                    np.stack([emotion.prepare(image, f["box"]) for f in faces]))
+            except Exception as error:
+                reasons["emotion"] = f"the emotion model failed: {error}"
+                return None
+
+        person_mask, faces = await asyncio.gather(segment(), self.detect(image))
+        total = len(faces)
+        faces = faces[:max_faces]
+        if not faces:
+            return [], total
+        fitted, feelings = await asyncio.gather(self._fit_faces(image, faces), emotions(faces))
+        for index, record in enumerate(fitted):
+            scores = feelings[index]["scores"] if feelings is not None else None
+            record["quality"] = await asyncio.to_thread(
+                quality.assess,
+                image, record["points"], record["face"]["box"], record["pose"],
+                emotion_scores=scores, person_mask=person_mask, thresholds=thresholds,
+                unavailable=reasons)
+        return fitted, total
+
 
 class ModelUnavailable(RuntimeError):
     def __init__(self, task: str, reason: str):

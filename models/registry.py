@@ -144,6 +144,19 @@ SOURCES: tuple[ModelSource, ...] = (
                      "65e3961bb68f497bd02a8d075da8409364db90004edb80c0c6cb15647c4de559"),
         ),
     ),
+    ModelSource(
+        name="person-segmentation-mediapipe",
+        task="segmentation",
+        description="MediaPipe selfie segmentation (general, 256x256): per-pixel person "
+        "probability; /quality judges the background with it",
+        license="Apache-2.0",
+        homepage="https://github.com/google-ai-edge/mediapipe",
+        artifacts=(
+            Artifact("selfie_segmentation.tflite", *_MEDIAPIPE,
+                     "mediapipe/modules/selfie_segmentation/selfie_segmentation.tflite",
+                     "9ee168ec7c8f2a16c56fe8e1cfbc514974cbbb7e434051b455635f1bd1462f5c"),
+        ),
+    ),
 )
 
 BY_NAME = {source.name: source for source in SOURCES}

@@ -202,6 +202,19 @@ def test_missing_model_gives_null_fields_with_the_reason(api):
     assert MISSING_MODEL in health["unavailable"]["emotion"]
 
 
+def test_quality_without_the_emotion_model_skips_neutral_emotion(secured, api):
+    response = api.post("/quality", files={"file": ("o.jpg", obama())})
+    assert response.status_code == 200, response.text
+    qaa = response.json()["faces"][0]["quality"]["qaa"]
+    assert qaa["neutralEmotion"] is None and MISSING_MODEL in qaa["skipped"]["neutralEmotion"]
+    assert qaa["sharpness"]["passed"] and qaa["backgroundUniformity"] is not None
+    for path in ("/quality", "/fitter"):
+        anonymous = httpx.post(secured.url + path, files={"file": ("o.jpg", obama())})
+        assert anonymous.status_code == 401 and anonymous.json()["detail"]
+        too_many = api.post(path, files={"file": ("o.jpg", obama())}, data={"max_faces": "4"})
+        assert too_many.status_code == 422 and "FACE_MAX_FACES" in too_many.json()["detail"]
+
+
 def _worker(server: Server, name: str) -> int | None:
     for pid in server.pids():
         try:
