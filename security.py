@@ -22,6 +22,8 @@ FACE_MAX_REQUEST_BYTES      3 x FACE_MAX_UPLOAD_BYTES + 1 MiB (31 MiB)
 FACE_MAX_FIELD_BYTES        65536 (a non-file form field)
 FACE_REQUEST_DEADLINE_S     30 (receiving the body, and then the whole analysis)
 FACE_MAX_FACES              100 (faces analysed per image; at most 1000)
+FACE_MODEL_TIMEOUT_S        60% of the request deadline (one model call; past it
+                            only that model's fields fail)
 ==========================  ======================================================
 """
 
@@ -51,6 +53,9 @@ class Settings:
     max_field_bytes: int = 65536
     request_deadline_s: float = 30.0
     max_faces: int = 100
+    # a model call that takes longer fails only its fields (a model worker that died
+    # and is being restarted must not hold the whole request); None: 60% of the deadline
+    model_timeout_s: float | None = None
 
     def __post_init__(self):
         for name in ("max_request_bytes", "max_field_bytes", "max_faces"):
@@ -62,6 +67,11 @@ class Settings:
         deadline = self.request_deadline_s
         if not (isinstance(deadline, (int, float)) and math.isfinite(deadline) and deadline > 0):
             raise ValueError(f"Settings.request_deadline_s must be positive, got {deadline!r}")
+        if self.model_timeout_s is None:
+            object.__setattr__(self, "model_timeout_s", round(0.6 * deadline, 3))
+        timeout = self.model_timeout_s
+        if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
+            raise ValueError(f"Settings.model_timeout_s must be positive, got {timeout!r}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -77,7 +87,8 @@ class Settings:
             ("FACE_MAX_REQUEST_BYTES", "max_request_bytes", int),
             ("FACE_MAX_FIELD_BYTES", "max_field_bytes", int),
             ("FACE_REQUEST_DEADLINE_S", "request_deadline_s", float),
-            ("FACE_MAX_FACES", "max_faces", int))))
+            ("FACE_MAX_FACES", "max_faces", int),
+            ("FACE_MODEL_TIMEOUT_S", "model_timeout_s", float))))
         try:
             return cls(**kwargs)
         except ValueError as exc:

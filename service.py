@@ -122,8 +122,12 @@ async def read_upload(path: Path, limits: Limits, name: str) -> bytes:
 CONNECTION_RETRIES = 2
 
 
-def remote_predict(client):
-    async def predict(batch):
+class ModelTimeout(Exception):
+    pass
+
+
+def remote_predict(client, timeout_s: float):
+    async def attempts(batch):
         for attempt in range(CONNECTION_RETRIES + 1):
             try:
                 # the client resolves its endpoints on first use, not in __init__
@@ -132,6 +136,15 @@ def remote_predict(client):
                 if attempt == CONNECTION_RETRIES:
                     raise
                 await asyncio.sleep(0.01 * (attempt + 1))
+
+    async def predict(batch):
+        # A killed model worker's socket still accepts connections until the worker
+        # is restarted: without a bound the call would wait for the request deadline.
+        try:
+            return await asyncio.wait_for(attempts(batch), timeout_s)
+        except asyncio.TimeoutError:
+            raise ModelTimeout(f"no answer within {timeout_s:g} s (FACE_MODEL_TIMEOUT_S)") \
+                from None
 
     return predict
 
@@ -178,7 +191,7 @@ class FaceAnalysisService:
             if reference is None:
                 unavailable[task] = missing_reason(source)
                 continue
-            predictors[task] = remote_predict(clients[task])
+            predictors[task] = remote_predict(clients[task], SETTINGS.model_timeout_s)
             tags[task] = str(bentoml.models.get(source.tag).tag)
         self.analysis = FaceAnalysis(predictors, tags, unavailable)
         health_state.update(

@@ -36,8 +36,11 @@ def test_settings_defaults_and_env():
     assert custom.api_keys == ("a", "b") and custom.cors_origins == ("*",)
     assert custom.max_request_bytes == 3000 + (1 << 20)
     assert (custom.max_field_bytes, custom.request_deadline_s, custom.max_faces) == (10, 2.5, 7)
+    assert default.model_timeout_s == 18 and custom.model_timeout_s == 1.5
+    assert Settings.from_env({"FACE_MODEL_TIMEOUT_S": "4"}).model_timeout_s == 4
     for bad in ({"FACE_MAX_FACES": "5000"}, {"FACE_REQUEST_DEADLINE_S": "soon"},
-                {"FACE_MAX_REQUEST_BYTES": "-1"}, {"FACE_REQUEST_DEADLINE_S": "inf"}):
+                {"FACE_MAX_REQUEST_BYTES": "-1"}, {"FACE_REQUEST_DEADLINE_S": "inf"},
+                {"FACE_MODEL_TIMEOUT_S": "0"}):
         with pytest.raises(ValueError):
             Settings.from_env(bad)
 
