@@ -222,6 +222,46 @@ class SegmentationModel(ModelService):
         return self.run(self.require(images), images)
 
 
+class _HumanNetService(ModelService):
+    """The two small @vladmandic/human nets (analyzers/liveness.py): crops in, one score each."""
+
+    kind: str
+
+    @classmethod
+    def load_kind(cls, folder: Path, kind: str):
+        from analyzers.liveness import HumanNet
+
+        return HumanNet(folder / f"{kind}.onnx", kind, threads=THREADS)
+
+
+@bentoml.service(**SERVICE)
+class AntiSpoofModel(_HumanNetService):
+    source_name = "face-antispoof-human"
+    model = stored(source_name)
+
+    @staticmethod
+    def load(folder: Path):
+        return _HumanNetService.load_kind(folder, "antispoof")
+
+    @bentoml.api(**BATCH)
+    def predict(self, faces: np.ndarray) -> np.ndarray:
+        return self.run(self.require(faces), faces)
+
+
+@bentoml.service(**SERVICE)
+class LivenessModel(_HumanNetService):
+    source_name = "face-liveness-human"
+    model = stored(source_name)
+
+    @staticmethod
+    def load(folder: Path):
+        return _HumanNetService.load_kind(folder, "liveness")
+
+    @bentoml.api(**BATCH)
+    def predict(self, faces: np.ndarray) -> np.ndarray:
+        return self.run(self.require(faces), faces)
+
+
 # task -> the model service that answers it
 MODEL_SERVICES = {
     "detection": FaceDetector,
@@ -231,6 +271,8 @@ MODEL_SERVICES = {
     "age_gender": AgeGenderModel,
     "emotion": EmotionModel,
     "segmentation": SegmentationModel,
+    "antispoof": AntiSpoofModel,
+    "liveness": LivenessModel,
 }
 
 

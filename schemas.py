@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -290,4 +290,37 @@ class QualityResponse(BaseModel):
     image: ImageSize
     thresholds: dict[str, float] = Field(description="the thresholds applied (defaults "
                                                      "updated with the request's)")
+    models: dict[str, Optional[str]]
+
+
+class LivenessScores(BaseModel):
+    antispoof: float = Field(ge=0, le=1, description="anti-spoofing net: 1 = real face")
+    liveness: float = Field(ge=0, le=1, description="liveness net: 1 = live")
+
+
+class Liveness(BaseModel):
+    value: Literal["REAL", "FAKE"]
+    confidence: float = Field(ge=0, le=1, description="score for REAL, 1 - score for FAKE")
+    score: float = Field(ge=0, le=1, description="mean of the two scores")
+    scores: LivenessScores
+    threshold: float = Field(ge=0, le=1, description="score at or above which a face is REAL")
+
+
+class LivenessFace(BaseModel):
+    bbox: list[float] = Field(description="[x1, y1, x2, y2] as fractions of the image (0..1)")
+    bbox_pixels: list[float]
+    confidence: float = Field(description="detection score, 0-1")
+    liveness: Liveness
+    quality: Optional[dict] = Field(default=None, description="mode=quality: the face's "
+                                    "totalScore, the quality threshold and passed")
+
+
+class LivenessResponse(BaseModel):
+    mode: Literal["plain", "quality", "all"]
+    liveness: Optional[Liveness] = Field(default=None, description="plain and quality: "
+                                         "the one face's verdict")
+    faces: list[LivenessFace] = Field(description="most prominent (largest) first")
+    face_count: int
+    faces_detected: int
+    image: ImageSize
     models: dict[str, Optional[str]]

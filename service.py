@@ -3,7 +3,7 @@
     bentoml serve            (reads bentofile.yaml: service.py:FaceAnalysisService)
 
 Endpoints: POST /analyze, /analyze-base64, /extract-face, /compare-faces, /fitter,
-/quality;
+/quality, /liveness;
 GET /health (plus BentoML's /livez, /readyz, /metrics, /docs.json, Swagger at /).
 Every client error is a 4xx JSON body with `detail`; see analyzers/imageio.py
 for the input limits.
@@ -42,7 +42,8 @@ from model_services import MODEL_SERVICES, missing_reason, stored
 from models.registry import TASKS
 from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
 from schemas import (FitterResponse, InsightFaceCompareResponse, InsightFaceDetectResponse,
-                     QualityResponse, TemplateExtractResponse, VerifyResponse)
+                     LivenessResponse, QualityResponse, TemplateExtractResponse,
+                     VerifyResponse)
 from security import ApiKeyMiddleware, RequestGuard, Settings, cors_options, routes_of
 
 log = logging.getLogger("face_analysis")
@@ -164,6 +165,15 @@ class HealthEndpoint:
             await self.app(scope, receive, send)
 
 
+# /liveness: the modes, and the defaults of its thresholds (README, Liveness)
+LIVENESS_MODES = ("plain", "quality", "all")
+LIVENESS_MODE_HELP = ("'plain': exactly one face, else 422; 'quality': exactly one face whose "
+                      "quality totalScore reaches quality_threshold, else 422; 'all': every "
+                      "detected face")
+LIVENESS_QUALITY_THRESHOLD = 50.0
+LIVENESS_THRESHOLD = 0.5
+
+
 @bentoml.service(name="face-analysis", workers=1, traffic={"timeout": 120})
 class FaceAnalysisService:
     detector = bentoml.depends(MODEL_SERVICES["detection"])
@@ -173,6 +183,8 @@ class FaceAnalysisService:
     age_gender = bentoml.depends(MODEL_SERVICES["age_gender"])
     emotion = bentoml.depends(MODEL_SERVICES["emotion"])
     segmentation = bentoml.depends(MODEL_SERVICES["segmentation"])
+    antispoof = bentoml.depends(MODEL_SERVICES["antispoof"])
+    liveness_net = bentoml.depends(MODEL_SERVICES["liveness"])
 
     def __init__(self) -> None:
         self.limits = Limits.from_env()
@@ -183,7 +195,8 @@ class FaceAnalysisService:
         self.clients = clients = {
             "detection": self.detector, "mesh": self.mesh, "landmarks68": self.landmarks68,
             "embedding": self.embedding, "age_gender": self.age_gender, "emotion": self.emotion,
-            "segmentation": self.segmentation,
+            "segmentation": self.segmentation, "antispoof": self.antispoof,
+            "liveness": self.liveness_net,
         }
         predictors, tags, unavailable = {}, {}, {}
         for task, source in TASKS.items():
@@ -610,6 +623,74 @@ class FaceAnalysisService:
         image = await asyncio.to_thread(decode_image, data, self.limits)
         fitted, total = await self.analysis.assess_quality(image, thresholds, limit)
         return image, fitted, total
+
+    # --- /liveness
+    @bentoml.api(route="/liveness")
+    async def liveness(
+        self,
+        file: Path,
+        mode: str = Field(default="plain", description=LIVENESS_MODE_HELP),
+        quality_threshold: float = Field(
+            default=LIVENESS_QUALITY_THRESHOLD, ge=0, le=100,
+            description="mode=quality: the least quality totalScore (0-100) accepted"),
+        liveness_threshold: float = Field(
+            default=LIVENESS_THRESHOLD, ge=0, le=1,
+            description="mean of the two liveness scores at or above which a face is REAL"),
+        max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
+    ) -> LivenessResponse:
+        """Anti-spoofing / liveness of a face (README, Liveness): two small CNNs from
+        @vladmandic/human; measured on real photos and synthetic attacks only."""
+        try:
+            if mode not in LIVENESS_MODES:
+                raise InputError(422, f"mode must be one of {list(LIVENESS_MODES)}")
+            data = await read_upload(file, self.limits, "file")
+            image, records, total = await self._within_deadline(self._liveness(
+                data, mode, quality_threshold, liveness_threshold, max_faces))
+        except InputError as problem:
+            return error(problem.status, problem.detail)
+        except ModelUnavailable as problem:
+            return error(503, str(problem))
+        height, width = image.shape[:2]
+        faces = [{**_face_box(record["face"], width, height), "liveness": record["liveness"],
+                  **({"quality": record["quality"]} if "quality" in record else {})}
+                 for record in records]
+        tasks = ("detection", "antispoof", "liveness") + (
+            ("mesh", "emotion", "segmentation") if mode == "quality" else ())
+        payload = {"mode": mode, "faces": faces, "face_count": len(faces),
+                   "faces_detected": total, "image": {"width": width, "height": height},
+                   "models": {t: self.analysis.model_tags.get(t) for t in tasks}}
+        if mode != "all":
+            payload["liveness"] = faces[0]["liveness"]
+        return ok(payload)
+
+    async def _liveness(self, data, mode, quality_threshold, liveness_threshold, max_faces):
+        limit = self._face_limit(max_faces)
+        image = await asyncio.to_thread(decode_image, data, self.limits)
+        if mode == "quality":
+            fitted, total = await self.analysis.assess_quality(image, QUALITY_THRESHOLDS, 1)
+            if total != 1:
+                raise InputError(422, f"mode=quality needs exactly one face; found {total}",
+                                 "face_count")
+            score = float(fitted[0]["quality"]["totalScore"])
+            if score < quality_threshold:
+                raise InputError(422, f"face quality totalScore {score:g} is below the "
+                                      f"quality_threshold {quality_threshold:g}; the liveness "
+                                      "check needs a better photo", "low_quality")
+            records = [{"face": fitted[0]["face"],
+                        "quality": {"totalScore": score, "threshold": quality_threshold,
+                                    "passed": True}}]
+        else:
+            faces = await self.analysis.detect(image)
+            total = len(faces)
+            if mode == "plain" and total != 1:
+                raise InputError(422, f"mode=plain needs exactly one face; found {total}",
+                                 "face_count")
+            records = [{"face": face} for face in faces[:limit]]
+        verdicts = await self.analysis.liveness_scores(
+            image, [record["face"] for record in records], liveness_threshold)
+        for record, verdict in zip(records, verdicts):
+            record["liveness"] = verdict
+        return image, records, total
 
 
 # Default quality thresholds: analyzers/quality.py, updated from FACE_QUALITY_THRESHOLDS

@@ -371,6 +371,29 @@ class FaceAnalysis:
                 unavailable=reasons)
         return fitted, total
 
+    # ------------------------------------------------------------- /liveness
+    async def liveness_scores(self, image: np.ndarray, faces: list[dict],
+                              threshold: float) -> list[dict]:
+        """The anti-spoofing and liveness nets on these faces (one batch each, run
+        together) combined per face by liveness.combine."""
+        from analyzers import liveness
+
+        for task in ("antispoof", "liveness"):
+            if task not in self.predictors:
+                raise ModelUnavailable(task, self.unavailable.get(task, f"no {task} model"))
+        if not faces:
+            return []
+        batch = np.stack([liveness.prepare(image, face["box"]) for face in faces])
+
+        async def run(task):
+            try:
+                return np.asarray(await self.predictors[task](batch), np.float32)
+            except Exception as error:
+                raise ModelUnavailable(task, f"the {task} model failed: {error}") from error
+
+        spoof, live = await asyncio.gather(run("antispoof"), run("liveness"))
+        return [liveness.combine(a, b, threshold) for a, b in zip(spoof, live)]
+
 
 class ModelUnavailable(RuntimeError):
     def __init__(self, task: str, reason: str):

