@@ -614,3 +614,12 @@ def _face_box(face: dict, width: int, height: int) -> dict:
             "confidence": round(float(face["score"]), 5)}
 
 
+# Outermost first: CORS answers preflights and marks every answer (401s too), then
+# the API key, then the request guard (body cap, content types, multipart checks).
+if SETTINGS.cors_origins:
+    FaceAnalysisService.add_asgi_middleware(CORSMiddleware, **cors_options(SETTINGS))
+if SETTINGS.api_keys:
+    FaceAnalysisService.add_asgi_middleware(ApiKeyMiddleware, keys=SETTINGS.api_keys)
+FaceAnalysisService.add_asgi_middleware(RequestGuard, routes=routes_of(FaceAnalysisService),
+                                        settings=SETTINGS)
+FaceAnalysisService.add_asgi_middleware(HealthEndpoint)
