@@ -207,7 +207,7 @@ def test_health_lists_loaded_models(client):
     body = client.get("/health").json()
     assert body["status"] == "ok"
     assert set(body["models"]) == {"detection", "mesh", "landmarks68", "embedding",
-                                   "age_gender", "emotion", "segmentation"}
+                                   "age_gender", "emotion", "segmentation", "body"}
     assert client.get("/readyz").status_code == 200
 
 
