@@ -262,6 +262,24 @@ class LivenessModel(_HumanNetService):
         return self.run(self.require(faces), faces)
 
 
+@bentoml.service(**SERVICE)
+class BodyModel(ModelService):
+    source_name = "body-detector-mediapipe"
+    model = stored(source_name)
+
+    @staticmethod
+    def load(folder: Path):
+        from analyzers.body import PoseDetector
+
+        return PoseDetector(folder / "pose_detection.tflite", threads=THREADS)
+
+    # batched across requests; the model itself runs tile by tile (its graph
+    # has a fixed batch of 1, analyzers/body.py)
+    @bentoml.api(**BATCH)
+    def predict(self, tiles: np.ndarray) -> list[list[dict]]:
+        return self.run(self.require(tiles), tiles)
+
+
 # task -> the model service that answers it
 MODEL_SERVICES = {
     "detection": FaceDetector,
@@ -273,6 +291,7 @@ MODEL_SERVICES = {
     "segmentation": SegmentationModel,
     "antispoof": AntiSpoofModel,
     "liveness": LivenessModel,
+    "body": BodyModel,
 }
 
 

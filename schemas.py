@@ -320,6 +320,56 @@ class LivenessResponse(BaseModel):
     liveness: Optional[Liveness] = Field(default=None, description="plain and quality: "
                                          "the one face's verdict")
     faces: list[LivenessFace] = Field(description="most prominent (largest) first")
+# ------------------------------------------------------------ /body and /mask
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    bbox: list[float] = Field(description="[x1, y1, x2, y2] as fractions of the image (0..1)")
+    bbox_pixels: list[float] = Field(description="[x1, y1, x2, y2] in pixels, clipped to "
+                                     "the image: the BlazePose region (centre: hip key point, "
+                                     "side 2.5 x hip to body key point), as an upright box")
+    confidence: float = Field(ge=0, le=1, description="the detector's score")
+    class_: Literal["body"] = Field(alias="class")
+    keypoints: list[list[float]] = Field(
+        description="4 [x, y] pixel points: hip centre, full-body size / rotation point, "
+                    "shoulder centre, upper-body size / rotation point")
+    rotation: float = Field(description="the body region's rotation, degrees (0: upright)")
+
+
+class BodyResponse(BaseModel):
+    bodies: list[Body] = Field(description="best score first")
+    body_count: int
+    image: ImageSize
+    models: dict[str, Optional[str]]
+
+
+class MaskCheck(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: bool = Field(description="the face is masked")
+    confidence: float = Field(ge=0.5, le=1, description="logistic of the score's distance "
+                              "to the threshold; not calibrated")
+    measure: Literal["lowerFaceColour"]
+    score: float = Field(description="max(ln(foreheadDistance / its threshold), "
+                         "ln(lip threshold / lipContrast)); masked at >= threshold")
+    threshold: float
+    foreheadDistance: float = Field(description="median CIE76 distance of lower-face patches "
+                                    "to the forehead's colour")
+    lipContrast: float = Field(description="CIE76 distance of the lips to the skin around them")
+    thresholds: dict[str, float]
+    regions: dict[str, float] = Field(description="each lower-face patch's distance to the "
+                                      "forehead")
+
+
+class MaskFace(BaseModel):
+    bbox: list[float] = Field(description="[x1, y1, x2, y2] as fractions of the image (0..1)")
+    bbox_pixels: list[float]
+    confidence: float = Field(description="the face detector's score")
+    mask: Optional[MaskCheck] = Field(description="null when not measurable (mask_skipped)")
+    mask_skipped: Optional[str]
+    angles: Angles
+
+
+class MaskResponse(BaseModel):
+    faces: list[MaskFace] = Field(description="most prominent (largest) first")
     face_count: int
     faces_detected: int
     image: ImageSize

