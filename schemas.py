@@ -320,6 +320,12 @@ class LivenessResponse(BaseModel):
     liveness: Optional[Liveness] = Field(default=None, description="plain and quality: "
                                          "the one face's verdict")
     faces: list[LivenessFace] = Field(description="most prominent (largest) first")
+    face_count: int
+    faces_detected: int
+    image: ImageSize
+    models: dict[str, Optional[str]]
+
+
 # ------------------------------------------------------------ /body and /mask
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

@@ -694,7 +694,6 @@ class FaceAnalysisService:
             record["liveness"] = verdict
         return image, records, total
 
-
     # ------------------------------------------------------ /body and /mask
     @bentoml.api(route="/body")
     async def body_detect(self, file: Path) -> BodyResponse:
@@ -752,6 +751,7 @@ class FaceAnalysisService:
         image = await asyncio.to_thread(decode_image, data, self.limits)
         fitted, total = await self.analysis.masks(image, limit)
         return image, fitted, total
+
 
 # Default quality thresholds: analyzers/quality.py, updated from FACE_QUALITY_THRESHOLDS
 # (a JSON object); a malformed value stops the service at start-up.
