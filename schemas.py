@@ -160,9 +160,11 @@ class InsightFaceFace(BaseModel):
     roll: Optional[float]
     yaw: Optional[float]
     pitch: Optional[float]
-    quality: Optional[float] = Field(description="null: no face-quality model")
-    mask_confidence: Optional[float] = Field(description="null: no mask model")
-    liveness_confidence: Optional[float] = Field(description="null: no liveness model")
+    quality: Optional[float] = Field(description="/quality's totalScore, 0-100")
+    mask_confidence: Optional[float] = Field(description="0-1, 'masked' from /mask's check "
+                                             "(not calibrated)")
+    liveness_confidence: Optional[float] = Field(description="0-1, /liveness's score "
+                                                 "(unvalidated)")
     gender: Optional[str]
     age_bracket: Optional[str]
     race: Optional[str] = Field(description="null: no ethnicity model in the default set")

@@ -487,8 +487,10 @@ class FaceAnalysisService:
     @bentoml.api(route="/v1/models/insightface:detect", input_spec=InsightFaceDetectRequest)
     async def insightface_detect(self, **request) -> InsightFaceDetectResponse:
         """InsightFace-style detection: every face with box, 5 landmarks, feature
-        (unit embedding), roll/yaw/pitch, gender, age bracket; quality, mask,
-        liveness and race are null (no such models), with the reason."""
+        (unit embedding), roll/yaw/pitch, gender, age bracket, quality (the /quality
+        totalScore, 0-100), mask_confidence (0-1, from /mask's check),
+        liveness_confidence (0-1, /liveness's score); race is null (no ethnicity
+        model), with the reason."""
         request = InsightFaceDetectRequest(**request)
         deadline = time.monotonic() + self.settings.request_deadline_s
         try:
@@ -497,14 +499,57 @@ class FaceAnalysisService:
             return error(problem.status, problem.detail)
         except ModelUnavailable as problem:
             return error(503, str(problem))
-        return ok({"faces": [insightface_face(record) for record in result["faces"]],
+        return ok({"faces": [insightface_face(record, extra)
+                             for record, extra in zip(result["faces"], result["extras"])],
                    "image": result["image"], "models": result["models"]})
 
     async def _insightface_detect(self, request, deadline):
         data = await self._source_bytes(request.image_base64, "image", deadline,
                                         request.image_url)
-        return await self._analyze(data, ["age", "gender", "pose", "embedding"],
-                                   request.max_faces, True, False)
+        limit = self.settings.max_faces
+        if request.max_faces is not None and request.max_faces > limit:
+            raise InputError(422, f"max_faces is {request.max_faces}, the limit is {limit} "
+                                  "(FACE_MAX_FACES)", "too_many_faces")
+        limit = request.max_faces or limit
+        options = Options.parse(["age", "gender", "pose", "embedding"], max_faces=limit,
+                                return_embedding=True)
+        image = await asyncio.to_thread(decode_image, data, self.limits)
+        faces = await self.analysis.detect(image)  # once, shared by the three below
+
+        async def optional(work):
+            try:
+                return await work
+            except ModelUnavailable as problem:
+                return problem
+
+        result, assessed, verdicts = await asyncio.gather(
+            self.analysis.analyze(image, options, faces=faces),
+            optional(self.analysis.assess_quality(image, QUALITY_THRESHOLDS, limit,
+                                                  faces=faces)),
+            optional(self.analysis.liveness_scores(image, faces[:limit],
+                                                   LIVENESS_THRESHOLD)))
+        extras = [{"unavailable": {}} for _ in result["faces"]]
+        for index, extra in enumerate(extras):
+            if isinstance(assessed, Exception):
+                extra["unavailable"]["quality"] = str(assessed)
+                extra["unavailable"]["mask_confidence"] = str(assessed)
+            else:
+                qaa = assessed[0][index]["quality"]
+                extra["quality"] = qaa["totalScore"]
+                masked = qaa.get("notMasked")
+                if masked is None:
+                    extra["unavailable"]["mask_confidence"] = qaa["skipped"].get(
+                        "notMasked", "the mask check could not be made")
+                else:  # the probability-like share for "masked", from the verdict
+                    extra["mask_confidence"] = round(
+                        masked["confidence"] if masked["masked"] else 1 - masked["confidence"],
+                        4)
+            if isinstance(verdicts, Exception):
+                extra["unavailable"]["liveness_confidence"] = str(verdicts)
+            else:
+                extra["liveness_confidence"] = verdicts[index]["score"]
+        result["extras"] = extras
+        return result
 
     @bentoml.api(route="/v1/models/insightface:compare", input_spec=InsightFaceCompareRequest)
     async def insightface_compare(self, **request) -> InsightFaceCompareResponse:

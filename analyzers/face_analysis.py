@@ -143,11 +143,14 @@ class FaceAnalysis:
         except Exception as error:
             raise ModelUnavailable("embedding", f"the embedding model failed: {error}") from error
 
-    async def analyze(self, image: np.ndarray, options: Options) -> dict:
+    async def analyze(self, image: np.ndarray, options: Options,
+                      faces: list[dict] | None = None) -> dict:
+        """faces: the detector's answer when the caller already has it (detect once)."""
         timer = Timer()
         started = time.perf_counter()
         height, width = image.shape[:2]
-        faces = await self.detect(image)
+        if faces is None:
+            faces = await self.detect(image)
         timer.since("detection", started)
         total_found = len(faces)
         faces = faces[: options.max_faces]
@@ -320,8 +323,8 @@ class FaceAnalysis:
                            "pose": pose.head_pose(points)})
         return fitted
 
-    async def assess_quality(self, image: np.ndarray, thresholds: dict,
-                             max_faces: int = 100) -> tuple[list[dict], int]:
+    async def assess_quality(self, image: np.ndarray, thresholds: dict, max_faces: int = 100,
+                             faces: list[dict] | None = None) -> tuple[list[dict], int]:
         """fit() plus quality.assess per face: ([{..fit.., "quality": qaa}], faces
         detected). The person segmentation runs once per image, alongside the
         detector; emotion alongside the mesh. A missing or failing emotion or
@@ -356,7 +359,10 @@ class FaceAnalysis:
                 reasons["emotion"] = f"the emotion model failed: {error}"
                 return None
 
-        person_mask, faces = await asyncio.gather(segment(), self.detect(image))
+        async def detected():
+            return await self.detect(image) if faces is None else faces
+
+        person_mask, faces = await asyncio.gather(segment(), detected())
         total = len(faces)
         faces = faces[:max_faces]
         if not faces:

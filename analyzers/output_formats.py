@@ -11,9 +11,9 @@ from __future__ import annotations
 
 OUTPUT_FORMATS = ("native", "scaleflex")
 NO_ETHNICITY = "no ethnicity model in the default model set"
-NO_QUALITY = "no face-quality model in the default model set"
-NO_MASK = "no mask model in the default model set"
-NO_LIVENESS = "no liveness model in the default model set"
+NO_QUALITY = "the quality assessment did not run"
+NO_MASK = "the mask check did not run"
+NO_LIVENESS = "the liveness models did not run"
 
 
 def check_output_format(value: str | None) -> str:
@@ -63,10 +63,18 @@ def scaleflex(result: dict) -> dict:
             "models": result["models"]}
 
 
-def insightface_face(record: dict) -> dict:
+def insightface_face(record: dict, extras: dict | None = None) -> dict:
+    """extras: {"quality", "mask_confidence", "liveness_confidence"} measured for this
+    face (a value, or None with the reason under extras["unavailable"])."""
     pose = record.get("pose") or {}
+    extras = extras or {}
     unavailable = {"quality": NO_QUALITY, "mask_confidence": NO_MASK,
                    "liveness_confidence": NO_LIVENESS, "race": NO_ETHNICITY}
+    for field in ("quality", "mask_confidence", "liveness_confidence"):
+        if extras.get(field) is not None:
+            del unavailable[field]
+        elif field in extras.get("unavailable", {}):
+            unavailable[field] = extras["unavailable"][field]
     for field, source in (("feature", "embedding"), ("gender", "gender"),
                           ("age_bracket", "age_bracket")):
         if record.get(source) is None:
@@ -82,9 +90,9 @@ def insightface_face(record: dict) -> dict:
         "roll": pose.get("roll"),
         "yaw": pose.get("yaw"),
         "pitch": pose.get("pitch"),
-        "quality": None,
-        "mask_confidence": None,
-        "liveness_confidence": None,
+        "quality": extras.get("quality"),
+        "mask_confidence": extras.get("mask_confidence"),
+        "liveness_confidence": extras.get("liveness_confidence"),
         "gender": _gender(record),
         "age_bracket": record.get("age_bracket"),
         "race": None,

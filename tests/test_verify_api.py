@@ -80,7 +80,13 @@ def test_insightface_detect_on_t1(client):
         assert len(face.feature) == 128 and len(face.landmarks) == 5
         assert face.yaw is not None and face.gender in ("female", "male")
         assert face.race is None and "race" in face.unavailable
-        assert face.mask_confidence is None and face.liveness_confidence is None
+        assert 0 <= face.quality <= 100 and 0 <= face.liveness_confidence <= 1
+        # one t1 face is turned too far for the mask check: null with the reason
+        assert (face.mask_confidence is not None and 0 <= face.mask_confidence <= 1) \
+            or "mask_confidence" in face.unavailable
+    assert sum(face.mask_confidence is not None for face in body.faces) >= 5
+    assert all(face.mask_confidence < 0.5 for face in body.faces
+               if face.mask_confidence is not None)  # nobody in t1 wears a mask
 
 
 def test_insightface_compare(client):
