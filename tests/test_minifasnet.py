@@ -193,3 +193,23 @@ def test_liveness_is_answered_by_minifasnet(server):
     # ... and the same face with red and blue swapped a spoof (the input is BGR)
     assert blue.status_code == 200, blue.text
     assert blue.json()["liveness"]["scores"]["antispoof"] < 0.3
+
+
+# -------------------------------- --from for a model the registry does ship
+def test_registry_model_from_a_carried_file_must_match_its_sha256(tmp_path, imported):
+    from models.importer import fetch_artifacts
+    from models.registry import BY_NAME
+
+    emotion = BY_NAME["face-emotion-fer"]
+    [carried] = fetch_artifacts(emotion, log=lambda *_: None).values()
+    result = models_cli(tmp_path / "home", "import", "--only", emotion.name, "--from", str(carried))
+    assert result.returncode == 0, result.stderr
+    [version] = [p for p in (tmp_path / "home" / "models" / emotion.name).iterdir() if p.is_dir()]
+    info = yaml.safe_load((version / "model.yaml").read_text())
+    assert info["labels"]["source"] == f"local:{carried.name}"
+    # same file, same fingerprint: the registry import sees it as current
+    again = models_cli(tmp_path / "home", "import", "--only", emotion.name)
+    assert again.returncode == 0 and "already in the store" in again.stdout
+    wrong = models_cli(tmp_path / "other", "import", "--only", emotion.name,
+                       "--from", str(imported["file"]))
+    assert wrong.returncode == 1 and "is not the" in wrong.stderr and "sha256" in wrong.stderr
