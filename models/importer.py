@@ -102,7 +102,8 @@ def check_signature(source: ModelSource, files: dict[str, Path]) -> None:
             raise ValueError(f"{files[name]}: input is {got}; {source.name} expects one float32 "
                              f"input {_shape(want_in)}")
         if not fits(outputs[0], want_out):
-            raise ValueError(f"{files[name]}: output {outputs[0].name} is {list(outputs[0].shape)}; "
+            raise ValueError(f"{files[name]}: output {outputs[0].name} is "
+                             f"{list(outputs[0].shape)}; "
                              f"{source.name} expects {_shape(want_out)}")
 
 

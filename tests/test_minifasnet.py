@@ -99,7 +99,8 @@ def junk(path: Path) -> Path:
 
 
 @pytest.mark.parametrize("make, words", [
-    (lambda f: tiny_minifasnet(f / "small.onnx", size=64), "expects one float32 input [N, 3, 80, 80]"),
+    (lambda f: tiny_minifasnet(f / "small.onnx", size=64),
+     "expects one float32 input [N, 3, 80, 80]"),
     (lambda f: f / "absent.onnx", "no such file or folder"),
     (lambda f: junk(f / "junk.onnx"), "not an ONNX model"),
 ])
@@ -180,7 +181,8 @@ def swapped_red_blue(name: str) -> bytes:
 
 def test_liveness_is_answered_by_minifasnet(server):
     with httpx.Client(base_url=server.url, timeout=120) as http:
-        response = http.post("/liveness", files={"file": ("o.jpg", photo("obama.jpg").read_bytes())})
+        response = http.post("/liveness",
+                             files={"file": ("o.jpg", photo("obama.jpg").read_bytes())})
         blue = http.post("/liveness", files={"file": ("b.jpg", swapped_red_blue("obama.jpg"))})
     assert response.status_code == 200, response.text
     body = response.json()
