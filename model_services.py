@@ -234,13 +234,36 @@ class _HumanNetService(ModelService):
         return HumanNet(folder / f"{kind}.onnx", kind, threads=THREADS)
 
 
+# Which model answers the antispoof task (README, Liveness): "human"
+# (face-antispoof-human), "minifasnet" (face-antispoof-minifasnet, imported with
+# --from) or "auto", the default: MiniFASNet when it is in the store, else human.
+ANTISPOOF_MODELS = {"human": "face-antispoof-human", "minifasnet": "face-antispoof-minifasnet"}
+
+
+def antispoof_source() -> str:
+    choice = os.environ.get("FACE_ANTISPOOF_MODEL", "auto").strip().lower() or "auto"
+    if choice == "auto":
+        return ANTISPOOF_MODELS["minifasnet" if stored(ANTISPOOF_MODELS["minifasnet"])
+                                else "human"]
+    if choice not in ANTISPOOF_MODELS:
+        raise ValueError(f"FACE_ANTISPOOF_MODEL must be auto, human or minifasnet, not {choice!r}")
+    return ANTISPOOF_MODELS[choice]
+
+
 @bentoml.service(**SERVICE)
 class AntiSpoofModel(_HumanNetService):
-    source_name = "face-antispoof-human"
+    """The antispoof task's one model, whichever antispoof_source() picked: its crops
+    come prepared for that model (FaceAnalysis.liveness_scores)."""
+
+    source_name = antispoof_source()
     model = stored(source_name)
 
     @staticmethod
     def load(folder: Path):
+        if (folder / "minifasnet.onnx").is_file():
+            from analyzers.liveness import MiniFASNet
+
+            return MiniFASNet(folder / "minifasnet.onnx", threads=THREADS)
         return _HumanNetService.load_kind(folder, "antispoof")
 
     @bentoml.api(**BATCH)

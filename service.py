@@ -39,7 +39,7 @@ from analyzers.prominence import prominence_scores
 from analyzers.quality import ThresholdError, parse_thresholds
 from analyzers.sources import FetchPolicy, fetch_url
 from model_services import MODEL_SERVICES, missing_reason, stored
-from models.registry import TASKS
+from models.registry import BY_NAME
 from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
 from schemas import BodyResponse, MaskResponse
 from schemas import (FitterResponse, InsightFaceCompareResponse, InsightFaceDetectResponse,
@@ -201,7 +201,9 @@ class FaceAnalysisService:
             "liveness": self.liveness_net, "body": self.body,
         }
         predictors, tags, unavailable = {}, {}, {}
-        for task, source in TASKS.items():
+        for task, service in MODEL_SERVICES.items():
+            # the model each service serves (antispoof: FACE_ANTISPOOF_MODEL picks)
+            source = BY_NAME[service.inner.source_name]
             reference = stored(source.name)
             if reference is None:
                 unavailable[task] = missing_reason(source)
@@ -686,7 +688,8 @@ class FaceAnalysisService:
         max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
     ) -> LivenessResponse:
         """Anti-spoofing / liveness of a face (README, Liveness): two small CNNs from
-        @vladmandic/human; measured on real photos and synthetic attacks only."""
+        @vladmandic/human (MiniFASNet for the antispoof score when it was imported);
+        measured on real photos and synthetic attacks only."""
         try:
             if mode not in LIVENESS_MODES:
                 raise InputError(422, f"mode must be one of {list(LIVENESS_MODES)}")

@@ -390,10 +390,14 @@ class FaceAnalysis:
         if not faces:
             return []
         batch = np.stack([liveness.prepare(image, face["box"]) for face in faces])
+        batches = {"antispoof": batch, "liveness": batch}
+        if (self.model_tags.get("antispoof") or "").startswith("face-antispoof-minifasnet:"):
+            batches["antispoof"] = np.stack([liveness.prepare_minifasnet(image, face["box"])
+                                             for face in faces])
 
         async def run(task):
             try:
-                return np.asarray(await self.predictors[task](batch), np.float32)
+                return np.asarray(await self.predictors[task](batches[task]), np.float32)
             except Exception as error:
                 raise ModelUnavailable(task, f"the {task} model failed: {error}") from error
 

@@ -24,6 +24,22 @@ used with.
 the mean sits on the chosen side (the mean for REAL, 1 - mean for FAKE).
 These are small models trained on unknown data; see the README (Liveness)
 for what they were and were not measured on.
+
+MiniFASNet (optional, local-only: ``face-antispoof-minifasnet``, imported
+with ``python -m models import --only face-antispoof-minifasnet --from
+FILE``) replaces the antispoof net when it is stored (FACE_ANTISPOOF_MODEL,
+model_services.py). Its convention, the one Silent-Face-Anti-Spoofing
+documents for MiniFASNetV2 (scale 2.7, 80x80), re-implemented here:
+
+* crop: the detector box (not squared) scaled 2.7x around its centre, the
+  scale lowered when the scaled box would not fit in the image, and the box
+  then shifted (not clipped) to lie inside the image; resized to 80x80
+  (bilinear). `prepare_minifasnet` returns it as 80x80x3 uint8 RGB;
+* input: [N, 3, 80, 80] float32, **BGR**, 0..255, no mean / std;
+* output: [N, 3] logits; softmax; column 1 is the "real face" probability
+  (0 and 2 are the two attack classes), which becomes the antispoof score.
+
+A model whose batch dimension is fixed at 1 is run face by face.
 """
 
 from __future__ import annotations
@@ -100,6 +116,79 @@ class HumanNet:
             output = self.session.run(None, {self.input_name: batch})[0]
         # antispoof: the sigmoid; liveness: the softmax's first column
         return np.asarray(output[:, 0], np.float32)
+
+
+MINIFASNET_SCALE = 2.7
+MINIFASNET_SIZE = 80
+
+
+def minifasnet_box(width: int, height: int, box, scale: float = MINIFASNET_SCALE):
+    """The detector box (x1, y1, x2, y2) scaled around its centre and moved inside
+    the image: (left, top, right, bottom) in whole pixels, right / bottom inclusive."""
+    x1, y1, x2, y2 = (float(v) for v in box)
+    box_w, box_h = max(x2 - x1, 1.0), max(y2 - y1, 1.0)
+    scale = min(scale, (height - 1) / box_h, (width - 1) / box_w)
+    new_w, new_h = box_w * scale, box_h * scale
+    cx, cy = x1 + box_w / 2, y1 + box_h / 2
+
+    def span(centre, extent, limit):
+        low, high = centre - extent / 2, centre + extent / 2
+        if low < 0:
+            low, high = 0.0, high - low
+        if high > limit - 1:
+            low, high = low - (high - (limit - 1)), float(limit - 1)
+        return int(max(low, 0)), int(high)
+
+    left, right = span(cx, new_w, width)
+    top, bottom = span(cy, new_h, height)
+    return left, top, right, bottom
+
+
+def prepare_minifasnet(image: np.ndarray, box) -> np.ndarray:
+    """HxWx3 uint8 RGB + detector box -> the 80x80x3 uint8 RGB crop MiniFASNet gets."""
+    from PIL import Image
+
+    height, width = image.shape[:2]
+    left, top, right, bottom = minifasnet_box(width, height, box)
+    crop = Image.fromarray(np.ascontiguousarray(image[top:bottom + 1, left:right + 1]))
+    return np.asarray(crop.resize((MINIFASNET_SIZE, MINIFASNET_SIZE), Image.BILINEAR))
+
+
+def minifasnet_input(faces: np.ndarray) -> np.ndarray:
+    """[N, 80, 80, 3] uint8 RGB -> [N, 3, 80, 80] float32 BGR 0..255."""
+    return np.ascontiguousarray(np.asarray(faces, np.float32)[..., ::-1].transpose(0, 3, 1, 2))
+
+
+class MiniFASNet:
+    """An ONNX MiniFASNet; `predict` takes crops from `prepare_minifasnet` and returns
+    the softmax's "real" column (class 1) per face."""
+
+    def __init__(self, model_path, threads: int = 1):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(model_path), options,
+                                            providers=["CPUExecutionProvider"])
+        first = self.session.get_inputs()[0]
+        self.input_name = first.name
+        self.fixed_batch = first.shape[0] == 1  # exported with batch 1: loop
+        self.lock = threading.Lock()
+
+    def predict(self, faces: np.ndarray) -> np.ndarray:
+        if len(faces) == 0:
+            return np.zeros((0,), np.float32)
+        batch = minifasnet_input(faces)
+        with self.lock:
+            if self.fixed_batch:
+                logits = np.concatenate([self.session.run(None, {self.input_name: b[None]})[0]
+                                         for b in batch])
+            else:
+                logits = self.session.run(None, {self.input_name: batch})[0]
+        logits = np.asarray(logits, np.float64)
+        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return np.asarray(exp[:, 1] / exp.sum(axis=1), np.float32)
 
 
 def combine(antispoof: float, liveness: float, threshold: float = THRESHOLD) -> dict:

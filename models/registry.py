@@ -39,6 +39,16 @@ class ModelSource:
     # a function in models/convert.py run on the fetched files before saving
     convert: str | None = None
     metadata: dict = field(default_factory=dict)
+    # files a user brings with `import --from PATH` when no registry ships them
+    # (artifacts is then empty: the model is local-only)
+    local_files: tuple[str, ...] = ()
+    # {filename: (input shape, output shape)} an ONNX file must have; None in a
+    # shape = the batch dimension (dynamic or 1)
+    onnx_signature: dict = field(default_factory=dict)
+
+    @property
+    def local_only(self) -> bool:
+        return not self.artifacts
 
     @property
     def tag(self) -> str:
@@ -212,6 +222,26 @@ SOURCES += (
         ),
         convert="tfjs_to_onnx",
         metadata={"input_size": 32, "output": "softmax, column 0 = live"},
+    ),
+)
+
+# Local-only: no package registry ships MiniFASNet, so it is imported from a file
+# the user brings (`python -m models import --only face-antispoof-minifasnet
+# --from minifasnet.onnx`); when stored it answers the antispoof task instead of
+# face-antispoof-human (FACE_ANTISPOOF_MODEL, model_services.py).
+SOURCES += (
+    ModelSource(
+        name="face-antispoof-minifasnet",
+        task="antispoof",
+        description="MiniFASNetV2 (Silent-Face-Anti-Spoofing, minivision): 80x80 BGR 0..255 "
+        "crop of the face box scaled 2.7x, NCHW; 3 logits, softmax, class 1 = real",
+        license="Apache-2.0",
+        homepage="https://github.com/minivision-ai/Silent-Face-Anti-Spoofing",
+        artifacts=(),
+        model_set="extra",
+        local_files=("minifasnet.onnx",),
+        onnx_signature={"minifasnet.onnx": ((None, 3, 80, 80), (None, 3))},
+        metadata={"input_size": 80, "crop_scale": 2.7, "output": "softmax, class 1 = real"},
     ),
 )
 
