@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import io
 import json
 import logging
@@ -94,6 +95,22 @@ class InsightFaceCompareRequest(BaseModel):
 
 def error(status: int, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status)
+
+
+def json_errors(endpoint):
+    """An API method's InputError becomes its 4xx and ModelUnavailable a 503, both
+    as a JSON {"detail"} answer (wraps keeps the signature BentoML reads)."""
+
+    @functools.wraps(endpoint)
+    async def answer(*args, **kwargs):
+        try:
+            return await endpoint(*args, **kwargs)
+        except InputError as problem:
+            return error(problem.status, problem.detail)
+        except ModelUnavailable as problem:
+            return error(503, str(problem))
+
+    return answer
 
 
 def ok(payload: dict) -> Response:
@@ -218,6 +235,7 @@ class FaceAnalysisService:
 
     # ------------------------------------------------------------- /analyze
     @bentoml.api(route="/analyze")
+    @json_errors
     async def analyze(
         self,
         file: Path,
@@ -230,32 +248,23 @@ class FaceAnalysisService:
         output_format: str = Field(default="native", description=OUTPUT_FORMAT_HELP),
     ) -> AnalyzeResponse:
         """Every face in an uploaded photo, most prominent first, with all attributes."""
-        try:
-            data = await read_upload(file, self.limits, "file")
-            shape = self._output_format(output_format)
-            return ok(shape(await self._within_deadline(self._analyze(
-                data, attributes, max_faces, return_embedding, return_landmarks))))
-        except InputError as problem:
-            return error(problem.status, problem.detail)
-        except ModelUnavailable as problem:
-            return error(503, str(problem))
+        data = await read_upload(file, self.limits, "file")
+        shape = self._output_format(output_format)
+        return ok(shape(await self._within_deadline(self._analyze(
+            data, attributes, max_faces, return_embedding, return_landmarks))))
 
     @bentoml.api(route="/analyze-base64", input_spec=AnalyzeBase64Request)
+    @json_errors
     async def analyze_base64(self, **request) -> AnalyzeResponse:
         """The same as /analyze, for a JSON body {"image": "<base64 or data: URL>", ...}
         or {"image_url": "https://... or s3://bucket/key", ...}."""
         request = AnalyzeBase64Request(**request)
         deadline = time.monotonic() + self.settings.request_deadline_s
-        try:
-            if (request.image is None) == (request.image_url is None):
-                raise InputError(422, "send exactly one of image (base64 or a data: URL) and "
-                                      "image_url")
-            shape = self._output_format(request.output_format)
-            return ok(shape(await self._within_deadline(self._analyze_json(request, deadline))))
-        except InputError as problem:
-            return error(problem.status, problem.detail)
-        except ModelUnavailable as problem:
-            return error(503, str(problem))
+        if (request.image is None) == (request.image_url is None):
+            raise InputError(422, "send exactly one of image (base64 or a data: URL) and "
+                                  "image_url")
+        shape = self._output_format(request.output_format)
+        return ok(shape(await self._within_deadline(self._analyze_json(request, deadline))))
 
     async def _analyze_json(self, request: AnalyzeBase64Request, deadline: float):
         if request.image_url is not None:
@@ -295,6 +304,7 @@ class FaceAnalysisService:
 
     # -------------------------------------------------------- /extract-face
     @bentoml.api(route="/extract-face")
+    @json_errors
     async def extract_face(
         self,
         file: Path,
@@ -303,13 +313,8 @@ class FaceAnalysisService:
                               description="margin around the face box, as a fraction of its size"),
     ) -> ExtractFaceResponse:
         """The most prominent face of an ID document (JPEG, PNG or PDF) as a JPEG data URL."""
-        try:
-            data = await read_upload(file, self.limits, "file")
-            image, faces = await self._within_deadline(self._document_faces(data, page))
-        except InputError as problem:
-            return error(problem.status, problem.detail)
-        except ModelUnavailable as problem:
-            return error(503, str(problem))
+        data = await read_upload(file, self.limits, "file")
+        image, faces = await self._within_deadline(self._document_faces(data, page))
         if not faces:
             return error(404, "no face was found in the document")
         height, width = image.shape[:2]
@@ -347,6 +352,7 @@ class FaceAnalysisService:
 
     # ------------------------------------------------------- /compare-faces
     @bentoml.api(route="/compare-faces")
+    @json_errors
     async def compare_faces(
         self,
         selfie: Path,
@@ -358,15 +364,10 @@ class FaceAnalysisService:
         id_page: int = Field(default=1, ge=1, description="page, when id_photo is a PDF"),
     ) -> CompareResponse:
         """Is the most prominent face of the selfie the same person as on the ID photo?"""
-        try:
-            selfie_data = await read_upload(selfie, self.limits, "selfie")
-            id_data = await read_upload(id_photo, self.limits, "id_photo")
-            selfie_faces, id_faces, vectors = await self._within_deadline(
-                self._compare_inputs(selfie_data, id_data, id_page))
-        except InputError as problem:
-            return error(problem.status, problem.detail)
-        except ModelUnavailable as problem:
-            return error(503, str(problem))
+        selfie_data = await read_upload(selfie, self.limits, "selfie")
+        id_data = await read_upload(id_photo, self.limits, "id_photo")
+        selfie_faces, id_faces, vectors = await self._within_deadline(
+            self._compare_inputs(selfie_data, id_data, id_page))
         result = compare(vectors[0], vectors[1], threshold)
         return ok({
             "success": True,
@@ -438,21 +439,17 @@ class FaceAnalysisService:
         return model
 
     @bentoml.api(route="/templates/extract")
+    @json_errors
     async def templates_extract(
         self,
         file: Path,
         max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
     ) -> TemplateExtractResponse:
         """A verification template for every face of a photo, most prominent first."""
-        try:
-            data = await read_upload(file, self.limits, "file")
-            model = self._embedding_model()
-            limit = min(max_faces or self.settings.max_faces, self.settings.max_faces)
-            faces, vectors = await self._within_deadline(self._faces_and_vectors(data, limit))
-        except InputError as problem:
-            return error(problem.status, problem.detail)
-        except ModelUnavailable as problem:
-            return error(503, str(problem))
+        data = await read_upload(file, self.limits, "file")
+        model = self._embedding_model()
+        limit = min(max_faces or self.settings.max_faces, self.settings.max_faces)
+        faces, vectors = await self._within_deadline(self._faces_and_vectors(data, limit))
         return ok({"faces": [{
             "bbox": [round(float(v), 1) for v in face["box"]],
             "confidence": round(float(face["score"]), 5),
@@ -487,6 +484,7 @@ class FaceAnalysisService:
         return ok(result)
 
     @bentoml.api(route="/v1/models/insightface:detect", input_spec=InsightFaceDetectRequest)
+    @json_errors
     async def insightface_detect(self, **request) -> InsightFaceDetectResponse:
         """InsightFace-style detection: every face with box, 5 landmarks, feature
         (unit embedding), roll/yaw/pitch, gender, age bracket, quality (the /quality
@@ -495,12 +493,7 @@ class FaceAnalysisService:
         model), with the reason."""
         request = InsightFaceDetectRequest(**request)
         deadline = time.monotonic() + self.settings.request_deadline_s
-        try:
-            result = await self._within_deadline(self._insightface_detect(request, deadline))
-        except InputError as problem:
-            return error(problem.status, problem.detail)
-        except ModelUnavailable as problem:
-            return error(503, str(problem))
+        result = await self._within_deadline(self._insightface_detect(request, deadline))
         return ok({"faces": [insightface_face(record, extra)
                              for record, extra in zip(result["faces"], result["extras"])],
                    "image": result["image"], "models": result["models"]})
@@ -554,17 +547,13 @@ class FaceAnalysisService:
         return result
 
     @bentoml.api(route="/v1/models/insightface:compare", input_spec=InsightFaceCompareRequest)
+    @json_errors
     async def insightface_compare(self, **request) -> InsightFaceCompareResponse:
         """InsightFace-style comparison of the most prominent faces of two images:
         `similarity` is the cosine of the unit embeddings (-1..1, can be negative)."""
         request = InsightFaceCompareRequest(**request)
         deadline = time.monotonic() + self.settings.request_deadline_s
-        try:
-            vectors = await self._within_deadline(self._compare_two(request, deadline))
-        except InputError as problem:
-            return error(problem.status, problem.detail)
-        except ModelUnavailable as problem:
-            return error(503, str(problem))
+        vectors = await self._within_deadline(self._compare_two(request, deadline))
         a, b = np.asarray(vectors[0], np.float32), np.asarray(vectors[1], np.float32)
         distance = float(np.linalg.norm(a - b))
         return ok({"similarity": round(float(np.dot(normalise(a), normalise(b))), 6),
@@ -585,6 +574,7 @@ class FaceAnalysisService:
 
     # ------------------------------------------------------ /fitter and /quality
     @bentoml.api(route="/fitter")
+    @json_errors
     async def fitter(
         self,
         file: Path,
@@ -592,13 +582,8 @@ class FaceAnalysisService:
     ) -> FitterResponse:
         """Per face: the 478-point MediaPipe mesh as a flat [x, y, z, ...] pixel list, the
         iris centres (the subject's own left / right) and the head pose."""
-        try:
-            data = await read_upload(file, self.limits, "file")
-            image, fitted, total = await self._within_deadline(self._fit(data, max_faces))
-        except InputError as problem:
-            return error(problem.status, problem.detail)
-        except ModelUnavailable as problem:
-            return error(503, str(problem))
+        data = await read_upload(file, self.limits, "file")
+        image, fitted, total = await self._within_deadline(self._fit(data, max_faces))
         height, width = image.shape[:2]
         faces = []
         for record in fitted:
@@ -621,6 +606,7 @@ class FaceAnalysisService:
                    "models": {t: self.analysis.model_tags.get(t) for t in ("detection", "mesh")}})
 
     @bentoml.api(route="/quality")
+    @json_errors
     async def quality(
         self,
         file: Path,
@@ -633,17 +619,12 @@ class FaceAnalysisService:
     ) -> QualityResponse:
         """ISO/IEC 29794-5 / ICAO-style quality checks of every face (analyzers/quality.py)."""
         try:
-            try:
-                applied = parse_thresholds(thresholds, QUALITY_THRESHOLDS)
-            except ThresholdError as problem:
-                raise InputError(422, str(problem)) from None
-            data = await read_upload(file, self.limits, "file")
-            image, fitted, total = await self._within_deadline(
-                self._assess(data, applied, max_faces))
-        except InputError as problem:
-            return error(problem.status, problem.detail)
-        except ModelUnavailable as problem:
-            return error(503, str(problem))
+            applied = parse_thresholds(thresholds, QUALITY_THRESHOLDS)
+        except ThresholdError as problem:
+            raise InputError(422, str(problem)) from None
+        data = await read_upload(file, self.limits, "file")
+        image, fitted, total = await self._within_deadline(
+            self._assess(data, applied, max_faces))
         height, width = image.shape[:2]
         faces = [{**_face_box(record["face"], width, height),
                   "angles": {k: record["pose"][k] for k in ("yaw", "pitch", "roll")},
@@ -675,6 +656,7 @@ class FaceAnalysisService:
 
     # --- /liveness
     @bentoml.api(route="/liveness")
+    @json_errors
     async def liveness(
         self,
         file: Path,
@@ -690,16 +672,11 @@ class FaceAnalysisService:
         """Anti-spoofing / liveness of a face (README, Liveness): two small CNNs from
         @vladmandic/human (MiniFASNet for the antispoof score when it was imported);
         measured on real photos and synthetic attacks only."""
-        try:
-            if mode not in LIVENESS_MODES:
-                raise InputError(422, f"mode must be one of {list(LIVENESS_MODES)}")
-            data = await read_upload(file, self.limits, "file")
-            image, records, total = await self._within_deadline(self._liveness(
-                data, mode, quality_threshold, liveness_threshold, max_faces))
-        except InputError as problem:
-            return error(problem.status, problem.detail)
-        except ModelUnavailable as problem:
-            return error(503, str(problem))
+        if mode not in LIVENESS_MODES:
+            raise InputError(422, f"mode must be one of {list(LIVENESS_MODES)}")
+        data = await read_upload(file, self.limits, "file")
+        image, records, total = await self._within_deadline(self._liveness(
+            data, mode, quality_threshold, liveness_threshold, max_faces))
         height, width = image.shape[:2]
         faces = [{**_face_box(record["face"], width, height), "liveness": record["liveness"],
                   **({"quality": record["quality"]} if "quality" in record else {})}
@@ -744,17 +721,13 @@ class FaceAnalysisService:
 
     # ------------------------------------------------------ /body and /mask
     @bentoml.api(route="/body")
+    @json_errors
     async def body_detect(self, file: Path) -> BodyResponse:
         """Every person in the photo: MediaPipe's BlazePose detector on the whole
         image and, for landscape photos, on overlapping tiles (analyzers/body.py);
         the box is the pose region derived from the hip and body key points."""
-        try:
-            data = await read_upload(file, self.limits, "file")
-            image, found = await self._within_deadline(self._bodies(data))
-        except InputError as problem:
-            return error(problem.status, problem.detail)
-        except ModelUnavailable as problem:
-            return error(503, str(problem))
+        data = await read_upload(file, self.limits, "file")
+        image, found = await self._within_deadline(self._bodies(data))
         height, width = image.shape[:2]
         bodies = [{**_face_box({"box": b["box"], "score": b["score"]}, width, height),
                    "class": "body",
@@ -771,6 +744,7 @@ class FaceAnalysisService:
         return image, await self.analysis.detect_bodies(image)
 
     @bentoml.api(route="/mask")
+    @json_errors
     async def mask_check(
         self,
         file: Path,
@@ -778,13 +752,8 @@ class FaceAnalysisService:
     ) -> MaskResponse:
         """Per face: is it masked? A measured colour heuristic on the 478-point mesh
         (analyzers/mask.py); confidence is not calibrated."""
-        try:
-            data = await read_upload(file, self.limits, "file")
-            image, fitted, total = await self._within_deadline(self._masks(data, max_faces))
-        except InputError as problem:
-            return error(problem.status, problem.detail)
-        except ModelUnavailable as problem:
-            return error(503, str(problem))
+        data = await read_upload(file, self.limits, "file")
+        image, fitted, total = await self._within_deadline(self._masks(data, max_faces))
         height, width = image.shape[:2]
         faces = [{**_face_box(record["face"], width, height),
                   "mask": record["mask"], "mask_skipped": record["mask_skipped"],
