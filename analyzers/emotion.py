@@ -7,11 +7,10 @@ detector box.
 
 from __future__ import annotations
 
-import threading
-
 import cv2
 import numpy as np
-from ai_edge_litert.interpreter import Interpreter
+
+from analyzers.litert import BatchedInterpreter
 
 INPUT_SIZE = 64
 LABELS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
@@ -36,26 +35,15 @@ def prepare(image: np.ndarray, box) -> np.ndarray:
 class Emotion:
     labels = LABELS
 
-    def __init__(self, model_path: str, threads: int = 1):
-        self.interpreter = Interpreter(model_path=str(model_path), num_threads=threads)
-        self.input_index = self.interpreter.get_input_details()[0]["index"]
-        self.output_index = self.interpreter.get_output_details()[0]["index"]
-        self.batch = 0
-        self.lock = threading.Lock()
+    def __init__(self, model_path, threads: int = 1):
+        self.run = BatchedInterpreter(model_path, threads)
 
     def predict(self, faces: np.ndarray) -> list[dict]:
         """faces: [N, 64, 64] uint8 grayscale from `prepare`."""
         if len(faces) == 0:
             return []
         batch = (np.asarray(faces, np.float32)[..., None] / 255.0 - 0.5) * 2.0
-        with self.lock:  # one interpreter, tensors resized per batch size
-            if len(batch) != self.batch:
-                self.interpreter.resize_tensor_input(self.input_index, list(batch.shape))
-                self.interpreter.allocate_tensors()
-                self.batch = len(batch)
-            self.interpreter.set_tensor(self.input_index, batch)
-            self.interpreter.invoke()
-            probabilities = self.interpreter.get_tensor(self.output_index).copy()
+        probabilities = self.run(batch)
         results = []
         for row in probabilities:
             best = int(np.argmax(row))

@@ -14,11 +14,10 @@ The batch dimension can be resized, so one run serves several images.
 
 from __future__ import annotations
 
-import threading
-
 import cv2
 import numpy as np
-from ai_edge_litert.interpreter import Interpreter
+
+from analyzers.litert import BatchedInterpreter
 
 INPUT_SIZE = 256
 PERSON_THRESHOLD = 0.5  # probability above which a pixel is "person"
@@ -37,11 +36,7 @@ def to_image(mask: np.ndarray, width: int, height: int) -> np.ndarray:
 
 class SelfieSegmentation:
     def __init__(self, model_path, threads: int = 1):
-        self.interpreter = Interpreter(model_path=str(model_path), num_threads=threads)
-        self.input_index = self.interpreter.get_input_details()[0]["index"]
-        self.output_index = self.interpreter.get_output_details()[0]["index"]
-        self.batch = 0
-        self.lock = threading.Lock()
+        self.run = BatchedInterpreter(model_path, threads)
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         """images: [N, 256, 256, 3] uint8 RGB from `prepare` -> [N, 256, 256] float32
@@ -49,11 +44,4 @@ class SelfieSegmentation:
         if len(images) == 0:
             return np.zeros((0, INPUT_SIZE, INPUT_SIZE), np.float32)
         batch = np.asarray(images, np.float32) / 255.0
-        with self.lock:  # one interpreter, tensors resized per batch size
-            if len(batch) != self.batch:
-                self.interpreter.resize_tensor_input(self.input_index, list(batch.shape))
-                self.interpreter.allocate_tensors()
-                self.batch = len(batch)
-            self.interpreter.set_tensor(self.input_index, batch)
-            self.interpreter.invoke()
-            return self.interpreter.get_tensor(self.output_index)[..., 0].copy()
+        return self.run(batch)[..., 0]
