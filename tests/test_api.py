@@ -214,7 +214,10 @@ def test_health_lists_loaded_models(client):
 
 def test_openapi_lists_the_endpoints(client):
     paths = client.get("/docs.json").json()["paths"]
-    for path in ("/analyze", "/analyze-base64", "/extract-face", "/compare-faces"):
+    for path in ("/analyze", "/analyze-base64", "/extract-face", "/compare-faces",
+                 "/fitter", "/quality", "/liveness", "/mask", "/body", "/templates/extract",
+                 "/templates/verify", "/v1/models/insightface:detect",
+                 "/v1/models/insightface:compare"):
         assert path in paths
         response = paths[path]["post"]["responses"]["200"]["content"]["application/json"]
         assert response["schema"], path  # a documented response model, not a bare object
