@@ -428,3 +428,23 @@ def test_analyze_gains_landmarks_106_and_embedding_512(server):
     assert plain.status_code == 200, plain.text
     assert "landmarks_106" not in plain.json()["faces"][0]
     assert "embedding_512" not in plain.json()["models"]
+
+
+def test_model_services_load_the_stand_ins(buffalo):
+    """Each service's load/run on the stored folder layout (what bentoml serve runs)."""
+    import model_services as ms
+
+    folder = buffalo["folder"]
+    detector = ms.SCRFDDetector.inner.load(folder)
+    [[face]] = ms.SCRFDDetector.inner.run(detector, [np.zeros((640, 640, 3), np.uint8)])
+    assert set(face) == {"box", "score", "keypoints"} and face["score"] == pytest.approx(0.9)
+    faces = np.zeros((3, 112, 112, 3), np.uint8)
+    assert ms.ArcFaceModel.inner.run(ms.ArcFaceModel.inner.load(folder), faces).shape == (3, 512)
+    crops192 = np.zeros((2, 192, 192, 3), np.uint8)
+    points = ms.Landmarks106Model.inner.run(ms.Landmarks106Model.inner.load(folder), crops192)
+    assert points.shape == (2, 106, 2)
+    ages = ms.GenderAgeInsightFace.inner.run(ms.GenderAgeInsightFace.inner.load(folder),
+                                             np.zeros((1, 96, 96, 3), np.uint8))
+    assert ages[0]["age"] == 35
+    assert {"detection_scrfd", "embedding_arcface", "landmarks106",
+            "genderage_insightface"} <= set(ms.MODEL_SERVICES)
