@@ -303,6 +303,76 @@ class BodyModel(ModelService):
         return self.run(self.require(tiles), tiles)
 
 
+# ---------------------------------------- InsightFace buffalo_l (set `full`, opt-in)
+# Each loads only when its model is in the store; none of them changes /analyze's
+# default detection or embedding (README, Models).
+@bentoml.service(**SERVICE)
+class SCRFDDetector(ModelService):
+    source_name = "face-detector-scrfd"
+    model = stored(source_name)
+
+    @staticmethod
+    def load(folder: Path):
+        from analyzers.scrfd import SCRFDDetector as Detector
+
+        return Detector(folder / "det_10g.onnx", threads=THREADS)
+
+    run = staticmethod(FaceDetector.inner.run)  # the same answer as MTCNN's
+
+    # not batched, like FaceDetector: one letterboxed image a run
+    @bentoml.api
+    def predict(self, images: list[np.ndarray]) -> list[list[dict]]:
+        return self.run(self.require(images), images)
+
+
+@bentoml.service(**SERVICE)
+class ArcFaceModel(ModelService):
+    source_name = "face-embedding-arcface"
+    model = stored(source_name)
+
+    @staticmethod
+    def load(folder: Path):
+        from analyzers.arcface import ArcFace
+
+        return ArcFace(folder / "w600k_r50.onnx", threads=THREADS)
+
+    @bentoml.api(**BATCH)
+    def predict(self, faces: np.ndarray) -> np.ndarray:
+        return self.run(self.require(faces), faces)
+
+
+@bentoml.service(**SERVICE)
+class Landmarks106Model(ModelService):
+    source_name = "face-landmarks106-insightface"
+    model = stored(source_name)
+
+    @staticmethod
+    def load(folder: Path):
+        from analyzers.landmarks106 import Landmarks106
+
+        return Landmarks106(folder / "2d106det.onnx", threads=THREADS)
+
+    @bentoml.api(**BATCH)
+    def predict(self, crops: np.ndarray) -> np.ndarray:
+        return self.run(self.require(crops), crops)
+
+
+@bentoml.service(**SERVICE)
+class GenderAgeInsightFace(ModelService):
+    source_name = "face-genderage-insightface"
+    model = stored(source_name)
+
+    @staticmethod
+    def load(folder: Path):
+        from analyzers.genderage import GenderAge
+
+        return GenderAge(folder / "genderage.onnx", threads=THREADS)
+
+    @bentoml.api(**BATCH)
+    def predict(self, crops: np.ndarray) -> list[dict]:
+        return self.run(self.require(crops), crops)
+
+
 # task -> the model service that answers it
 MODEL_SERVICES = {
     "detection": FaceDetector,
@@ -315,7 +385,20 @@ MODEL_SERVICES = {
     "antispoof": AntiSpoofModel,
     "liveness": LivenessModel,
     "body": BodyModel,
+    "detection_scrfd": SCRFDDetector,
+    "embedding_arcface": ArcFaceModel,
+    "landmarks106": Landmarks106Model,
+    "genderage_insightface": GenderAgeInsightFace,
 }
+# Tasks whose model is opt-in (set `full`): the front service depends on their
+# services only when the model is stored, so a default store starts no extra
+# processes, and load_in_process skips them when absent.
+OPTIONAL_TASKS = ("detection_scrfd", "embedding_arcface", "landmarks106",
+                  "genderage_insightface")
+
+
+def optional_stored(task: str) -> bool:
+    return stored(MODEL_SERVICES[task].inner.source_name) is not None
 
 
 def load_in_process(tasks=None) -> tuple[dict, dict]:
@@ -327,6 +410,8 @@ def load_in_process(tasks=None) -> tuple[dict, dict]:
     predictors, tags = {}, {}
     for task, service in MODEL_SERVICES.items():
         if tasks is not None and task not in tasks:
+            continue
+        if task in OPTIONAL_TASKS and not optional_stored(task):
             continue
         stored_model = bentoml.models.get(BY_NAME[service.inner.source_name].tag)
         runner = service.inner.load(Path(stored_model.path))

@@ -54,6 +54,12 @@ class Face(BaseModel):
     eye_colour: Optional[dict[str, Any]] = None
     lip_colour: Optional[dict[str, Any]] = None
     embedding: Optional[list[float]] = Field(default=None, description="unit-normalised")
+    landmarks_106: Optional[list[list[float]]] = Field(
+        default=None, description="InsightFace 2d106det points [x, y]; only when "
+        "face-landmarks106-insightface is stored and landmarks are asked for")
+    embedding_512: Optional[list[float]] = Field(
+        default=None, description="unit-normalised ArcFace (w600k_r50) embedding; only when "
+        "face-embedding-arcface is stored and the embedding is asked for")
     unavailable: Optional[dict[str, str]] = Field(
         default=None, description="field -> why it is null (model not installed or failed)")
 

@@ -39,7 +39,7 @@ from analyzers.output_formats import OUTPUT_FORMATS, check_output_format, insigh
 from analyzers.prominence import prominence_scores
 from analyzers.quality import ThresholdError, parse_thresholds
 from analyzers.sources import FetchPolicy, fetch_url
-from model_services import MODEL_SERVICES, missing_reason, stored
+from model_services import MODEL_SERVICES, missing_reason, optional_stored, stored
 from models.registry import BY_NAME
 from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
 from schemas import BodyResponse, MaskResponse
@@ -204,6 +204,12 @@ class FaceAnalysisService:
     antispoof = bentoml.depends(MODEL_SERVICES["antispoof"])
     liveness_net = bentoml.depends(MODEL_SERVICES["liveness"])
     body = bentoml.depends(MODEL_SERVICES["body"])
+    # opt-in InsightFace extras on /analyze (README, Models): a dependency only when
+    # the model is stored, so a default store starts no process for them
+    if optional_stored("landmarks106"):
+        landmarks106 = bentoml.depends(MODEL_SERVICES["landmarks106"])
+    if optional_stored("embedding_arcface"):
+        embedding_arcface = bentoml.depends(MODEL_SERVICES["embedding_arcface"])
 
     def __init__(self) -> None:
         self.limits = Limits.from_env()
@@ -217,8 +223,13 @@ class FaceAnalysisService:
             "segmentation": self.segmentation, "antispoof": self.antispoof,
             "liveness": self.liveness_net, "body": self.body,
         }
+        for task in ("landmarks106", "embedding_arcface"):
+            if hasattr(self, task):
+                clients[task] = getattr(self, task)
         predictors, tags, unavailable = {}, {}, {}
         for task, service in MODEL_SERVICES.items():
+            if task not in clients:  # an opt-in model this front does not use or lacks
+                continue
             # the model each service serves (antispoof: FACE_ANTISPOOF_MODEL picks)
             source = BY_NAME[service.inner.source_name]
             reference = stored(source.name)

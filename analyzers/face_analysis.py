@@ -47,6 +47,10 @@ ATTRIBUTE_FIELDS = {
     "landmarks": ("landmarks_68",),
     "embedding": ("embedding",),
 }
+# Opt-in extras (InsightFace buffalo_l, README Models): filled when the model is
+# loaded and the attribute behind them is asked for; simply absent otherwise.
+EXTRA_FIELDS = {"landmarks_106": ("landmarks", "landmarks106"),
+                "embedding_512": ("embedding", "embedding_arcface")}
 LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
 
 
@@ -162,7 +166,11 @@ class FaceAnalysis:
         tasks = {t for t in wanted_tasks if t in self.predictors}
         missing = {t: self.unavailable.get(t, "no model is installed for it")
                    for t in wanted_tasks - tasks}
+        extras = {name: task for name, (attribute, task) in EXTRA_FIELDS.items()
+                  if attribute in options.attributes and task in self.predictors}
+        tasks |= set(extras.values())
 
+        outputs: dict = {}
         if faces:
             prepare_started = time.perf_counter()
             inputs = self._prepare_inputs(image, faces, tasks)
@@ -174,6 +182,9 @@ class FaceAnalysis:
             self._merge(image, faces, results, inputs, outputs, options)
 
         models_used = {"detection": self.model_tags.get("detection")}
+        for name, task in extras.items():
+            if not isinstance(outputs.get(task), Exception):
+                models_used[name] = self.model_tags.get(task)
         fields = {name: ATTRIBUTE_TASKS[a] for a in options.attributes
                   for name in ATTRIBUTE_FIELDS[a]}
         if options.return_landmarks:
@@ -230,6 +241,17 @@ class FaceAnalysis:
             inputs["mesh_transforms"] = [transform for _, transform in prepared]
         if "emotion" in tasks:
             inputs["emotion"] = np.stack([emotion.prepare(image, f["box"]) for f in faces])
+        if "landmarks106" in tasks:
+            from analyzers import landmarks106
+
+            prepared = [landmarks106.prepare(image, f["box"]) for f in faces]
+            inputs["landmarks106"] = np.stack([crop for crop, _ in prepared])
+            inputs["landmarks106_transforms"] = [transform for _, transform in prepared]
+        if "embedding_arcface" in tasks:
+            from analyzers import arcface
+
+            inputs["embedding_arcface"] = np.stack(
+                [arcface.align(image, f["keypoints"]) for f in faces])
         return inputs
 
     async def _run_tasks(self, inputs: dict, timer: Timer) -> dict:
@@ -263,6 +285,15 @@ class FaceAnalysis:
                 record["embedding"] = [
                     round(float(v), 6) for v in normalise(np.asarray(ok["embedding"][index]))
                 ]
+            if "embedding_arcface" in ok:
+                record["embedding_512"] = [
+                    round(float(v), 6)
+                    for v in normalise(np.asarray(ok["embedding_arcface"][index]))
+                ]
+            if "landmarks106" in ok:
+                points = crops.apply_affine(np.asarray(ok["landmarks106"][index]),
+                                            inputs["landmarks106_transforms"][index])
+                record["landmarks_106"] = np.round(points, 1).tolist()
             if "landmarks68" in ok:
                 points = crops.apply_affine(
                     np.asarray(ok["landmarks68"][index]), inputs["square_transforms"][index]

