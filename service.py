@@ -66,7 +66,7 @@ class AnalyzeBase64Request(BaseModel):
         "server: public addresses only unless FACE_URL_ALLOWLIST permits (send this or image)")
     attributes: list[str] | None = Field(
         default=None, description=f"subset of {list(ATTRIBUTES)} or ['all']; default: all "
-        "but embedding and landmarks")
+        "but embedding, landmarks and beauty")
     max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP)
     return_embedding: bool = False
     return_landmarks: bool = Field(default=False, description="add the 478-point mesh and 68 points")
@@ -204,6 +204,7 @@ class FaceAnalysisService:
     antispoof = bentoml.depends(MODEL_SERVICES["antispoof"])
     liveness_net = bentoml.depends(MODEL_SERVICES["liveness"])
     body = bentoml.depends(MODEL_SERVICES["body"])
+    beauty = bentoml.depends(MODEL_SERVICES["beauty"])
 
     def __init__(self) -> None:
         self.limits = Limits.from_env()
@@ -215,7 +216,7 @@ class FaceAnalysisService:
             "detection": self.detector, "mesh": self.mesh, "landmarks68": self.landmarks68,
             "embedding": self.embedding, "age_gender": self.age_gender, "emotion": self.emotion,
             "segmentation": self.segmentation, "antispoof": self.antispoof,
-            "liveness": self.liveness_net, "body": self.body,
+            "liveness": self.liveness_net, "body": self.body, "beauty": self.beauty,
         }
         predictors, tags, unavailable = {}, {}, {}
         for task, service in MODEL_SERVICES.items():
@@ -240,8 +241,8 @@ class FaceAnalysisService:
         self,
         file: Path,
         attributes: str = Field(default="", description=f"comma-separated subset of "
-                                f"{list(ATTRIBUTES)} or 'all'; empty: all but embedding "
-                                "and landmarks"),
+                                f"{list(ATTRIBUTES)} or 'all'; empty: all but embedding, "
+                                "landmarks and beauty"),
         max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
         return_embedding: bool = False,
         return_landmarks: bool = False,
