@@ -14,6 +14,7 @@ from analyzers import beauty
 from analyzers.face_analysis import FaceAnalysis, Options
 from analyzers.mesh_mirror import MIRROR
 from tests import local_models as lm
+from tests.photos import photo
 from tests.test_face_analysis import predictors
 
 
@@ -129,3 +130,22 @@ def test_beauty_attribute_in_face_analysis():
     assert face["beauty_score"] == 4.0
     assert face["chopped_score"]["beauty_model"] == "face-beauty-resnet50:x"
     assert "beauty" not in Options.parse(None).attributes
+
+
+def test_server_chopped_score_on_the_default_set(client):
+    """The shared server on the default models: heuristics only, and said so."""
+    response = client.post("/analyze", data={"attributes": "beauty"},
+                           files={"file": ("o.jpg", photo("obama.jpg").read_bytes())})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    [face] = body["faces"]
+    chopped = face["chopped_score"]
+    assert 0 <= chopped["value"] <= 100 and chopped["value"] == chopped["heuristic"]
+    assert chopped["beauty_model"] is None and "heuristics only" in chopped["note"]
+    assert chopped["components"]["symmetry"]["asymmetry"] < 0.05
+    assert face["beauty_score"] is None
+    assert "face-beauty-resnet50" in face["unavailable"]["beauty_score"]
+    assert body["models"]["chopped_score"].startswith("face-mesh-mediapipe:")
+    default = client.post("/analyze", files={"file": ("o.jpg", photo("obama.jpg").read_bytes())})
+    assert "chopped_score" not in default.json()["faces"][0] or \
+        default.json()["faces"][0]["chopped_score"] is None
