@@ -190,13 +190,36 @@ class AgeGenderModel(ModelService):
         return self.run(self.require(crops), crops)
 
 
+# Which model answers the emotion task (README, Emotion): "fer" (face-emotion-fer,
+# 7 classes), "hsemotion" (face-emotion-hsemotion, imported with --from: 8 classes
+# with contempt, plus valence and arousal) or "auto", the default: HSEmotion when
+# it is in the store, else fer.
+EMOTION_MODELS = {"fer": "face-emotion-fer", "hsemotion": "face-emotion-hsemotion"}
+
+
+def emotion_source() -> str:
+    choice = os.environ.get("FACE_EMOTION_MODEL", "auto").strip().lower() or "auto"
+    if choice == "auto":
+        return EMOTION_MODELS["hsemotion" if stored(EMOTION_MODELS["hsemotion"]) else "fer"]
+    if choice not in EMOTION_MODELS:
+        raise ValueError(f"FACE_EMOTION_MODEL must be auto, fer or hsemotion, not {choice!r}")
+    return EMOTION_MODELS[choice]
+
+
 @bentoml.service(**SERVICE)
 class EmotionModel(ModelService):
-    source_name = "face-emotion-fer"
+    """The emotion task's one model, whichever emotion_source() picked: its crops come
+    prepared for that model (FaceAnalysis._emotion_batch)."""
+
+    source_name = emotion_source()
     model = stored(source_name)
 
     @staticmethod
     def load(folder: Path):
+        if (folder / "enet_b0_8_va_mtl.onnx").is_file():
+            from analyzers.hsemotion import HSEmotion
+
+            return HSEmotion(folder / "enet_b0_8_va_mtl.onnx", threads=THREADS)
         from analyzers.emotion import Emotion
 
         return Emotion(folder / "emotion_model_quantized.tflite", threads=THREADS)
@@ -373,6 +396,24 @@ class GenderAgeInsightFace(ModelService):
         return self.run(self.require(crops), crops)
 
 
+@bentoml.service(**SERVICE)
+class BeautyModel(ModelService):
+    """The learned beauty score (training/beauty/train.py's ONNX, imported with --from)."""
+
+    source_name = "face-beauty-resnet50"
+    model = stored(source_name)
+
+    @staticmethod
+    def load(folder: Path):
+        from analyzers.beauty import BeautyNet
+
+        return BeautyNet(folder / "beauty_resnet50.onnx", threads=THREADS)
+
+    @bentoml.api(**BATCH)
+    def predict(self, faces: np.ndarray) -> list[float]:
+        return self.run(self.require(faces), faces)
+
+
 # task -> the model service that answers it
 MODEL_SERVICES = {
     "detection": FaceDetector,
@@ -389,6 +430,7 @@ MODEL_SERVICES = {
     "embedding_arcface": ArcFaceModel,
     "landmarks106": Landmarks106Model,
     "genderage_insightface": GenderAgeInsightFace,
+    "beauty": BeautyModel,
 }
 # Tasks whose model is opt-in (set `full`): the front service depends on their
 # services only when the model is stored, so a default store starts no extra

@@ -17,7 +17,24 @@ class Emotion(BaseModel):
     dominant: str
     confidence: float
     scores: dict[str, float] = Field(
-        description="angry, disgust, fear, happy, sad, surprise, neutral; they sum to 1")
+        description="angry, disgust, fear, happy, sad, surprise, neutral (plus contempt "
+                    "from HSEmotion); they sum to 1")
+    valence: Optional[float] = Field(
+        default=None, description="-1 (negative) .. 1 (positive); HSEmotion only")
+    arousal: Optional[float] = Field(
+        default=None, description="-1 (calm) .. 1 (excited); HSEmotion only")
+
+
+class ChoppedScore(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    value: float = Field(description="0-100: heuristics, averaged with the learned score "
+                                     "when the beauty model is installed")
+    heuristic: float = Field(description="0-100: the weighted heuristic factors alone")
+    components: dict[str, Any] = Field(
+        description="symmetry, proportions, skin_evenness (each with its score and measure), "
+                    "beauty_model when present")
+    beauty_model: Optional[str] = Field(description="the beauty model's tag, or null")
+    note: str
 
 
 class Pose(BaseModel):
@@ -60,6 +77,9 @@ class Face(BaseModel):
     embedding_512: Optional[list[float]] = Field(
         default=None, description="unit-normalised ArcFace (w600k_r50) embedding; only when "
         "face-embedding-arcface is stored and the embedding is asked for")
+    beauty_score: Optional[float] = Field(
+        default=None, description="1.0-5.0 (SCUT-FBP5500 scale), from face-beauty-resnet50")
+    chopped_score: Optional[ChoppedScore] = None
     unavailable: Optional[dict[str, str]] = Field(
         default=None, description="field -> why it is null (model not installed or failed)")
 

