@@ -34,8 +34,20 @@ ATTRIBUTE_TASKS = {
     "colour": "mesh",  # skin tone, hair, eye and lip colour
     "landmarks": "landmarks68",  # 68 points (the mesh comes with any mesh attribute)
     "embedding": "embedding",
+    # optional (set `full`, models/hf.py): only when their models are in the store
+    "ethnicity": "ethnicity",
+    "obstruction": "obstruction",
+    "hair": "parsing",  # with hair_type for hair.type
 }
 ATTRIBUTES = tuple(ATTRIBUTE_TASKS)
+# Attributes answered by optional models, and the tasks behind them: when none of
+# an attribute's models is in the store its field is left out of the answer (not
+# null), so a server with the default set answers exactly as before.
+OPTIONAL_ATTRIBUTES = {
+    "ethnicity": ("ethnicity",),
+    "obstruction": ("obstruction",),
+    "hair": ("parsing", "hair_type"),
+}
 # Fields each attribute fills, so a skipped or failed one is reported by name.
 ATTRIBUTE_FIELDS = {
     "age": ("age", "age_bracket"),
@@ -46,7 +58,13 @@ ATTRIBUTE_FIELDS = {
     "colour": ("skin_tone", "hair_colour", "eye_colour", "lip_colour"),
     "landmarks": ("landmarks_68",),
     "embedding": ("embedding",),
+    "ethnicity": ("ethnicity",),
+    "obstruction": ("obstruction",),
+    "hair": ("hair",),
 }
+# optional classifier task -> its registry model (for the crop margin)
+CLASSIFIER_SOURCES = {"gender": "face-gender-vit", "ethnicity": "face-ethnicity-vit",
+                      "obstruction": "face-obstruction-vit", "hair_type": "hair-type-vit"}
 LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
 
 
@@ -102,12 +120,26 @@ class Timer:
 
 class FaceAnalysis:
     def __init__(self, predictors: dict[str, Predict], model_tags: dict[str, str],
-                 unavailable: dict[str, str] | None = None):
+                 unavailable: dict[str, str] | None = None, gender_task: str = "age_gender",
+                 labels: dict[str, list[str]] | None = None):
         """predictors: task -> async predict(batch); model_tags: task -> model tag;
-        unavailable: task -> why it has no model."""
+        unavailable: task -> why it has no model; gender_task: the task that answers
+        `gender` ("age_gender", or "gender": the ViT classifier); labels: the
+        parsing model's class names (for the hair field)."""
         self.predictors = predictors
         self.model_tags = model_tags
         self.unavailable = dict(unavailable or {})
+        self.gender_task = gender_task
+        self.labels = dict(labels or {})
+
+    def _task_of(self, attribute: str) -> str:
+        return self.gender_task if attribute == "gender" else ATTRIBUTE_TASKS[attribute]
+
+    def _tasks_of(self, attribute: str) -> set[str]:
+        """The tasks an attribute needs; an optional attribute only those in the store."""
+        if attribute in OPTIONAL_ATTRIBUTES:
+            return {t for t in OPTIONAL_ATTRIBUTES[attribute] if t in self.predictors}
+        return {self._task_of(attribute)}
 
     async def detect(self, image: np.ndarray) -> list[dict]:
         """Faces as dicts with box, score, keypoints (numpy), largest first."""
@@ -156,7 +188,7 @@ class FaceAnalysis:
         faces = faces[: options.max_faces]
 
         results = [self._base_record(face, width, height) for face in faces]
-        wanted_tasks = {ATTRIBUTE_TASKS[a] for a in options.attributes}
+        wanted_tasks = set().union(*(self._tasks_of(a) for a in options.attributes))
         if options.return_landmarks:
             wanted_tasks.add("mesh")
         tasks = {t for t in wanted_tasks if t in self.predictors}
@@ -174,8 +206,21 @@ class FaceAnalysis:
             self._merge(image, faces, results, inputs, outputs, options)
 
         models_used = {"detection": self.model_tags.get("detection")}
-        fields = {name: ATTRIBUTE_TASKS[a] for a in options.attributes
-                  for name in ATTRIBUTE_FIELDS[a]}
+        fields = {name: self._task_of(a) for a in options.attributes
+                  if a not in OPTIONAL_ATTRIBUTES for name in ATTRIBUTE_FIELDS[a]}
+        for attribute in options.attributes:
+            present = self._tasks_of(attribute) if attribute in OPTIONAL_ATTRIBUTES else ()
+            if present and all(t in missing for t in present):  # every model failed
+                for record in results:
+                    record[attribute] = None
+                    record.setdefault("unavailable", {})[attribute] = "; ".join(
+                        missing[t] for t in sorted(present))
+            elif present:
+                for task in OPTIONAL_ATTRIBUTES[attribute]:
+                    key = attribute if task == OPTIONAL_ATTRIBUTES[attribute][0] \
+                        else f"{attribute}.type"
+                    models_used[key] = self.model_tags.get(task) if task in present \
+                        and task not in missing else None
         if options.return_landmarks:
             fields["landmarks_mesh"] = "mesh"
         for name, task in fields.items():
@@ -230,6 +275,22 @@ class FaceAnalysis:
             inputs["mesh_transforms"] = [transform for _, transform in prepared]
         if "emotion" in tasks:
             inputs["emotion"] = np.stack([emotion.prepare(image, f["box"]) for f in faces])
+        if tasks & {"gender", "ethnicity", "obstruction", "hair_type"}:
+            from analyzers import classifiers
+            from models.registry import BY_NAME
+
+            for task, name in CLASSIFIER_SOURCES.items():
+                if task in tasks:
+                    scale = BY_NAME[name].metadata.get("crop_scale",
+                                                       classifiers.DEFAULT_CROP_SCALE)
+                    inputs[task] = np.stack([classifiers.prepare(image, f["box"], scale)
+                                             for f in faces])
+        if "parsing" in tasks:
+            from analyzers import parsing
+
+            prepared = [parsing.prepare(image, f["box"]) for f in faces]
+            inputs["parsing"] = np.stack([crop for crop, _ in prepared])
+            inputs["parsing_transforms"] = [transform for _, transform in prepared]
         return inputs
 
     async def _run_tasks(self, inputs: dict, timer: Timer) -> dict:
@@ -255,8 +316,9 @@ class FaceAnalysis:
                 if "age" in wanted:
                     record["age"] = predicted["age"]
                     record["age_bracket"] = predicted["age_bracket"]
-                if "gender" in wanted:
+                if "gender" in wanted and self.gender_task == "age_gender":
                     record["gender"] = predicted["gender"]
+            self._merge_optional(index, face, record, inputs, ok, wanted)
             if "emotion" in ok:
                 record["emotion"] = ok["emotion"][index]
             if "embedding" in ok:
@@ -277,6 +339,30 @@ class FaceAnalysis:
                                  options.return_landmarks)
             elif "pose" in wanted:
                 record["pose"] = pose.head_pose_from_5(np.asarray(face["keypoints"]))
+
+    def _merge_optional(self, index, face, record, inputs, ok, wanted) -> None:
+        """The set-`full` models' fields: ViT gender, ethnicity, obstruction, hair."""
+        from analyzers import classifiers
+
+        if "gender" in wanted and self.gender_task == "gender" and "gender" in ok:
+            record["gender"] = classifiers.as_gender(ok["gender"][index])
+        for task in ("ethnicity", "obstruction"):
+            if task in wanted and task in ok:
+                record[task] = classifiers.as_field(ok[task][index])
+        if "hair" in wanted and ({"parsing", "hair_type"} & set(self.predictors)):
+            hair = {"type": None, "length": None, "colour": None, "hat": None}
+            if "hair_type" in ok:
+                hair["type"] = classifiers.as_field(ok["hair_type"][index])
+            if "parsing" in ok:
+                from analyzers import parsing
+
+                transform = inputs["parsing_transforms"][index]
+                hair.update(parsing.describe(
+                    np.asarray(ok["parsing"][index]), inputs["parsing"][index],
+                    parsing.face_box_in_crop(face["box"], transform),
+                    self.labels.get("parsing", [])))
+            if any(value is not None for value in hair.values()):
+                record["hair"] = hair
 
     @staticmethod
     def _merge_mesh(image, record, points, score, wanted, return_landmarks) -> None:
