@@ -251,3 +251,71 @@ def test_analyze_answers_the_new_fields(server):
     assert "gender" not in face
     assert health["models"]["parsing"].startswith(f"{PARSER}:")
     assert SEGFORMER_SIZE == 128  # the tiny parser runs at 128 px: the test stays quick
+
+
+# ------------------------------------------ which model answers, without a server
+def fake(answer):
+    async def predict(batch):
+        return [answer] * len(batch)
+    return predict
+
+
+def fake_analysis(tasks: dict, gender_task="age_gender"):
+    from analyzers.face_analysis import FaceAnalysis
+
+    async def detect(images):
+        return [[{"box": (40, 40, 100, 110), "score": 0.99,
+                  "keypoints": np.array([[55, 65], [85, 65], [70, 80], [58, 95], [82, 95]])}]]
+
+    predictors = {"detection": detect, **tasks}
+    return FaceAnalysis(predictors, {t: f"{t}-model:v1" for t in predictors},
+                        gender_task=gender_task)
+
+
+def run_analysis(analysis, attributes="age,gender,ethnicity,obstruction,hair"):
+    import asyncio
+
+    from analyzers.face_analysis import Options
+
+    image = np.full((200, 160, 3), 128, np.uint8)
+    return asyncio.run(analysis.analyze(image, Options.parse(attributes)))
+
+
+AGE_GENDER = {"age": 30.0, "age_bracket": "25-34",
+              "gender": {"value": "male", "confidence": 0.9, "scores": {"female": 0.1, "male": 0.9}}}
+VIT_FEMALE = {"label": "Female", "confidence": 0.8, "scores": {"Female": 0.8, "Male": 0.2}}
+
+
+def test_without_the_optional_models_the_fields_are_absent():
+    result = run_analysis(fake_analysis({"age_gender": fake(AGE_GENDER)}))
+    [face] = result["faces"]
+    assert face["gender"]["value"] == "male" and "unavailable" not in face
+    assert not {"ethnicity", "obstruction", "hair"} & set(face)
+    assert not {"ethnicity", "obstruction", "hair", "hair.type"} & set(result["models"])
+
+
+def test_the_vit_answers_gender_when_chosen_and_a_failing_model_says_why():
+    async def broken(batch):
+        raise RuntimeError("boom")
+
+    analysis = fake_analysis({"age_gender": fake(AGE_GENDER), "gender": fake(VIT_FEMALE),
+                              "ethnicity": broken}, gender_task="gender")
+    result = run_analysis(analysis)
+    [face] = result["faces"]
+    assert face["gender"] == {"value": "female", "confidence": 0.8,
+                              "scores": {"female": 0.8, "male": 0.2}}
+    assert face["age"] == 30.0 and result["models"]["gender"] == "gender-model:v1"
+    assert face["ethnicity"] is None and "boom" in face["unavailable"]["ethnicity"]
+    assert "obstruction" not in face and "hair" not in face
+
+
+def test_gender_model_choice(monkeypatch):
+    from model_services import gender_task
+
+    monkeypatch.setenv("FACE_GENDER_MODEL", "default")
+    assert gender_task() == "age_gender"
+    monkeypatch.setenv("FACE_GENDER_MODEL", "vit")
+    assert gender_task() == "gender"
+    monkeypatch.setenv("FACE_GENDER_MODEL", "best")
+    with pytest.raises(ValueError, match="auto, vit or default"):
+        gender_task()
