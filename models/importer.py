@@ -47,8 +47,10 @@ def is_current(source: ModelSource, seen: dict[str, str] | None = None) -> bool:
         return False
     if seen is None and source.local_only:  # nothing to compare a user's file with
         return True
-    if seen is None and source.hf_repo:  # known before downloading: the revision asked for
-        return model.info.labels.get("revision") == source.hf_revision
+    if seen is None and source.hf_repo:  # known before downloading: the revision asked for;
+        # a model carried in with --from is kept (nothing to compare it with; --force downloads)
+        return model.info.labels.get("source", "").startswith("local:") or \
+            model.info.labels.get("revision") == source.hf_revision
     return model.info.labels.get("fingerprint") == fingerprint(source, seen)
 
 

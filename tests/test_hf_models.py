@@ -82,6 +82,19 @@ def test_import_from_save_pretrained_stores_onnx_labels_and_preprocessing(import
     assert info["metadata"]["served_labels"] == labels_of(name)
 
 
+def test_carried_in_models_are_current(imported):
+    again = subprocess.run(
+        [sys.executable, "-m", "models", "import", "--only", "hair-type-vit", "--from",
+         str(imported["folders"]["hair-type-vit"])], cwd=ROOT, env=models_env(imported["home"]),
+        capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and "already in the store" in again.stdout
+    listed = subprocess.run([sys.executable, "-m", "models", "list"], cwd=ROOT,
+                            env=models_env(imported["home"]), capture_output=True, text=True,
+                            timeout=120)
+    rows = [line for line in listed.stdout.splitlines() if line.split()[0] in FULL]
+    assert len(rows) == 5 and all("full" in row and "outdated" not in row for row in rows), rows
+
+
 def test_from_a_folder_without_weights_is_refused(tmp_path):
     (tmp_path / "config.json").write_text("{}")
     result = subprocess.run(
