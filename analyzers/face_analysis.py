@@ -10,6 +10,7 @@ models run concurrently.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -65,6 +66,10 @@ ATTRIBUTE_FIELDS = {
 # optional classifier task -> its registry model (for the crop margin)
 CLASSIFIER_SOURCES = {"gender": "face-gender-vit", "ethnicity": "face-ethnicity-vit",
                       "obstruction": "face-obstruction-vit", "hair_type": "hair-type-vit"}
+# The human parser (SegFormer-B5 at 512 px) takes seconds per face on a CPU: only
+# the largest FACE_PARSING_MAX_FACES faces of an image are parsed; the others get
+# hair length / colour / hat null with the reason.
+PARSING_MAX_FACES = max(1, int(os.environ.get("FACE_PARSING_MAX_FACES", "5")))
 LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
 
 
@@ -288,7 +293,7 @@ class FaceAnalysis:
         if "parsing" in tasks:
             from analyzers import parsing
 
-            prepared = [parsing.prepare(image, f["box"]) for f in faces]
+            prepared = [parsing.prepare(image, f["box"]) for f in faces[:PARSING_MAX_FACES]]
             inputs["parsing"] = np.stack([crop for crop, _ in prepared])
             inputs["parsing_transforms"] = [transform for _, transform in prepared]
         return inputs
@@ -353,7 +358,12 @@ class FaceAnalysis:
             hair = {"type": None, "length": None, "colour": None, "hat": None}
             if "hair_type" in ok:
                 hair["type"] = classifiers.as_field(ok["hair_type"][index])
-            if "parsing" in ok:
+            if "parsing" in ok and index >= len(inputs["parsing_transforms"]):
+                reason = (f"only the {PARSING_MAX_FACES} largest faces are parsed "
+                          "(FACE_PARSING_MAX_FACES)")
+                hair.update(length={"value": None, "reason": reason},
+                            colour={"value": None, "reason": reason}, hat=None)
+            elif "parsing" in ok:
                 from analyzers import parsing
 
                 transform = inputs["parsing_transforms"][index]

@@ -246,7 +246,7 @@ def test_analyze_answers_the_new_fields(server):
     assert models["obstruction"].startswith("face-obstruction-vit:")
     assert models["hair"].startswith(f"{PARSER}:")
     assert models["hair.type"].startswith("hair-type-vit:")
-    for face in body["faces"]:
+    for index, face in enumerate(body["faces"]):
         assert face["gender"]["value"] in ("female", "male")
         assert set(face["gender"]["scores"]) == {"female", "male"}
         for field, name in (("ethnicity", "face-ethnicity-vit"),
@@ -257,7 +257,10 @@ def test_analyze_answers_the_new_fields(server):
         assert set(hair) >= {"type", "length", "colour", "hat"}
         assert hair["type"]["dominant"] in labels_of("hair-type-vit")
         assert hair["length"]["value"] in ("short", "medium", "long", None)
-        assert isinstance(hair["hat"]["value"], bool)
+        if index < 5:  # FACE_PARSING_MAX_FACES
+            assert isinstance(hair["hat"]["value"], bool)
+        else:
+            assert hair["hat"] is None and "FACE_PARSING_MAX_FACES" in hair["length"]["reason"]
     assert only.status_code == 200, only.text
     face = only.json()["faces"][0]
     assert "ethnicity" in face and "obstruction" not in face and "hair" not in face
@@ -273,12 +276,13 @@ def fake(answer):
     return predict
 
 
-def fake_analysis(tasks: dict, gender_task="age_gender"):
+def fake_analysis(tasks: dict, gender_task="age_gender", faces=1):
     from analyzers.face_analysis import FaceAnalysis
 
     async def detect(images):
-        return [[{"box": (40, 40, 100, 110), "score": 0.99,
-                  "keypoints": np.array([[55, 65], [85, 65], [70, 80], [58, 95], [82, 95]])}]]
+        return [[{"box": (40 - i, 40, 100 - i, 110), "score": 0.99,
+                  "keypoints": np.array([[55, 65], [85, 65], [70, 80], [58, 95], [82, 95]])}
+                 for i in range(faces)]]
 
     predictors = {"detection": detect, **tasks}
     return FaceAnalysis(predictors, {t: f"{t}-model:v1" for t in predictors},
@@ -332,3 +336,23 @@ def test_gender_model_choice(monkeypatch):
     monkeypatch.setenv("FACE_GENDER_MODEL", "best")
     with pytest.raises(ValueError, match="auto, vit or default"):
         gender_task()
+
+
+def test_only_the_largest_faces_are_parsed(monkeypatch):
+    from analyzers import face_analysis
+
+    monkeypatch.setattr(face_analysis, "PARSING_MAX_FACES", 1)
+    seen = []
+
+    async def parser(batch):
+        seen.append(len(batch))
+        return np.zeros((len(batch), 512, 512), np.uint8)
+
+    analysis = fake_analysis({"parsing": parser}, faces=2)
+    analysis.labels["parsing"] = labels_of(PARSER)
+    first, second = run_analysis(analysis, "hair")["faces"]
+    assert seen == [1]
+    assert first["hair"]["hat"] == {"value": False, "coverage": 0.0}
+    assert "no hair" in first["hair"]["colour"]["reason"]
+    assert second["hair"]["length"]["value"] is None
+    assert "FACE_PARSING_MAX_FACES" in second["hair"]["colour"]["reason"]
