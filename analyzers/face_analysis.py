@@ -63,6 +63,9 @@ ATTRIBUTE_FIELDS = {
     "obstruction": ("obstruction",),
     "hair": ("hair",),
 }
+# hair's sub-fields each of its two models fills (named in `unavailable` when one fails)
+PARTIAL_FIELDS = {"parsing": ("hair.length", "hair.colour", "hair.hat"),
+                  "hair_type": ("hair.type",)}
 # optional classifier task -> its registry model (for the crop margin)
 CLASSIFIER_SOURCES = {"gender": "face-gender-vit", "ethnicity": "face-ethnicity-vit",
                       "obstruction": "face-obstruction-vit", "hair_type": "hair-type-vit"}
@@ -226,6 +229,10 @@ class FaceAnalysis:
                         else f"{attribute}.type"
                     models_used[key] = self.model_tags.get(task) if task in present \
                         and task not in missing else None
+                    if task in present and task in missing:  # one of hair's two failed
+                        for name in PARTIAL_FIELDS.get(task, ()):
+                            for record in results:
+                                record.setdefault("unavailable", {})[name] = missing[task]
         if options.return_landmarks:
             fields["landmarks_mesh"] = "mesh"
         for name, task in fields.items():

@@ -356,3 +356,17 @@ def test_only_the_largest_faces_are_parsed(monkeypatch):
     assert "no hair" in first["hair"]["colour"]["reason"]
     assert second["hair"]["length"]["value"] is None
     assert "FACE_PARSING_MAX_FACES" in second["hair"]["colour"]["reason"]
+
+
+def test_hair_with_one_model_failing_names_the_null_parts():
+    async def broken(batch):
+        raise RuntimeError("parser down")
+
+    analysis = fake_analysis({"parsing": broken, "hair_type": fake(
+        {"label": "wavy", "confidence": 0.6, "scores": {"curly": 0.4, "wavy": 0.6}})})
+    result = run_analysis(analysis, "hair")
+    [face] = result["faces"]
+    assert face["hair"]["type"]["dominant"] == "wavy" and face["hair"]["length"] is None
+    assert set(face["unavailable"]) == {"hair.length", "hair.colour", "hair.hat"}
+    assert "parser down" in face["unavailable"]["hair.hat"]
+    assert result["models"]["hair"] is None and result["models"]["hair.type"] == "hair_type-model:v1"
