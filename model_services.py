@@ -414,6 +414,89 @@ class BeautyModel(ModelService):
         return self.run(self.require(faces), faces)
 
 
+class ImageClassifierModel(ModelService):
+    """A transformers image classifier exported to ONNX (set `full`, models/hf.py): face
+    crops (analyzers/classifiers.prepare) in, {label, confidence, scores} out. Each
+    classifier is its own small subclass below, so each is its own service."""
+
+    @staticmethod
+    def load(folder: Path):
+        from analyzers.classifiers import ImageClassifier
+
+        return ImageClassifier(folder, threads=THREADS)
+
+    @bentoml.api(**BATCH)
+    def predict(self, faces: np.ndarray) -> list[dict]:
+        return self.run(self.require(faces), faces)
+
+
+@bentoml.service(**SERVICE)
+class GenderViTModel(ImageClassifierModel):
+    source_name = "face-gender-vit"
+    model = stored(source_name)
+
+
+@bentoml.service(**SERVICE)
+class EthnicityModel(ImageClassifierModel):
+    source_name = "face-ethnicity-vit"
+    model = stored(source_name)
+
+
+@bentoml.service(**SERVICE)
+class ObstructionModel(ImageClassifierModel):
+    source_name = "face-obstruction-vit"
+    model = stored(source_name)
+
+
+@bentoml.service(**SERVICE)
+class HairTypeModel(ImageClassifierModel):
+    source_name = "hair-type-vit"
+    model = stored(source_name)
+
+
+@bentoml.service(**SERVICE)
+class HumanParsingModel(ModelService):
+    """SegFormer human parsing (analyzers/parsing.py): crops in, uint8 label maps out."""
+
+    source_name = "human-parsing-segformer"
+    model = stored(source_name)
+
+    @staticmethod
+    def load(folder: Path):
+        from analyzers.parsing import HumanParser
+
+        return HumanParser(folder, threads=THREADS)
+
+    @bentoml.api(**BATCH)
+    def predict(self, crops: np.ndarray) -> np.ndarray:
+        return self.run(self.require(crops), crops)
+
+
+# Which model answers `gender` (README, Models): "vit" (face-gender-vit, set full),
+# "default" (face-age-gender-cydral) or "auto", the default: the ViT when it is in
+# the store, else the default model. The task named is the one FaceAnalysis asks.
+GENDER_MODELS = ("auto", "vit", "default")
+
+
+def gender_task() -> str:
+    choice = os.environ.get("FACE_GENDER_MODEL", "auto").strip().lower() or "auto"
+    if choice not in GENDER_MODELS:
+        raise ValueError(f"FACE_GENDER_MODEL must be auto, vit or default, not {choice!r}")
+    if choice == "auto":
+        return "gender" if stored("face-gender-vit") else "age_gender"
+    return "gender" if choice == "vit" else "age_gender"
+
+
+# task -> the optional model service (set `full`) that answers it; a task whose
+# model is not in the store is left out of /analyze without a word (README)
+OPTIONAL_SERVICES = {
+    "gender": GenderViTModel,
+    "ethnicity": EthnicityModel,
+    "obstruction": ObstructionModel,
+    "hair_type": HairTypeModel,
+    "parsing": HumanParsingModel,
+}
+
 # task -> the model service that answers it
 MODEL_SERVICES = {
     "detection": FaceDetector,

@@ -37,6 +37,25 @@ class ChoppedScore(BaseModel):
     note: str
 
 
+class Classified(BaseModel):
+    dominant: str = Field(description="the most likely label (lower case)")
+    confidence: float
+    scores: dict[str, float] = Field(description="softmax over the model's labels; sum to 1")
+
+
+class Hair(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    type: Optional[Classified] = Field(
+        default=None, description="hair-type-vit: curly, dreadlocks, kinky, straight, wavy")
+    length: Optional[dict[str, Any]] = Field(
+        default=None, description="human parsing: short / medium / long from how far the "
+        "hair reaches below the chin (below_chin, face heights)")
+    colour: Optional[dict[str, Any]] = Field(
+        default=None, description="median colour of the parsed hair pixels: hex, name, lab")
+    hat: Optional[dict[str, Any]] = Field(
+        default=None, description="value: hat pixels cover >= 8% of the face box; coverage")
+
+
 class Pose(BaseModel):
     model_config = ConfigDict(extra="allow")
     yaw: float = Field(description="degrees; > 0: the subject turns towards the image's right")
@@ -80,6 +99,14 @@ class Face(BaseModel):
     beauty_score: Optional[float] = Field(
         default=None, description="1.0-5.0 (SCUT-FBP5500 scale), from face-beauty-resnet50")
     chopped_score: Optional[ChoppedScore] = None
+    ethnicity: Optional[Classified] = Field(
+        default=None, description="face-ethnicity-vit (set full); absent without it")
+    obstruction: Optional[Classified] = Field(
+        default=None, description="face-obstruction-vit (set full): glasses, sunglasses, "
+        "mask, hand, other, none; absent without it")
+    hair: Optional[Hair] = Field(
+        default=None, description="hair-type-vit and human-parsing-segformer (set full); "
+        "absent without both")
     unavailable: Optional[dict[str, str]] = Field(
         default=None, description="field -> why it is null (model not installed or failed)")
 

@@ -39,7 +39,8 @@ from analyzers.output_formats import OUTPUT_FORMATS, check_output_format, insigh
 from analyzers.prominence import prominence_scores
 from analyzers.quality import ThresholdError, parse_thresholds
 from analyzers.sources import FetchPolicy, fetch_url
-from model_services import MODEL_SERVICES, missing_reason, optional_stored, stored
+from model_services import (MODEL_SERVICES, OPTIONAL_SERVICES, gender_task, missing_reason,
+                            optional_stored, stored)
 from models.registry import BY_NAME
 from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
 from schemas import BodyResponse, MaskResponse
@@ -211,6 +212,18 @@ class FaceAnalysisService:
     if optional_stored("embedding_arcface"):
         embedding_arcface = bentoml.depends(MODEL_SERVICES["embedding_arcface"])
     beauty = bentoml.depends(MODEL_SERVICES["beauty"])
+    # the optional models (set `full`) are served only when they are in the store,
+    # so a server with the default set starts no extra processes
+    if stored(OPTIONAL_SERVICES["gender"].inner.source_name):
+        gender_vit = bentoml.depends(OPTIONAL_SERVICES["gender"])
+    if stored(OPTIONAL_SERVICES["ethnicity"].inner.source_name):
+        ethnicity = bentoml.depends(OPTIONAL_SERVICES["ethnicity"])
+    if stored(OPTIONAL_SERVICES["obstruction"].inner.source_name):
+        obstruction = bentoml.depends(OPTIONAL_SERVICES["obstruction"])
+    if stored(OPTIONAL_SERVICES["hair_type"].inner.source_name):
+        hair_type = bentoml.depends(OPTIONAL_SERVICES["hair_type"])
+    if stored(OPTIONAL_SERVICES["parsing"].inner.source_name):
+        parsing = bentoml.depends(OPTIONAL_SERVICES["parsing"])
 
     def __init__(self) -> None:
         self.limits = Limits.from_env()
@@ -239,7 +252,25 @@ class FaceAnalysisService:
                 continue
             predictors[task] = remote_predict(clients[task], SETTINGS.model_timeout_s)
             tags[task] = str(bentoml.models.get(source.tag).tag)
-        self.analysis = FaceAnalysis(predictors, tags, unavailable)
+        labels = {}
+        optional_clients = {"gender": "gender_vit", "ethnicity": "ethnicity",
+                            "obstruction": "obstruction", "hair_type": "hair_type",
+                            "parsing": "parsing"}
+        for task, service in OPTIONAL_SERVICES.items():
+            source = BY_NAME[service.inner.source_name]
+            if stored(source.name) is None:
+                continue
+            stored_model = bentoml.models.get(source.tag)
+            predictors[task] = remote_predict(getattr(self, optional_clients[task]),
+                                              SETTINGS.model_timeout_s)
+            tags[task] = str(stored_model.tag)
+            labels[task] = json.loads((Path(stored_model.path) / "labels.json").read_text())
+            clients[task] = getattr(self, optional_clients[task])
+        chosen_gender = gender_task()
+        if chosen_gender == "gender" and "gender" not in predictors:
+            unavailable["gender"] = missing_reason(BY_NAME["face-gender-vit"])
+        self.analysis = FaceAnalysis(predictors, tags, unavailable, gender_task=chosen_gender,
+                                     labels=labels)
         health_state.update(
             status="ok" if "detection" in predictors else "degraded",
             models=tags, unavailable=unavailable,

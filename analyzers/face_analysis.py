@@ -10,6 +10,7 @@ models run concurrently.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,10 @@ ATTRIBUTE_TASKS = {
     "landmarks": "landmarks68",  # 68 points (the mesh comes with any mesh attribute)
     "embedding": "embedding",
     "beauty": "mesh",  # chopped_score (mesh heuristics), beauty_score (its own model)
+    # optional (set `full`, models/hf.py): only when their models are in the store
+    "ethnicity": "ethnicity",
+    "obstruction": "obstruction",
+    "hair": "parsing",  # with hair_type for hair.type
 }
 ATTRIBUTES = tuple(ATTRIBUTE_TASKS)
 # Fields answered by another task than their attribute's (null when that one is missing).
@@ -43,6 +48,14 @@ FIELD_TASKS = {"beauty_score": "beauty"}
 OPTIONAL_TASKS = {"beauty": ("beauty",)}
 # Opt-in attributes: only when asked for by name or with 'all'.
 OPT_IN = ("embedding", "landmarks", "beauty")
+# Attributes answered by optional models, and the tasks behind them: when none of
+# an attribute's models is in the store its field is left out of the answer (not
+# null), so a server with the default set answers exactly as before.
+OPTIONAL_ATTRIBUTES = {
+    "ethnicity": ("ethnicity",),
+    "obstruction": ("obstruction",),
+    "hair": ("parsing", "hair_type"),
+}
 # Fields each attribute fills, so a skipped or failed one is reported by name.
 ATTRIBUTE_FIELDS = {
     "age": ("age", "age_bracket"),
@@ -54,11 +67,24 @@ ATTRIBUTE_FIELDS = {
     "landmarks": ("landmarks_68",),
     "embedding": ("embedding",),
     "beauty": ("beauty_score", "chopped_score"),
+    "ethnicity": ("ethnicity",),
+    "obstruction": ("obstruction",),
+    "hair": ("hair",),
 }
 # Opt-in extras (InsightFace buffalo_l, README Models): filled when the model is
 # loaded and the attribute behind them is asked for; simply absent otherwise.
 EXTRA_FIELDS = {"landmarks_106": ("landmarks", "landmarks106"),
                 "embedding_512": ("embedding", "embedding_arcface")}
+# hair's sub-fields each of its two models fills (named in `unavailable` when one fails)
+PARTIAL_FIELDS = {"parsing": ("hair.length", "hair.colour", "hair.hat"),
+                  "hair_type": ("hair.type",)}
+# optional classifier task -> its registry model (for the crop margin)
+CLASSIFIER_SOURCES = {"gender": "face-gender-vit", "ethnicity": "face-ethnicity-vit",
+                      "obstruction": "face-obstruction-vit", "hair_type": "hair-type-vit"}
+# The human parser (SegFormer-B5 at 512 px) takes seconds per face on a CPU: only
+# the largest FACE_PARSING_MAX_FACES faces of an image are parsed; the others get
+# hair length / colour / hat null with the reason.
+PARSING_MAX_FACES = max(1, int(os.environ.get("FACE_PARSING_MAX_FACES", "5")))
 LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
 
 
@@ -114,12 +140,26 @@ class Timer:
 
 class FaceAnalysis:
     def __init__(self, predictors: dict[str, Predict], model_tags: dict[str, str],
-                 unavailable: dict[str, str] | None = None):
+                 unavailable: dict[str, str] | None = None, gender_task: str = "age_gender",
+                 labels: dict[str, list[str]] | None = None):
         """predictors: task -> async predict(batch); model_tags: task -> model tag;
-        unavailable: task -> why it has no model."""
+        unavailable: task -> why it has no model; gender_task: the task that answers
+        `gender` ("age_gender", or "gender": the ViT classifier); labels: the
+        parsing model's class names (for the hair field)."""
         self.predictors = predictors
         self.model_tags = model_tags
         self.unavailable = dict(unavailable or {})
+        self.gender_task = gender_task
+        self.labels = dict(labels or {})
+
+    def _task_of(self, attribute: str) -> str:
+        return self.gender_task if attribute == "gender" else ATTRIBUTE_TASKS[attribute]
+
+    def _tasks_of(self, attribute: str) -> set[str]:
+        """The tasks an attribute needs; an optional attribute only those in the store."""
+        if attribute in OPTIONAL_ATTRIBUTES:
+            return {t for t in OPTIONAL_ATTRIBUTES[attribute] if t in self.predictors}
+        return {self._task_of(attribute)}
 
     async def detect(self, image: np.ndarray) -> list[dict]:
         """Faces as dicts with box, score, keypoints (numpy), largest first."""
@@ -168,7 +208,7 @@ class FaceAnalysis:
         faces = faces[: options.max_faces]
 
         results = [self._base_record(face, width, height) for face in faces]
-        wanted_tasks = {ATTRIBUTE_TASKS[a] for a in options.attributes}
+        wanted_tasks = set().union(*(self._tasks_of(a) for a in options.attributes))
         wanted_tasks |= {t for a in options.attributes for t in OPTIONAL_TASKS.get(a, ())}
         if options.return_landmarks:
             wanted_tasks.add("mesh")
@@ -194,8 +234,25 @@ class FaceAnalysis:
         for name, task in extras.items():
             if not isinstance(outputs.get(task), Exception):
                 models_used[name] = self.model_tags.get(task)
-        fields = {name: FIELD_TASKS.get(name, ATTRIBUTE_TASKS[a]) for a in options.attributes
-                  for name in ATTRIBUTE_FIELDS[a]}
+        fields = {name: FIELD_TASKS.get(name, self._task_of(a)) for a in options.attributes
+                  if a not in OPTIONAL_ATTRIBUTES for name in ATTRIBUTE_FIELDS[a]}
+        for attribute in options.attributes:
+            present = self._tasks_of(attribute) if attribute in OPTIONAL_ATTRIBUTES else ()
+            if present and all(t in missing for t in present):  # every model failed
+                for record in results:
+                    record[attribute] = None
+                    record.setdefault("unavailable", {})[attribute] = "; ".join(
+                        missing[t] for t in sorted(present))
+            elif present:
+                for task in OPTIONAL_ATTRIBUTES[attribute]:
+                    key = attribute if task == OPTIONAL_ATTRIBUTES[attribute][0] \
+                        else f"{attribute}.type"
+                    models_used[key] = self.model_tags.get(task) if task in present \
+                        and task not in missing else None
+                    if task in present and task in missing:  # one of hair's two failed
+                        for name in PARTIAL_FIELDS.get(task, ()):
+                            for record in results:
+                                record.setdefault("unavailable", {})[name] = missing[task]
         if options.return_landmarks:
             fields["landmarks_mesh"] = "mesh"
         for name, task in fields.items():
@@ -262,6 +319,22 @@ class FaceAnalysis:
                 [arcface.align(image, f["keypoints"]) for f in faces])
         if "beauty" in tasks:
             inputs["beauty"] = np.stack([beauty.prepare(image, f["box"]) for f in faces])
+        if tasks & {"gender", "ethnicity", "obstruction", "hair_type"}:
+            from analyzers import classifiers
+            from models.registry import BY_NAME
+
+            for task, name in CLASSIFIER_SOURCES.items():
+                if task in tasks:
+                    scale = BY_NAME[name].metadata.get("crop_scale",
+                                                       classifiers.DEFAULT_CROP_SCALE)
+                    inputs[task] = np.stack([classifiers.prepare(image, f["box"], scale)
+                                             for f in faces])
+        if "parsing" in tasks:
+            from analyzers import parsing
+
+            prepared = [parsing.prepare(image, f["box"]) for f in faces[:PARSING_MAX_FACES]]
+            inputs["parsing"] = np.stack([crop for crop, _ in prepared])
+            inputs["parsing_transforms"] = [transform for _, transform in prepared]
         return inputs
 
     def _emotion_batch(self, image: np.ndarray, faces: list[dict]) -> np.ndarray:
@@ -293,8 +366,9 @@ class FaceAnalysis:
                 if "age" in wanted:
                     record["age"] = predicted["age"]
                     record["age_bracket"] = predicted["age_bracket"]
-                if "gender" in wanted:
+                if "gender" in wanted and self.gender_task == "age_gender":
                     record["gender"] = predicted["gender"]
+            self._merge_optional(index, face, record, inputs, ok, wanted)
             if "emotion" in ok:
                 record["emotion"] = ok["emotion"][index]
             if "embedding" in ok:
@@ -329,6 +403,35 @@ class FaceAnalysis:
                         image, points, learned, self.model_tags.get("beauty"))
             elif "pose" in wanted:
                 record["pose"] = pose.head_pose_from_5(np.asarray(face["keypoints"]))
+
+    def _merge_optional(self, index, face, record, inputs, ok, wanted) -> None:
+        """The set-`full` models' fields: ViT gender, ethnicity, obstruction, hair."""
+        from analyzers import classifiers
+
+        if "gender" in wanted and self.gender_task == "gender" and "gender" in ok:
+            record["gender"] = classifiers.as_gender(ok["gender"][index])
+        for task in ("ethnicity", "obstruction"):
+            if task in wanted and task in ok:
+                record[task] = classifiers.as_field(ok[task][index])
+        if "hair" in wanted and ({"parsing", "hair_type"} & set(self.predictors)):
+            hair = {"type": None, "length": None, "colour": None, "hat": None}
+            if "hair_type" in ok:
+                hair["type"] = classifiers.as_field(ok["hair_type"][index])
+            if "parsing" in ok and index >= len(inputs["parsing_transforms"]):
+                reason = (f"only the {PARSING_MAX_FACES} largest faces are parsed "
+                          "(FACE_PARSING_MAX_FACES)")
+                hair.update(length={"value": None, "reason": reason},
+                            colour={"value": None, "reason": reason}, hat=None)
+            elif "parsing" in ok:
+                from analyzers import parsing
+
+                transform = inputs["parsing_transforms"][index]
+                hair.update(parsing.describe(
+                    np.asarray(ok["parsing"][index]), inputs["parsing"][index],
+                    parsing.face_box_in_crop(face["box"], transform),
+                    self.labels.get("parsing", [])))
+            if any(value is not None for value in hair.values()):
+                record["hair"] = hair
 
     @staticmethod
     def _merge_mesh(image, record, points, score, wanted, return_landmarks) -> None:

@@ -34,4 +34,12 @@ def tfjs_to_onnx(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
     return converted
 
 
-CONVERTERS = {"mtcnn_to_onnx": mtcnn_to_onnx, "tfjs_to_onnx": tfjs_to_onnx}
+def hf_to_onnx(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
+    """A transformers checkpoint -> model.onnx + labels.json + preprocess.json (models/hf.py)."""
+    from models.hf import to_onnx
+
+    return to_onnx(files, out_dir)
+
+
+CONVERTERS = {"mtcnn_to_onnx": mtcnn_to_onnx, "tfjs_to_onnx": tfjs_to_onnx,
+              "hf_to_onnx": hf_to_onnx}

@@ -28,6 +28,8 @@ def fingerprint(source: ModelSource, seen: dict[str, str] | None = None) -> str:
     hashes = seen if seen is not None else {a.filename: a.sha256 for a in source.artifacts}
     parts = sorted(f"{name}={sha}" for name, sha in hashes.items())
     parts.append(f"convert={source.convert}:{CONVERTER_VERSION}")
+    if source.hf_repo:  # a Hub model is known by its repo before its files are seen
+        parts.append(f"hf={source.hf_repo}@{source.hf_revision}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
@@ -46,6 +48,10 @@ def is_current(source: ModelSource, seen: dict[str, str] | None = None) -> bool:
     if seen is None and (source.local_only or unverified(source)):
         # nothing to compare with before the files are fetched (--force re-fetches)
         return True
+    if seen is None and source.hf_repo:  # known before downloading: the revision asked for;
+        # a model carried in with --from is kept (nothing to compare it with; --force downloads)
+        return model.info.labels.get("source", "").startswith("local:") or \
+            model.info.labels.get("revision") == source.hf_revision
     return model.info.labels.get("fingerprint") == fingerprint(source, seen)
 
 
@@ -59,6 +65,11 @@ def local_artifacts(source: ModelSource, path: Path) -> tuple[dict[str, Path], d
     a file the registry has a checksum for must match it."""
     expected = source.local_files or tuple(a.filename for a in source.artifacts)
     path = Path(path)
+    if source.hf_repo:  # a save_pretrained folder
+        from models.hf import pretrained_files
+
+        found = pretrained_files(path)
+        return found, {name: sha256_of(file) for name, file in found.items()}
     if path.is_dir():
         found = {name: path / name for name in expected}
         missing = [name for name, file in found.items() if not file.is_file()]
@@ -144,6 +155,12 @@ def import_model(source: ModelSource, *, force: bool = False, log=print,
         return str(stored_model(source).tag)
     log(f"+ {source.name} ({source.task}, {source.license})"
         + (f" from {local}" if local is not None else ""))
+    revision = None
+    if fetched is None and source.hf_repo:
+        from models.hf import download
+
+        fetched, revision = download(source.hf_repo, source.hf_revision, log=log)
+        seen = {name: sha256_of(file) for name, file in fetched.items()}
     if fetched is None:
         fetched = fetch_artifacts(source, log=log)
         if unverified(source):  # no published checksum: record the one seen
@@ -155,6 +172,10 @@ def import_model(source: ModelSource, *, force: bool = False, log=print,
         origin = ",".join(sorted(f"local:{Path(p).name}" for p in fetched.values()))
         artifacts = [{"file": name, "local": Path(path).name, "sha256": seen[name]}
                      for name, path in fetched.items()]
+    elif source.hf_repo:
+        origin = f"hf:{source.hf_repo}@{revision}"
+        artifacts = [{"file": name, "hf_repo": source.hf_repo, "revision": revision,
+                      "sha256": seen[name]} for name in fetched]
     else:
         origin = ",".join(sorted({
             f"{a.package}=={a.version}" if a.registry == "pypi"
@@ -172,6 +193,12 @@ def import_model(source: ModelSource, *, force: bool = False, log=print,
             log(f"  converting with {source.convert}")
             files = CONVERTERS[source.convert](fetched, Path(work))
         check_signature(source, files)
+        served = {}
+        if source.hf_repo:  # what serving will use, readable in `bentoml models get`
+            import json
+
+            served = {"served_labels": json.loads(Path(files["labels.json"]).read_text()),
+                      "preprocess": json.loads(Path(files["preprocess.json"]).read_text())}
         with bentoml.models.create(
             source.name,
             labels={
@@ -184,6 +211,8 @@ def import_model(source: ModelSource, *, force: bool = False, log=print,
                 **({"sha256": ",".join(f"{n}={h}" for n, h in sorted(seen.items()))}
                    if seen is not None and (local is not None or unverified(source))
                    else {}),
+                **({"revision": source.hf_revision} if source.hf_repo and local is None
+                   else {}),
             },
             metadata={
                 "description": source.description,
@@ -192,6 +221,7 @@ def import_model(source: ModelSource, *, force: bool = False, log=print,
                 "artifacts": artifacts,
                 "converter": source.convert or "",
                 **source.metadata,
+                **served,
             },
         ) as model:
             for name, path in files.items():

@@ -53,10 +53,13 @@ class ModelSource:
     onnx_signature: dict = field(default_factory=dict)
     # {filename: number of outputs} an ONNX file must have (SCRFD: 9)
     onnx_outputs: dict = field(default_factory=dict)
+    # a Hugging Face Hub model (models/hf.py): repo id and revision to download
+    hf_repo: str | None = None
+    hf_revision: str = "main"
 
     @property
     def local_only(self) -> bool:
-        return not self.artifacts
+        return not self.artifacts and not self.hf_repo
 
     @property
     def tag(self) -> str:
@@ -367,6 +370,47 @@ SOURCES += (
         onnx_signature={"beauty_resnet50.onnx": ((None, 3, 224, 224), (None, 1))},
         metadata={"input_size": 224, "output": "score 1.0-5.0"},
     ),
+)
+
+# Set `full`: transformers checkpoints on the Hugging Face Hub, downloaded with
+# huggingface_hub (or brought as a save_pretrained folder with --from) and exported
+# to ONNX at import (models/hf.py). Licences: none of these model cards states one
+# that was checked here, so each says so rather than guess. `labels` is the label
+# set the model card / config lists; the served labels come from the checkpoint's
+# own config.id2label. `crop_scale`: the square face crop's side / face box side.
+_UNKNOWN = "unknown — check the model card"
+_HF = "https://huggingface.co/"
+
+
+def _hf_source(name, task, repo, description, labels, **metadata) -> ModelSource:
+    return ModelSource(
+        name=name, task=task, description=description, license=_UNKNOWN,
+        homepage=_HF + repo, artifacts=(), model_set="full", convert="hf_to_onnx",
+        hf_repo=repo, metadata={"labels": list(labels), **metadata})
+
+
+SOURCES += (
+    _hf_source("face-gender-vit", "gender", "dima806/fairface_gender_image_detection",
+               "ViT-Base/16 fine-tuned on FairFace face crops: female / male",
+               ("female", "male"), crop_scale=1.5),
+    _hf_source("face-ethnicity-vit", "ethnicity", "cledoux42/Ethnicity_Test_v003",
+               "ViT image classifier, 5 ethnicity classes (face crop)",
+               ("asian", "black", "indian", "latino_hispanic", "white"), crop_scale=1.5),
+    _hf_source("face-obstruction-vit", "obstruction", "dima806/face_obstruction_image_detection",
+               "ViT image classifier: what covers the face (glasses, sunglasses, mask, hand, "
+               "other, none)",
+               ("glasses", "hand", "mask", "none", "other", "sunglasses"), crop_scale=1.5),
+    _hf_source("hair-type-vit", "hair_type", "dima806/hair_type_image_detection",
+               "ViT image classifier of hair texture: curly, dreadlocks, kinky, straight, wavy "
+               "(head crop)",
+               ("curly", "dreadlocks", "kinky", "straight", "wavy"), crop_scale=2.2),
+    _hf_source("human-parsing-segformer", "parsing",
+               "matei-dorian/segformer-b5-finetuned-human-parsing",
+               "SegFormer-B5 human parsing, 18 classes (ATR label set): per-pixel background, "
+               "hat, hair, sunglasses, clothes, face, limbs ...",
+               ("Background", "Hat", "Hair", "Sunglasses", "Upper-clothes", "Skirt", "Pants",
+                "Dress", "Belt", "Left-shoe", "Right-shoe", "Face", "Left-leg", "Right-leg",
+                "Left-arm", "Right-arm", "Bag", "Scarf")),
 )
 
 BY_NAME = {source.name: source for source in SOURCES}
