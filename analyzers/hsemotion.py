@@ -13,6 +13,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from analyzers.onnx_batch import OnnxModel
+
 INPUT_SIZE = 224
 # the model's class order (Anger, Contempt, Disgust, Fear, Happiness, Neutral,
 # Sadness, Surprise) under the names /analyze uses
@@ -64,24 +66,14 @@ def interpret(outputs: np.ndarray) -> list[dict]:
 
 
 class OnnxRegressor:
-    """One ONNX net on [N, 3, 224, 224]; a graph with a fixed batch of 1 runs face by face."""
+    """One ONNX net on [N, 3, 224, 224] -> its first output; a graph with a fixed batch
+    of 1 runs face by face (analyzers/onnx_batch.py)."""
 
     def __init__(self, model_path, threads: int = 1):
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(model_path), options,
-                                            providers=["CPUExecutionProvider"])
-        self.input = self.session.get_inputs()[0]
-        self.fixed_one = self.input.shape[0] == 1
+        self.model = OnnxModel(model_path, threads)
 
     def __call__(self, batch: np.ndarray) -> np.ndarray:
-        if self.fixed_one:
-            return np.concatenate([self.session.run(None, {self.input.name: batch[i:i + 1]})[0]
-                                   for i in range(len(batch))])
-        return self.session.run(None, {self.input.name: batch})[0]
+        return self.model.run(batch)[0]
 
 
 class HSEmotion:

@@ -49,6 +49,7 @@ import threading
 import numpy as np
 
 from analyzers import crops
+from analyzers.onnx_batch import OnnxModel
 
 CROP_SCALE = 1.4  # human's face.detector.scale default
 CROP_SIZE = 192  # human's face-mesh input: the face tensor every face model gets
@@ -164,28 +165,12 @@ class MiniFASNet:
     the softmax's "real" column (class 1) per face."""
 
     def __init__(self, model_path, threads: int = 1):
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(model_path), options,
-                                            providers=["CPUExecutionProvider"])
-        first = self.session.get_inputs()[0]
-        self.input_name = first.name
-        self.fixed_batch = first.shape[0] == 1  # exported with batch 1: loop
-        self.lock = threading.Lock()
+        self.model = OnnxModel(model_path, threads)  # a batch of 1 is run face by face
 
     def predict(self, faces: np.ndarray) -> np.ndarray:
         if len(faces) == 0:
             return np.zeros((0,), np.float32)
-        batch = minifasnet_input(faces)
-        with self.lock:
-            if self.fixed_batch:
-                logits = np.concatenate([self.session.run(None, {self.input_name: b[None]})[0]
-                                         for b in batch])
-            else:
-                logits = self.session.run(None, {self.input_name: batch})[0]
+        logits = self.model.run(minifasnet_input(faces))[0]
         logits = np.asarray(logits, np.float64)
         exp = np.exp(logits - logits.max(axis=1, keepdims=True))
         return np.asarray(exp[:, 1] / exp.sum(axis=1), np.float32)
