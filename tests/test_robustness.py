@@ -385,7 +385,9 @@ def test_mutated_jpegs_never_5xx(client, small_jpeg, cut, flips):
         data[position % len(data)] = value
     response = client.post("/analyze", files={"file": ("m.jpg", bytes(data))},
                            data={"attributes": "age"})
-    assert response.status_code in (200, 400, 415, 422), response.text[:300]
+    # 413: a flipped byte in the frame header can announce a side over FACE_MAX_SIDE
+    # (hypothesis found 240x20012), which the header check refuses before decoding
+    assert response.status_code in (200, 400, 413, 415, 422), response.text[:300]
 
 
 @pytest.fixture(scope="module")
