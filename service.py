@@ -330,13 +330,19 @@ class FaceAnalysisService:
             raise InputError(504, f"the request took longer than its deadline of {seconds:g} s "
                                   "(FACE_REQUEST_DEADLINE_S)", "deadline") from None
 
-    async def _analyze(self, data, attributes, max_faces, return_embedding, return_landmarks):
+    def _face_limit(self, max_faces):
+        """The faces to analyse: the request's max_faces, FACE_MAX_FACES by default;
+        422 above FACE_MAX_FACES."""
         limit = self.settings.max_faces
         if max_faces is not None and max_faces > limit:
             raise InputError(422, f"max_faces is {max_faces}, the limit is {limit} "
                                   "(FACE_MAX_FACES)", "too_many_faces")
+        return max_faces or limit
+
+    async def _analyze(self, data, attributes, max_faces, return_embedding, return_landmarks):
+        limit = self._face_limit(max_faces)
         try:
-            options = Options.parse(attributes, max_faces=max_faces or limit,
+            options = Options.parse(attributes, max_faces=limit,
                                     return_embedding=return_embedding,
                                     return_landmarks=return_landmarks)
         except ValueError as problem:
@@ -544,11 +550,7 @@ class FaceAnalysisService:
     async def _insightface_detect(self, request, deadline):
         data = await self._source_bytes(request.image_base64, "image", deadline,
                                         request.image_url)
-        limit = self.settings.max_faces
-        if request.max_faces is not None and request.max_faces > limit:
-            raise InputError(422, f"max_faces is {request.max_faces}, the limit is {limit} "
-                                  "(FACE_MAX_FACES)", "too_many_faces")
-        limit = request.max_faces or limit
+        limit = self._face_limit(request.max_faces)
         options = Options.parse(["age", "gender", "pose", "embedding"], max_faces=limit,
                                 return_embedding=True)
         image = await asyncio.to_thread(decode_image, data, self.limits)
@@ -677,13 +679,6 @@ class FaceAnalysisService:
                    "image": {"width": width, "height": height}, "thresholds": applied,
                    "models": {t: tags.get(t) for t in ("detection", "mesh", "emotion",
                                                        "segmentation")}})
-
-    def _face_limit(self, max_faces):
-        limit = self.settings.max_faces
-        if max_faces is not None and max_faces > limit:
-            raise InputError(422, f"max_faces is {max_faces}, the limit is {limit} "
-                                  "(FACE_MAX_FACES)", "too_many_faces")
-        return max_faces or limit
 
     async def _fit(self, data, max_faces):
         limit = self._face_limit(max_faces)
