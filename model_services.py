@@ -2,9 +2,9 @@
 
 The front service (service.py) sends every face of an image in one call, and
 BentoML's adaptive batching merges calls from concurrent requests. A model
-that is not in the store does not stop the server: its service starts, says
-why it has nothing to serve, and the front reports the fields it would have
-filled as unavailable.
+that is not in the store does not stop the server: its service is left out of
+the graph (SERVED below) and the front reports the fields it would have filled
+as unavailable, with the import command that fixes it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 import bentoml
 import numpy as np
 
+from models import priority
 from models.registry import BY_NAME, ModelSource
 
 # One thread per model: with one process per model service, the services
@@ -46,9 +47,20 @@ def stored(name: str) -> bentoml.models.BentoModel | None:
     return bentoml.models.BentoModel(BY_NAME[name].tag)
 
 
+def is_stored(name: str) -> bool:
+    return stored(name) is not None
+
+
+def chosen(task: str) -> str | None:
+    """The registry name of the model that answers `task` here (models/priority.py)."""
+    return priority.choose(task, is_stored)
+
+
 def missing_reason(source: ModelSource) -> str:
-    return (f"model {source.name} is not in the BentoML model store; "
-            f"run `python -m models import --only {source.name}`")
+    command = f"python -m models import --only {source.name}"
+    if source.local_only:  # no public download: the user brings the file (README, Models)
+        command += f" --from {' or '.join(source.local_files) or 'PATH'}"
+    return f"model {source.name} is not in the BentoML model store; run `{command}`"
 
 
 class ModelService:
@@ -190,28 +202,12 @@ class AgeGenderModel(ModelService):
         return self.run(self.require(crops), crops)
 
 
-# Which model answers the emotion task (README, Emotion): "fer" (face-emotion-fer,
-# 7 classes), "hsemotion" (face-emotion-hsemotion, imported with --from: 8 classes
-# with contempt, plus valence and arousal) or "auto", the default: HSEmotion when
-# it is in the store, else fer.
-EMOTION_MODELS = {"fer": "face-emotion-fer", "hsemotion": "face-emotion-hsemotion"}
-
-
-def emotion_source() -> str:
-    choice = os.environ.get("FACE_EMOTION_MODEL", "auto").strip().lower() or "auto"
-    if choice == "auto":
-        return EMOTION_MODELS["hsemotion" if stored(EMOTION_MODELS["hsemotion"]) else "fer"]
-    if choice not in EMOTION_MODELS:
-        raise ValueError(f"FACE_EMOTION_MODEL must be auto, fer or hsemotion, not {choice!r}")
-    return EMOTION_MODELS[choice]
-
-
 @bentoml.service(**SERVICE)
 class EmotionModel(ModelService):
-    """The emotion task's one model, whichever emotion_source() picked: its crops come
-    prepared for that model (FaceAnalysis._emotion_batch)."""
+    """The emotion task's one model, fer or HSEmotion (models/priority.py picks): its
+    crops come prepared for that model (FaceAnalysis._emotion_batch)."""
 
-    source_name = emotion_source()
+    source_name = chosen("emotion")
     model = stored(source_name)
 
     @staticmethod
@@ -257,28 +253,12 @@ class _HumanNetService(ModelService):
         return HumanNet(folder / f"{kind}.onnx", kind, threads=THREADS)
 
 
-# Which model answers the antispoof task (README, Liveness): "human"
-# (face-antispoof-human), "minifasnet" (face-antispoof-minifasnet, imported with
-# --from) or "auto", the default: MiniFASNet when it is in the store, else human.
-ANTISPOOF_MODELS = {"human": "face-antispoof-human", "minifasnet": "face-antispoof-minifasnet"}
-
-
-def antispoof_source() -> str:
-    choice = os.environ.get("FACE_ANTISPOOF_MODEL", "auto").strip().lower() or "auto"
-    if choice == "auto":
-        return ANTISPOOF_MODELS["minifasnet" if stored(ANTISPOOF_MODELS["minifasnet"])
-                                else "human"]
-    if choice not in ANTISPOOF_MODELS:
-        raise ValueError(f"FACE_ANTISPOOF_MODEL must be auto, human or minifasnet, not {choice!r}")
-    return ANTISPOOF_MODELS[choice]
-
-
 @bentoml.service(**SERVICE)
 class AntiSpoofModel(_HumanNetService):
-    """The antispoof task's one model, whichever antispoof_source() picked: its crops
-    come prepared for that model (FaceAnalysis.liveness_scores)."""
+    """The antispoof task's one model, the human net or MiniFASNet (models/priority.py
+    picks): its crops come prepared for that model (FaceAnalysis.liveness_scores)."""
 
-    source_name = antispoof_source()
+    source_name = chosen("antispoof")
     model = stored(source_name)
 
     @staticmethod
@@ -327,8 +307,9 @@ class BodyModel(ModelService):
 
 
 # ---------------------------------------- InsightFace buffalo_l (set `full`, opt-in)
-# Each loads only when its model is in the store; none of them changes /analyze's
-# default detection or embedding (README, Models).
+# InsightFace buffalo_l (set `full`): when stored, SCRFD, ArcFace and genderage
+# answer detection, embedding and age/gender in place of the default set's models
+# (models/priority.py); the 106 points are an extra field.
 @bentoml.service(**SERVICE)
 class SCRFDDetector(ModelService):
     source_name = "face-detector-scrfd"
@@ -340,7 +321,7 @@ class SCRFDDetector(ModelService):
 
         return Detector(folder / "det_10g.onnx", threads=THREADS)
 
-    run = staticmethod(FaceDetector.inner.run)  # the same answer as MTCNN's
+    run = staticmethod(FaceDetector.inner.run)  # the same answer as MTCNN's, so either serves
 
     # not batched, like FaceDetector: one letterboxed image a run
     @bentoml.api
@@ -472,58 +453,77 @@ class HumanParsingModel(ModelService):
         return self.run(self.require(crops), crops)
 
 
-# Which model answers `gender` (README, Models): "vit" (face-gender-vit, set full),
-# "default" (face-age-gender-cydral) or "auto", the default: the ViT when it is in
-# the store, else the default model. The task named is the one FaceAnalysis asks.
-GENDER_MODELS = ("auto", "vit", "default")
-
-
-def gender_task() -> str:
-    choice = os.environ.get("FACE_GENDER_MODEL", "auto").strip().lower() or "auto"
-    if choice not in GENDER_MODELS:
-        raise ValueError(f"FACE_GENDER_MODEL must be auto, vit or default, not {choice!r}")
-    if choice == "auto":
-        return "gender" if stored("face-gender-vit") else "age_gender"
-    return "gender" if choice == "vit" else "age_gender"
-
-
-# task -> the optional model service (set `full`) that answers it; a task whose
-# model is not in the store is left out of /analyze without a word (README)
-OPTIONAL_SERVICES = {
-    "gender": GenderViTModel,
-    "ethnicity": EthnicityModel,
-    "obstruction": ObstructionModel,
-    "hair_type": HairTypeModel,
-    "parsing": HumanParsingModel,
+# registry name -> the service that serves it (emotion and antispoof: one service
+# each, whose weights models/priority.py picks)
+SERVICES = {
+    "face-detector-mtcnn": FaceDetector,
+    "face-detector-scrfd": SCRFDDetector,
+    "face-mesh-mediapipe": FaceMeshModel,
+    "face-landmarks68-dlib": Landmarks68Model,
+    "face-landmarks106-insightface": Landmarks106Model,
+    "face-embedding-dlib": EmbeddingModel,
+    "face-embedding-arcface": ArcFaceModel,
+    "face-age-gender-cydral": AgeGenderModel,
+    "face-genderage-insightface": GenderAgeInsightFace,
+    "face-gender-vit": GenderViTModel,
+    "face-emotion-fer": EmotionModel,
+    "face-emotion-hsemotion": EmotionModel,
+    "person-segmentation-mediapipe": SegmentationModel,
+    "face-antispoof-human": AntiSpoofModel,
+    "face-antispoof-minifasnet": AntiSpoofModel,
+    "face-liveness-human": LivenessModel,
+    "body-detector-mediapipe": BodyModel,
+    "face-beauty-resnet50": BeautyModel,
+    "face-ethnicity-vit": EthnicityModel,
+    "face-obstruction-vit": ObstructionModel,
+    "hair-type-vit": HairTypeModel,
+    "human-parsing-segformer": HumanParsingModel,
 }
-
-# task -> the model service that answers it
-MODEL_SERVICES = {
-    "detection": FaceDetector,
-    "mesh": FaceMeshModel,
-    "landmarks68": Landmarks68Model,
-    "embedding": EmbeddingModel,
-    "age_gender": AgeGenderModel,
-    "emotion": EmotionModel,
-    "segmentation": SegmentationModel,
-    "antispoof": AntiSpoofModel,
-    "liveness": LivenessModel,
-    "body": BodyModel,
-    "detection_scrfd": SCRFDDetector,
-    "embedding_arcface": ArcFaceModel,
-    "landmarks106": Landmarks106Model,
-    "genderage_insightface": GenderAgeInsightFace,
-    "beauty": BeautyModel,
+# tasks only one model answers
+SINGLE_MODEL_TASKS = {
+    "mesh": "face-mesh-mediapipe",
+    "landmarks68": "face-landmarks68-dlib",
+    "landmarks106": "face-landmarks106-insightface",
+    "segmentation": "person-segmentation-mediapipe",
+    "liveness": "face-liveness-human",
+    "body": "body-detector-mediapipe",
+    "beauty": "face-beauty-resnet50",
+    "ethnicity": "face-ethnicity-vit",
+    "obstruction": "face-obstruction-vit",
+    "hair_type": "hair-type-vit",
+    "parsing": "human-parsing-segformer",
 }
-# Tasks whose model is opt-in (set `full`): the front service depends on their
-# services only when the model is stored, so a default store starts no extra
-# processes, and load_in_process skips them when absent.
-OPTIONAL_TASKS = ("detection_scrfd", "embedding_arcface", "landmarks106",
-                  "genderage_insightface")
+# Tasks whose fields are left out of the answer (not null) when their model is
+# missing, so a server with the default set answers exactly as before.
+ABSENT_WHEN_MISSING = ("landmarks106", "ethnicity", "obstruction", "hair_type", "parsing")
 
 
-def optional_stored(task: str) -> bool:
-    return stored(MODEL_SERVICES[task].inner.source_name) is not None
+def task_models() -> dict[str, str]:
+    """task -> the registry name of the model that answers it on this server.
+
+    `gender` is there only when a model of its own answers it (the ViT); otherwise
+    the age model does."""
+    models = {task: chosen(task) for task in priority.ROLES}
+    if models["gender"] is None:
+        del models["gender"]
+    return {**models, **SINGLE_MODEL_TASKS}
+
+
+# Decided once at import: the front service's dependencies (service.py) and the
+# services' own weights (EmotionModel, AntiSpoofModel) follow the same choice.
+TASK_MODELS = task_models()
+# The one rule for what runs: a model service is part of the graph only when its
+# model is in the store, so each missing model costs no process.
+SERVED = {task: SERVICES[name] for task, name in TASK_MODELS.items() if is_stored(name)}
+UNAVAILABLE = {task: missing_reason(BY_NAME[name]) for task, name in TASK_MODELS.items()
+               if task not in SERVED and task not in ABSENT_WHEN_MISSING}
+
+
+def model_dependencies() -> type:
+    """A base class for the front service with `model_<task>` = bentoml.depends(its
+    service) for every served task; BentoML finds them among the class attributes."""
+    return type("ModelDependencies", (),
+                {f"model_{task}": bentoml.depends(service) for task, service in SERVED.items()})
 
 
 def load_in_process(tasks=None) -> tuple[dict, dict]:
@@ -533,12 +533,10 @@ def load_in_process(tasks=None) -> tuple[dict, dict]:
     `tasks` limits it to some of them (training/calibration/calibrate.py).
     """
     predictors, tags = {}, {}
-    for task, service in MODEL_SERVICES.items():
+    for task, service in SERVED.items():
         if tasks is not None and task not in tasks:
             continue
-        if task in OPTIONAL_TASKS and not optional_stored(task):
-            continue
-        stored_model = bentoml.models.get(BY_NAME[service.inner.source_name].tag)
+        stored_model = bentoml.models.get(BY_NAME[TASK_MODELS[task]].tag)
         runner = service.inner.load(Path(stored_model.path))
 
         # threads, as in the services: the models release the GIL, so the task

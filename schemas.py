@@ -89,13 +89,12 @@ class Face(BaseModel):
     hair_colour: Optional[dict[str, Any]] = None
     eye_colour: Optional[dict[str, Any]] = None
     lip_colour: Optional[dict[str, Any]] = None
-    embedding: Optional[list[float]] = Field(default=None, description="unit-normalised")
+    embedding: Optional[list[float]] = Field(default=None, description=(
+        "unit-normalised; 128 floats from dlib, 512 from ArcFace when it answers "
+        "(models.embedding names the model)"))
     landmarks_106: Optional[list[list[float]]] = Field(
         default=None, description="InsightFace 2d106det points [x, y]; only when "
         "face-landmarks106-insightface is stored and landmarks are asked for")
-    embedding_512: Optional[list[float]] = Field(
-        default=None, description="unit-normalised ArcFace (w600k_r50) embedding; only when "
-        "face-embedding-arcface is stored and the embedding is asked for")
     beauty_score: Optional[float] = Field(
         default=None, description="1.0-5.0 (SCUT-FBP5500 scale), from face-beauty-resnet50")
     chopped_score: Optional[ChoppedScore] = None
@@ -163,7 +162,8 @@ class CompareResponse(BaseModel):
     success: bool
     match: bool
     similarity: float = Field(description="cosine of the unit embeddings, -1..1")
-    distance: float = Field(description="euclidean distance between the raw descriptors")
+    distance: float = Field(description="euclidean distance under the model's metric "
+                            "(dlib: raw descriptors; ArcFace: unit vectors)")
     threshold: float
     confidence: float = Field(description="0-100, how clear-cut the decision is (not calibrated)")
     metric: str
@@ -179,7 +179,7 @@ class TemplateFace(BaseModel):
     template: str = Field(alias="$template", description=(
         "base64 of a JSON envelope {format, version, model, size, dtype, embedding}; "
         "see analyzers/templates.py"))
-    template_size: int = Field(description="embedding dimensions (128 for dlib)")
+    template_size: int = Field(description="embedding dimensions (128 dlib, 512 ArcFace)")
     model: str = Field(description="embedding model tag; only templates of one tag compare")
 
 
@@ -190,10 +190,13 @@ class TemplateExtractResponse(BaseModel):
 
 
 class VerifyResponse(BaseModel):
-    distance: float = Field(description="euclidean distance between the raw descriptors")
-    score: float = Field(description="0-100: 100 * (1 - distance / 1.2), clipped; 0.6 -> 50")
+    distance: float = Field(description="euclidean distance under the model's metric "
+                            "(dlib: raw descriptors; ArcFace: unit vectors)")
+    score: float = Field(description="0-100: 100 * (1 - distance / (2 * the model's "
+                         "threshold)), clipped; 50 at the model's threshold")
     threshold: float = Field(description="distance threshold of the operating point")
-    operating_point: str = Field(description="'dlib' (0.6), 'far=<rate>' or 'threshold'")
+    operating_point: str = Field(description="'model' (dlib 0.6, ArcFace 1.2), 'far=<rate>' "
+                                 "or 'threshold'")
     match: bool = Field(description="distance < threshold")
     model: str
     fa_r: Optional[float] = Field(description="measured false-accept rate at this distance")
@@ -209,7 +212,8 @@ class InsightFaceFace(BaseModel):
     confidence: float
     landmarks: list[list[float]] = Field(description="5 points [x, y]: left eye, right eye, "
                                          "nose, mouth left, mouth right (as seen)")
-    feature: Optional[list[float]] = Field(description="unit-normalised dlib embedding (128)")
+    feature: Optional[list[float]] = Field(description="unit-normalised embedding (dlib 128, "
+                                           "ArcFace 512)")
     roll: Optional[float]
     yaw: Optional[float]
     pitch: Optional[float]
@@ -232,8 +236,10 @@ class InsightFaceDetectResponse(BaseModel):
 
 class InsightFaceCompareResponse(BaseModel):
     similarity: float = Field(description="cosine of the unit embeddings, -1..1 (can be negative)")
-    distance: float = Field(description="euclidean distance between the raw descriptors")
-    match: bool = Field(description="distance < 0.6, the dlib model's own threshold")
+    distance: float = Field(description="euclidean distance under the model's metric "
+                            "(dlib: raw descriptors; ArcFace: unit vectors)")
+    match: bool = Field(description="distance below the model's own threshold (dlib 0.6, "
+                        "ArcFace 1.2 = cosine 0.28)")
     model: Optional[str]
 
 

@@ -31,7 +31,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 
 from analyzers import templates
-from analyzers.embedding import DLIB_THRESHOLD, compare, normalise
+from analyzers.embedding import compare, metric_for, normalise
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis, ModelUnavailable, Options
 from analyzers.imageio import InputError, Limits, decode_base64, decode_image, load_document
 from analyzers.mesh import LEFT_IRIS_CENTER, RIGHT_IRIS_CENTER
@@ -39,8 +39,7 @@ from analyzers.output_formats import OUTPUT_FORMATS, check_output_format, insigh
 from analyzers.prominence import prominence_scores
 from analyzers.quality import ThresholdError, parse_thresholds
 from analyzers.sources import FetchPolicy, fetch_url
-from model_services import (MODEL_SERVICES, OPTIONAL_SERVICES, gender_task, missing_reason,
-                            optional_stored, stored)
+from model_services import SERVED, TASK_MODELS, UNAVAILABLE, model_dependencies
 from models.registry import BY_NAME
 from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
 from schemas import BodyResponse, MaskResponse
@@ -194,36 +193,9 @@ LIVENESS_THRESHOLD = 0.5
 
 
 @bentoml.service(name="face-analysis", workers=1, traffic={"timeout": 120})
-class FaceAnalysisService:
-    detector = bentoml.depends(MODEL_SERVICES["detection"])
-    mesh = bentoml.depends(MODEL_SERVICES["mesh"])
-    landmarks68 = bentoml.depends(MODEL_SERVICES["landmarks68"])
-    embedding = bentoml.depends(MODEL_SERVICES["embedding"])
-    age_gender = bentoml.depends(MODEL_SERVICES["age_gender"])
-    emotion = bentoml.depends(MODEL_SERVICES["emotion"])
-    segmentation = bentoml.depends(MODEL_SERVICES["segmentation"])
-    antispoof = bentoml.depends(MODEL_SERVICES["antispoof"])
-    liveness_net = bentoml.depends(MODEL_SERVICES["liveness"])
-    body = bentoml.depends(MODEL_SERVICES["body"])
-    # opt-in InsightFace extras on /analyze (README, Models): a dependency only when
-    # the model is stored, so a default store starts no process for them
-    if optional_stored("landmarks106"):
-        landmarks106 = bentoml.depends(MODEL_SERVICES["landmarks106"])
-    if optional_stored("embedding_arcface"):
-        embedding_arcface = bentoml.depends(MODEL_SERVICES["embedding_arcface"])
-    beauty = bentoml.depends(MODEL_SERVICES["beauty"])
-    # the optional models (set `full`) are served only when they are in the store,
-    # so a server with the default set starts no extra processes
-    if stored(OPTIONAL_SERVICES["gender"].inner.source_name):
-        gender_vit = bentoml.depends(OPTIONAL_SERVICES["gender"])
-    if stored(OPTIONAL_SERVICES["ethnicity"].inner.source_name):
-        ethnicity = bentoml.depends(OPTIONAL_SERVICES["ethnicity"])
-    if stored(OPTIONAL_SERVICES["obstruction"].inner.source_name):
-        obstruction = bentoml.depends(OPTIONAL_SERVICES["obstruction"])
-    if stored(OPTIONAL_SERVICES["hair_type"].inner.source_name):
-        hair_type = bentoml.depends(OPTIONAL_SERVICES["hair_type"])
-    if stored(OPTIONAL_SERVICES["parsing"].inner.source_name):
-        parsing = bentoml.depends(OPTIONAL_SERVICES["parsing"])
+class FaceAnalysisService(model_dependencies()):
+    # the model services come from the base class: `model_<task>` for each task whose
+    # chosen model is in the store (model_services.SERVED, models/priority.py)
 
     def __init__(self) -> None:
         self.limits = Limits.from_env()
@@ -231,49 +203,22 @@ class FaceAnalysisService:
         self.fetch_policy = FetchPolicy.from_env(max_bytes=self.limits.max_bytes)
         log.info("input limits: %s; %s; URL sources: %s", self.limits,
                  {k: v for k, v in vars(SETTINGS).items() if k != "api_keys"}, self.fetch_policy)
-        self.clients = clients = {
-            "detection": self.detector, "mesh": self.mesh, "landmarks68": self.landmarks68,
-            "embedding": self.embedding, "age_gender": self.age_gender, "emotion": self.emotion,
-            "segmentation": self.segmentation, "antispoof": self.antispoof,
-            "liveness": self.liveness_net, "body": self.body, "beauty": self.beauty,
-        }
-        for task in ("landmarks106", "embedding_arcface"):
-            if hasattr(self, task):
-                clients[task] = getattr(self, task)
-        predictors, tags, unavailable = {}, {}, {}
-        for task, service in MODEL_SERVICES.items():
-            if task not in clients:  # an opt-in model this front does not use or lacks
-                continue
-            # the model each service serves (antispoof: FACE_ANTISPOOF_MODEL picks)
-            source = BY_NAME[service.inner.source_name]
-            reference = stored(source.name)
-            if reference is None:
-                unavailable[task] = missing_reason(source)
-                continue
-            predictors[task] = remote_predict(clients[task], SETTINGS.model_timeout_s)
-            tags[task] = str(bentoml.models.get(source.tag).tag)
-        labels = {}
-        optional_clients = {"gender": "gender_vit", "ethnicity": "ethnicity",
-                            "obstruction": "obstruction", "hair_type": "hair_type",
-                            "parsing": "parsing"}
-        for task, service in OPTIONAL_SERVICES.items():
-            source = BY_NAME[service.inner.source_name]
-            if stored(source.name) is None:
-                continue
-            stored_model = bentoml.models.get(source.tag)
-            predictors[task] = remote_predict(getattr(self, optional_clients[task]),
-                                              SETTINGS.model_timeout_s)
+        log.info("models answering: %s", TASK_MODELS)
+        self.clients = {task: getattr(self, f"model_{task}") for task in SERVED}
+        predictors, tags, labels = {}, {}, {}
+        for task, client in self.clients.items():
+            stored_model = bentoml.models.get(BY_NAME[TASK_MODELS[task]].tag)
+            predictors[task] = remote_predict(client, SETTINGS.model_timeout_s)
             tags[task] = str(stored_model.tag)
-            labels[task] = json.loads((Path(stored_model.path) / "labels.json").read_text())
-            clients[task] = getattr(self, optional_clients[task])
-        chosen_gender = gender_task()
-        if chosen_gender == "gender" and "gender" not in predictors:
-            unavailable["gender"] = missing_reason(BY_NAME["face-gender-vit"])
-        self.analysis = FaceAnalysis(predictors, tags, unavailable, gender_task=chosen_gender,
-                                     labels=labels)
+            names = Path(stored_model.path) / "labels.json"  # the Hugging Face models' classes
+            if names.is_file():
+                labels[task] = json.loads(names.read_text())
+        self.analysis = FaceAnalysis(predictors, tags, dict(UNAVAILABLE),
+                                     gender_task="gender" if "gender" in TASK_MODELS
+                                     else "age_gender", labels=labels)
         health_state.update(
             status="ok" if "detection" in predictors else "degraded",
-            models=tags, unavailable=unavailable,
+            models=tags, unavailable=dict(UNAVAILABLE),
         )
 
     # ------------------------------------------------------------- /analyze
@@ -408,8 +353,9 @@ class FaceAnalysisService:
         id_photo: Path,
         # ge, not gt: pydantic writes gt as a numeric exclusiveMinimum, which the
         # OpenAPI 3.0 spec BentoML publishes does not allow
-        threshold: float = Field(default=DLIB_THRESHOLD, ge=0.01, le=4.0, description=(
-            "euclidean distance below which the faces match; the dlib model's own is 0.6")),
+        threshold: float | None = Field(default=None, ge=0.01, le=4.0, description=(
+            "euclidean distance below which the faces match; default: the embedding "
+            "model's own (dlib 0.6, ArcFace 1.2 on unit vectors = cosine 0.28)")),
         id_page: int = Field(default=1, ge=1, description="page, when id_photo is a PDF"),
     ) -> CompareResponse:
         """Is the most prominent face of the selfie the same person as on the ID photo?"""
@@ -417,12 +363,14 @@ class FaceAnalysisService:
         id_data = await read_upload(id_photo, self.limits, "id_photo")
         selfie_faces, id_faces, vectors = await self._within_deadline(
             self._compare_inputs(selfie_data, id_data, id_page))
-        result = compare(vectors[0], vectors[1], threshold)
+        model = self.analysis.model_tags.get("embedding")
+        metric = metric_for(model)
+        result = compare(vectors[0], vectors[1], threshold, metric)
         return ok({
             "success": True,
             **result,
-            "metric": "euclidean distance between dlib descriptors; similarity is the cosine",
-            "model": self.analysis.model_tags.get("embedding"),
+            "metric": metric.description,
+            "model": model,
             "selfie_face": {"bbox": [round(float(v), 1) for v in selfie_faces[0]["box"]],
                             "confidence": round(float(selfie_faces[0]["score"]), 5),
                             "faces_found": len(selfie_faces)},
@@ -526,7 +474,7 @@ class FaceAnalysisService:
             point = request.operating_point if request.threshold is None else request.threshold
             if request.threshold is not None and request.operating_point not in (None, ""):
                 raise templates.TemplateError("send operating_point or threshold, not both")
-            result = templates.verify(first, second, point, DLIB_THRESHOLD,
+            result = templates.verify(first, second, point, metric_for(first.model),
                                       templates.load_calibration(first.model))
         except templates.TemplateError as problem:
             return error(422, str(problem))
@@ -599,11 +547,13 @@ class FaceAnalysisService:
         request = InsightFaceCompareRequest(**request)
         deadline = time.monotonic() + self.settings.request_deadline_s
         vectors = await self._within_deadline(self._compare_two(request, deadline))
+        model = self.analysis.model_tags.get("embedding")
+        metric = metric_for(model)
         a, b = np.asarray(vectors[0], np.float32), np.asarray(vectors[1], np.float32)
-        distance = float(np.linalg.norm(a - b))
+        distance = metric.distance(a, b)
         return ok({"similarity": round(float(np.dot(normalise(a), normalise(b))), 6),
-                   "distance": round(distance, 6), "match": distance < DLIB_THRESHOLD,
-                   "model": self.analysis.model_tags.get("embedding")})
+                   "distance": round(distance, 6), "match": distance < metric.threshold,
+                   "model": model})
 
     async def _compare_two(self, request, deadline):
         first, second = await asyncio.gather(

@@ -5,9 +5,17 @@ between descriptors is below 0.6". That rule holds for the raw descriptors
 (norms around 1.4), so `predict` returns them raw and `compare` applies it to
 them; users get unit-normalised vectors (`normalise`), for which the same rule
 is a cosine similarity above about 0.91.
+
+Each embedding model has its own rule (`Metric`): ArcFace's vectors are unit
+length and compared by cosine, which is the same as a euclidean distance
+threshold on unit vectors (cos > c  <=>  distance < sqrt(2 - 2c)), so every
+comparison here is "euclidean distance below the model's threshold".
 """
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 import dlib
 import numpy as np
@@ -44,19 +52,60 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-def compare(a: np.ndarray, b: np.ndarray, threshold: float = DLIB_THRESHOLD) -> dict:
-    """Compare two raw descriptors: euclidean distance decides, cosine similarity is reported."""
+@dataclass(frozen=True)
+class Metric:
+    """How one embedding model's vectors are compared."""
+
+    threshold: float  # same person below this euclidean distance
+    unit: bool  # compare unit-normalised vectors (else the raw ones)
+    spread: float  # width of the same/different overlap, for decision_confidence
+    description: str
+
+    def distance(self, a, b) -> float:
+        a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
+        if self.unit:
+            a, b = normalise(a), normalise(b)
+        return float(np.linalg.norm(a - b))
+
+
+def unit_distance(cosine: float) -> float:
+    """The euclidean distance between unit vectors whose cosine is `cosine`."""
+    return math.sqrt(max(0.0, 2.0 - 2.0 * cosine))
+
+
+DLIB = Metric(DLIB_THRESHOLD, unit=False, spread=0.06, description=(
+    "euclidean distance between raw dlib descriptors (the model's rule: below 0.6); "
+    "similarity is the cosine"))
+# 0.28: the cosine commonly used with buffalo_l's recogniser (analyzers/arcface.py),
+# not calibrated here; spread: twice dlib's, as ArcFace distances of unit vectors
+# span about twice the range (0..2); a guess until measured on real pairs
+ARCFACE = Metric(round(unit_distance(0.28), 6), unit=True, spread=0.12, description=(
+    "euclidean distance between unit ArcFace vectors: below 1.2 is a cosine above 0.28 "
+    "(a common operating point, not calibrated here); similarity is the cosine"))
+METRICS = {"face-embedding-dlib": DLIB, "face-embedding-arcface": ARCFACE}
+
+
+def metric_for(model_tag: str | None) -> Metric:
+    """The rule for a model tag ('name:version'); dlib's for an unknown one."""
+    return METRICS.get((model_tag or "").split(":")[0], DLIB)
+
+
+def compare(a: np.ndarray, b: np.ndarray, threshold: float | None = None,
+            metric: Metric = DLIB) -> dict:
+    """Compare two embeddings: the euclidean distance under the model's metric decides
+    (threshold None: the model's own), cosine similarity is reported."""
     a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
     if a.shape != b.shape:
         raise ValueError(f"embeddings of different sizes: {a.shape} vs {b.shape}")
+    threshold = metric.threshold if threshold is None else float(threshold)
     similarity = float(np.dot(normalise(a), normalise(b)))
-    distance = float(np.linalg.norm(a - b))
+    distance = metric.distance(a, b)
     return {
         "similarity": similarity,
         "distance": distance,
-        "threshold": float(threshold),
+        "threshold": threshold,
         "match": distance < threshold,
-        "confidence": decision_confidence(distance, threshold),
+        "confidence": decision_confidence(distance, threshold, metric.spread),
     }
 
 

@@ -73,8 +73,7 @@ ATTRIBUTE_FIELDS = {
 }
 # Opt-in extras (InsightFace buffalo_l, README Models): filled when the model is
 # loaded and the attribute behind them is asked for; simply absent otherwise.
-EXTRA_FIELDS = {"landmarks_106": ("landmarks", "landmarks106"),
-                "embedding_512": ("embedding", "embedding_arcface")}
+EXTRA_FIELDS = {"landmarks_106": ("landmarks", "landmarks106")}
 # hair's sub-fields each of its two models fills (named in `unavailable` when one fails)
 PARTIAL_FIELDS = {"parsing": ("hair.length", "hair.colour", "hair.hat"),
                   "hair_type": ("hair.type",)}
@@ -184,12 +183,24 @@ class FaceAnalysis:
         boxes = [np.asarray(face["box"]) for face in found]
         return [found[i] for i in rank_by_size(boxes)]
 
+    def _model(self, task: str) -> str:
+        """The registry name of the model answering `task` ('' when none)."""
+        return (self.model_tags.get(task) or "").split(":")[0]
+
+    def _embedding_crop(self, image: np.ndarray, face: dict) -> np.ndarray:
+        """The embedding model's input: ArcFace's 5-point aligned 112x112, or the
+        square crop dlib aligns itself."""
+        if self._model("embedding") == "face-embedding-arcface":
+            from analyzers import arcface
+
+            return arcface.align(image, face["keypoints"])
+        return crops.square_crop(image, face["box"], crops.FACE_CROP_SIZE)[0]
+
     async def embed_pair(self, *image_faces: tuple[np.ndarray, dict]) -> np.ndarray:
         """Raw embeddings of faces from one or more images, in one batch."""
         if "embedding" not in self.predictors:
             raise ModelUnavailable("embedding", self.unavailable.get("embedding", "no model"))
-        batch = np.stack([crops.square_crop(image, face["box"], crops.FACE_CROP_SIZE)[0]
-                          for image, face in image_faces])
+        batch = np.stack([self._embedding_crop(image, face) for image, face in image_faces])
         try:
             return np.asarray(await self.predictors["embedding"](batch))
         except Exception as error:
@@ -292,12 +303,24 @@ class FaceAnalysis:
 
     def _prepare_inputs(self, image: np.ndarray, faces: list[dict], tasks: set[str]) -> dict:
         inputs: dict[str, object] = {}
-        if tasks & {"embedding", "age_gender", "landmarks68"}:
+        # dlib's embedding and Cydral's age/gender align the square crop themselves;
+        # ArcFace and InsightFace's genderage want their own crops
+        own_crops = {"embedding": self._model("embedding") == "face-embedding-arcface",
+                     "age_gender": self._model("age_gender") == "face-genderage-insightface"}
+        square_tasks = {t for t in tasks & {"embedding", "age_gender", "landmarks68"}
+                        if not own_crops.get(t)}
+        if square_tasks:
             squares = [crops.square_crop(image, f["box"], crops.FACE_CROP_SIZE) for f in faces]
             batch = np.stack([crop for crop, _ in squares])
-            for task in tasks & {"embedding", "age_gender", "landmarks68"}:
+            for task in square_tasks:
                 inputs[task] = batch
             inputs["square_transforms"] = [transform for _, transform in squares]
+        if "embedding" in tasks and own_crops["embedding"]:
+            inputs["embedding"] = np.stack([self._embedding_crop(image, f) for f in faces])
+        if "age_gender" in tasks and own_crops["age_gender"]:
+            from analyzers import genderage
+
+            inputs["age_gender"] = np.stack([genderage.prepare(image, f["box"]) for f in faces])
         if "mesh" in tasks:
             prepared = [
                 mesh.prepare(image, f["box"], f["keypoints"][0], f["keypoints"][1]) for f in faces
@@ -312,11 +335,6 @@ class FaceAnalysis:
             prepared = [landmarks106.prepare(image, f["box"]) for f in faces]
             inputs["landmarks106"] = np.stack([crop for crop, _ in prepared])
             inputs["landmarks106_transforms"] = [transform for _, transform in prepared]
-        if "embedding_arcface" in tasks:
-            from analyzers import arcface
-
-            inputs["embedding_arcface"] = np.stack(
-                [arcface.align(image, f["keypoints"]) for f in faces])
         if "beauty" in tasks:
             inputs["beauty"] = np.stack([beauty.prepare(image, f["box"]) for f in faces])
         if tasks & {"gender", "ethnicity", "obstruction", "hair_type"}:
@@ -339,7 +357,7 @@ class FaceAnalysis:
 
     def _emotion_batch(self, image: np.ndarray, faces: list[dict]) -> np.ndarray:
         """The emotion model's input: HSEmotion's 224x224 RGB box crops, or fer's 64x64 grey."""
-        if (self.model_tags.get("emotion") or "").startswith("face-emotion-hsemotion:"):
+        if self._model("emotion") == "face-emotion-hsemotion":
             return np.stack([hsemotion.prepare(image, f["box"]) for f in faces])
         return np.stack([emotion.prepare(image, f["box"]) for f in faces])
 
@@ -374,11 +392,6 @@ class FaceAnalysis:
             if "embedding" in ok:
                 record["embedding"] = [
                     round(float(v), 6) for v in normalise(np.asarray(ok["embedding"][index]))
-                ]
-            if "embedding_arcface" in ok:
-                record["embedding_512"] = [
-                    round(float(v), 6)
-                    for v in normalise(np.asarray(ok["embedding_arcface"][index]))
                 ]
             if "landmarks106" in ok:
                 points = crops.apply_affine(np.asarray(ok["landmarks106"][index]),

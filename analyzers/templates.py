@@ -7,12 +7,15 @@ A template is the standard base64 of a UTF-8 JSON envelope:
      "size": 128, "dtype": "float32<",          # little-endian float32
      "embedding": "<base64 of size*4 bytes>"}    # the raw (unnormalised) descriptor
 
-The embedding is the raw dlib descriptor, because the model's published rule
-(same person if the euclidean distance is below 0.6) holds for raw descriptors.
-Two templates are compared only when their model tags are the same.
+The embedding is the model's raw output (dlib: the raw descriptor, because its
+published rule, same person if the euclidean distance is below 0.6, holds for
+raw descriptors; ArcFace: the unit vector). Two templates are compared only
+when their model tags are the same, under that model's rule
+(analyzers/embedding.py METRICS).
 
-Scores: `score` is 0-100, 100 * (1 - distance / 1.2) clipped to [0, 100], so the
-dlib threshold 0.6 sits at score 50; it is a rescaled distance, not a probability.
+Scores: `score` is 0-100, 100 * (1 - distance / (2 * the model's threshold))
+clipped to [0, 100], so the model's own threshold (dlib 0.6, ArcFace 1.2) sits at
+score 50; it is a rescaled distance, not a probability.
 `fa_r` / `fr_r` are the false-accept / false-reject rates measured at that
 distance (decision rule: distance < t), interpolated linearly in the table that
 training/calibration/calibrate.py wrote to models/calibration/<model name>.json.
@@ -29,16 +32,18 @@ from pathlib import Path
 
 import numpy as np
 
+from analyzers.embedding import DLIB, Metric
+
 FORMAT = "face-template"
 VERSION = 1
-SCORE_SCALE = 1.2
 CALIBRATION_DIR = Path(__file__).resolve().parent.parent / "models" / "calibration"
 MAX_TEMPLATE_CHARS = 64_000
-DEFAULT_OPERATING_POINT = "dlib"
+DEFAULT_OPERATING_POINT = "model"
 OPERATING_POINT_HELP = (
-    "'dlib' (default: the model's own threshold, distance < 0.6), 'far=<rate>' (the largest "
-    "measured threshold whose false-accept rate is at most <rate>, e.g. far=1e-3), or a "
-    "distance threshold as a number, e.g. '0.55'")
+    "'model' (default: the model's own threshold, dlib distance < 0.6, ArcFace < 1.2; "
+    "'dlib' is accepted as the same), 'far=<rate>' (the largest measured threshold whose "
+    "false-accept rate is at most <rate>, e.g. far=1e-3), or a distance threshold as a "
+    "number, e.g. '0.55'")
 
 
 class TemplateError(ValueError):
@@ -142,15 +147,16 @@ def load_calibration(model: str, folder: str = str(CALIBRATION_DIR)) -> Calibrat
     return Calibration(json.loads(path.read_text()), path)
 
 
-def score_of(distance: float) -> float:
-    return round(float(np.clip(100.0 * (1.0 - distance / SCORE_SCALE), 0.0, 100.0)), 2)
+def score_of(distance: float, model_threshold: float = 0.6) -> float:
+    scaled = 100.0 * (1.0 - distance / (2.0 * model_threshold))
+    return round(float(np.clip(scaled, 0.0, 100.0)), 2)
 
 
 def resolve_operating_point(point: str | float | None, calibration: Calibration | None,
-                            dlib_threshold: float) -> tuple[str, float]:
+                            model_threshold: float) -> tuple[str, float]:
     """(label, distance threshold) for an operating point (see OPERATING_POINT_HELP)."""
-    if point is None or (isinstance(point, str) and point.strip() in ("", "dlib")):
-        return "dlib", float(dlib_threshold)
+    if point is None or (isinstance(point, str) and point.strip() in ("", "model", "dlib")):
+        return "model", float(model_threshold)
     text = str(point).strip().lower()
     if text.startswith("far="):
         try:
@@ -175,16 +181,16 @@ def resolve_operating_point(point: str | float | None, calibration: Calibration 
 
 
 def verify(first: Template, second: Template, operating_point=None,
-           dlib_threshold: float = 0.6, calibration: Calibration | None = None) -> dict:
+           metric: Metric = DLIB, calibration: Calibration | None = None) -> dict:
     if first.model != second.model:
         raise TemplateError(f"the templates come from different models ({first.model[:100]} "
                             f"and {second.model[:100]}) and cannot be compared")
     if first.size != second.size:
         raise TemplateError(f"the templates have different sizes ({first.size} and "
                             f"{second.size})")
-    label, threshold = resolve_operating_point(operating_point, calibration, dlib_threshold)
-    distance = float(np.linalg.norm(first.embedding - second.embedding))
-    result = {"distance": round(distance, 6), "score": score_of(distance),
+    label, threshold = resolve_operating_point(operating_point, calibration, metric.threshold)
+    distance = metric.distance(first.embedding, second.embedding)
+    result = {"distance": round(distance, 6), "score": score_of(distance, metric.threshold),
               "threshold": round(threshold, 6), "operating_point": label,
               "match": distance < threshold, "model": first.model}
     if calibration is not None:

@@ -286,7 +286,7 @@ def _buffalo(filename: str) -> Artifact:
 SOURCES += (
     ModelSource(
         name="face-detector-scrfd",
-        task="detection_scrfd",
+        task="detection",
         description="SCRFD-10GF (InsightFace buffalo_l det_10g): 640x640 letterboxed RGB, "
         "(x - 127.5) / 128; strides 8/16/32, 2 anchors a cell; boxes, scores, 5 key points",
         license=_INSIGHTFACE_LICENSE,
@@ -299,7 +299,7 @@ SOURCES += (
     ),
     ModelSource(
         name="face-embedding-arcface",
-        task="embedding_arcface",
+        task="embedding",
         description="ArcFace ResNet-50 trained on WebFace600K (InsightFace buffalo_l "
         "w600k_r50): 112x112 5-point aligned RGB, (x - 127.5) / 127.5; 512-d",
         license=_INSIGHTFACE_LICENSE,
@@ -323,7 +323,7 @@ SOURCES += (
     ),
     ModelSource(
         name="face-genderage-insightface",
-        task="genderage_insightface",
+        task="age_gender",
         description="InsightFace genderage (buffalo_l): 96x96 crop of 1.5x the box; "
         "[female, male, age / 100]",
         license=_INSIGHTFACE_LICENSE,
@@ -414,6 +414,8 @@ SOURCES += (
 )
 
 BY_NAME = {source.name: source for source in SOURCES}
+# task -> its default-set model (models/priority.py says which model answers when
+# a full-set one for the same task is stored too)
 TASKS = {source.task: source for source in SOURCES if source.model_set == "default"}
 
 

@@ -20,6 +20,7 @@ The analyzers only rely on the order of the outputs, not their names.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import subprocess
@@ -181,8 +182,7 @@ def test_unpacked_buffalo_folder_imports_all_four_with_labels(buffalo):
         sha = sha256_of(buffalo["folder"] / filename)
         assert labels["sha256"] == f"{filename}={sha}"
         assert info["metadata"]["artifacts"][0]["sha256"] == sha
-    assert stored_info(buffalo["home"], NAMES["det_10g.onnx"])["labels"]["task"] == \
-        "detection_scrfd"
+    assert stored_info(buffalo["home"], NAMES["det_10g.onnx"])["labels"]["task"] == "detection"
     listed = models_cli(buffalo["home"], "list")
     row = next(line for line in listed.stdout.splitlines()
                if line.startswith("face-detector-scrfd"))
@@ -287,9 +287,21 @@ def test_genderage_reads_rgb_0_255_and_age_over_100(buffalo):
     blue = np.zeros_like(crop)
     blue[..., 2] = 200
     male, female = net.predict(np.stack([crop, blue]))
-    assert male["gender"] == "male" and male["age"] == 35
-    assert male["gender_scores"]["male"] == pytest.approx(200 / 255, abs=1e-3)
-    assert female["gender"] == "female"
+    assert male["gender"]["value"] == "male" and male["age"] == 35
+    assert male["age_bracket"] == "30-39"
+    # (0, 200/255) is not a probability pair: softmax
+    assert male["gender"]["scores"]["male"] == pytest.approx(
+        1 / (1 + np.exp(-200 / 255)), abs=1e-3)
+    assert female["gender"]["value"] == "female"
+
+
+def test_genderage_reads_a_probability_pair_as_it_is():
+    from analyzers.genderage import interpret
+
+    answer = interpret([0.25, 0.75, 0.4])
+    assert answer["gender"] == {"value": "male", "confidence": 0.75,
+                                "scores": {"female": 0.25, "male": 0.75}}
+    assert answer["age"] == 40.0 and answer["age_bracket"] == "40-49"
 
 
 # ------------------------------------------------------------------ URL downloads
@@ -383,51 +395,136 @@ def test_cli_imports_from_the_url_and_records_the_sha256_seen(buffalo, tmp_path)
     assert again.returncode == 0 and "already in the store" in again.stdout
 
 
-# ------------------------------------------------------------------ a server with them
-@pytest.fixture(scope="module")
-def server(default_models, buffalo):
-    """The default store's models (linked) plus the 106-point and ArcFace stand-ins."""
-    from bench.server import Server
-
-    home = buffalo["root"] / "serve-home"
+# ------------------------------------------------------------------ servers with them
+def serve_home(buffalo, name: str) -> Path:
+    """The default store's models (linked) plus the four buffalo_l stand-ins."""
+    home = buffalo["root"] / name
     (home / "models").mkdir(parents=True)
     source = Path(os.environ.get("BENTOML_HOME", Path.home() / "bentoml")) / "models"
-    extras = [buffalo["home"] / "models" / NAMES[f] for f in ("2d106det.onnx", "w600k_r50.onnx")]
+    extras = [buffalo["home"] / "models" / model for model in NAMES.values()]
     for entry in [*source.iterdir(), *extras]:
         if entry.is_dir() and not (home / "models" / entry.name).exists():
             (home / "models" / entry.name).symlink_to(entry, target_is_directory=True)
-    with Server(env={"BENTOML_HOME": str(home)},
+    return home
+
+
+@pytest.fixture(scope="module")
+def server(default_models, buffalo):
+    """Both sets stored, FACE_MODEL_PRIORITY unset: the InsightFace models answer."""
+    from bench.server import Server
+
+    with Server(env={"BENTOML_HOME": str(serve_home(buffalo, "serve-full"))},
                 log_path=ROOT / ".pytest_cache" / "server-buffalo.log") as running:
         yield running
 
 
-def test_analyze_gains_landmarks_106_and_embedding_512(server):
+def post_photo(http, route, name="obama.jpg", **data):
+    from tests.photos import photo
+
+    return http.post(route, files={"file": (name, photo(name).read_bytes())}, data=data)
+
+
+def test_the_insightface_models_answer_detection_embedding_and_age(server, buffalo):
+    import model_services as ms
+    from analyzers.face_analysis import FaceAnalysis
+    from analyzers.imageio import decode_image
     from schemas import AnalyzeResponse
     from tests.photos import photo
 
     with httpx.Client(base_url=server.url, timeout=120) as http:
-        asked = http.post("/analyze", files={"file": ("o.jpg", photo("obama.jpg").read_bytes())},
-                          data={"return_landmarks": "true", "return_embedding": "true"})
-        plain = http.post("/analyze", files={"file": ("o.jpg", photo("obama.jpg").read_bytes())})
+        asked = post_photo(http, "/analyze", attributes="all")
+        plain = post_photo(http, "/analyze")
+        health = http.get("/health").json()
     assert asked.status_code == 200, asked.text
     body = asked.json()
     AnalyzeResponse.model_validate(body)
-    face = body["faces"][0]
-    assert len(face["embedding"]) == 128  # the default (dlib) embedding is unchanged
-    assert len(face["embedding_512"]) == 512
-    assert np.linalg.norm(face["embedding_512"]) == pytest.approx(1.0, abs=1e-4)
+    models = body["models"]
+    assert models["detection"].startswith("face-detector-scrfd:")
+    assert models["embedding"].startswith("face-embedding-arcface:")
+    assert models["age"].startswith("face-genderage-insightface:")
+    assert models["gender"].startswith("face-genderage-insightface:")
+    assert models["landmarks_106"].startswith("face-landmarks106-insightface:")
+    # the stand-in detector plants one face; the served box is the one SCRFD decodes
+    detector = ms.SCRFDDetector.inner.load(buffalo["folder"])
+
+    async def local_scrfd(images):
+        return ms.SCRFDDetector.inner.run(detector, images)
+
+    [expected] = asyncio.run(FaceAnalysis({"detection": local_scrfd}, {}).detect(
+        decode_image(photo("obama.jpg").read_bytes())))
+    [face] = body["faces"]
+    assert face["bbox"] == pytest.approx([float(v) for v in expected["box"]], abs=0.2)
+    assert face["confidence"] == pytest.approx(0.9, abs=1e-4)
+    assert len(face["embedding"]) == 512
+    assert np.linalg.norm(face["embedding"]) == pytest.approx(1.0, abs=1e-4)
+    assert face["age"] == 35.0 and face["age_bracket"] == "30-39"
+    assert face["gender"]["value"] in ("female", "male")
     assert len(face["landmarks_106"]) == 106 and len(face["landmarks_68"]) == 68
-    # the stand-in's points lie on one row at 0.5 of the crop: below the box centre
-    x1, y1, x2, y2 = face["bbox"]
-    ys = np.array(face["landmarks_106"])[:, 1]
-    assert np.ptp(ys) < 1e-6 + 0.2 and ys[0] > (y1 + y2) / 2
-    assert body["models"]["landmarks_106"].startswith("face-landmarks106-insightface:")
-    assert body["models"]["embedding_512"].startswith("face-embedding-arcface:")
-    assert body["models"]["detection"].startswith("face-detector-mtcnn:")
-    # not asked for: absent, not null
-    assert plain.status_code == 200, plain.text
+    ys = np.array(face["landmarks_106"])[:, 1]  # planted on one row below the box centre
+    assert np.ptp(ys) < 0.2 and ys[0] > (face["bbox"][1] + face["bbox"][3]) / 2
+    assert "embedding_512" not in face
+    # the default set's detector, embedding and age model run nowhere
     assert "landmarks_106" not in plain.json()["faces"][0]
-    assert "embedding_512" not in plain.json()["models"]
+    assert health["models"]["detection"].startswith("face-detector-scrfd:")
+    assert not any(tag.startswith(("face-detector-mtcnn", "face-embedding-dlib",
+                                   "face-age-gender-cydral")) for tag in health["models"].values())
+
+
+def test_comparisons_use_the_arcface_rule(server):
+    from tests.photos import photo
+
+    # two photos in which the stand-in detector's planted face lies inside the image
+    obama, hopper = photo("obama.jpg").read_bytes(), photo("grace_hopper.jpg").read_bytes()
+    with httpx.Client(base_url=server.url, timeout=120) as http:
+        compared = http.post("/compare-faces", files={"selfie": ("a.jpg", obama),
+                                                      "id_photo": ("b.jpg", hopper)})
+        extracted = http.post("/templates/extract", files={"file": ("a.jpg", obama)})
+        other = http.post("/templates/extract", files={"file": ("b.jpg", hopper)})
+    assert compared.status_code == 200, compared.text
+    result = compared.json()
+    assert result["model"].startswith("face-embedding-arcface:")
+    assert result["threshold"] == pytest.approx(1.2) and "cosine above 0.28" in result["metric"]
+    # unit vectors: distance and cosine agree
+    assert result["distance"] == pytest.approx(np.sqrt(2 - 2 * result["similarity"]), abs=1e-4)
+    assert result["match"] == (result["distance"] < 1.2)
+    [face] = extracted.json()["faces"]
+    assert face["template_size"] == 512 and face["model"].startswith("face-embedding-arcface:")
+    with httpx.Client(base_url=server.url, timeout=120) as http:
+        verified = http.post("/templates/verify", json={
+            "template1": face["$template"], "template2": other.json()["faces"][0]["$template"]})
+    assert verified.status_code == 200, verified.text
+    verdict = verified.json()
+    assert verdict["operating_point"] == "model" and verdict["threshold"] == pytest.approx(1.2)
+    assert verdict["distance"] == pytest.approx(result["distance"], abs=1e-3)
+    # no FAR/FRR table was measured for ArcFace here: null with the reason
+    assert verdict["fa_r"] is None and "no calibration table" in verdict["unavailable"]["fa_r"]
+
+
+@pytest.fixture(scope="module")
+def default_priority_server(default_models, buffalo):
+    """Both sets stored, FACE_MODEL_PRIORITY=default: the default set keeps answering."""
+    from bench.server import Server
+
+    env = {"BENTOML_HOME": str(serve_home(buffalo, "serve-default")),
+           "FACE_MODEL_PRIORITY": "default", "FACE_EMBEDDING_MODEL": "auto"}
+    with Server(env=env, log_path=ROOT / ".pytest_cache" / "server-buffalo-default.log") \
+            as running:
+        yield running
+
+
+def test_priority_default_keeps_the_default_models_and_adds_the_106_points(
+        default_priority_server):
+    with httpx.Client(base_url=default_priority_server.url, timeout=120) as http:
+        answer = post_photo(http, "/analyze", attributes="all")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    models = body["models"]
+    assert models["detection"].startswith("face-detector-mtcnn:")
+    assert models["embedding"].startswith("face-embedding-dlib:")
+    assert models["age"].startswith("face-age-gender-cydral:")
+    [face] = body["faces"]
+    assert len(face["embedding"]) == 128 and 30 < face["age"] < 60
+    assert len(face["landmarks_106"]) == 106
 
 
 def test_model_services_load_the_stand_ins(buffalo):
@@ -446,5 +543,5 @@ def test_model_services_load_the_stand_ins(buffalo):
     ages = ms.GenderAgeInsightFace.inner.run(ms.GenderAgeInsightFace.inner.load(folder),
                                              np.zeros((1, 96, 96, 3), np.uint8))
     assert ages[0]["age"] == 35
-    assert {"detection_scrfd", "embedding_arcface", "landmarks106",
-            "genderage_insightface"} <= set(ms.MODEL_SERVICES)
+    assert {ms.SERVICES[name] for name in NAMES.values()} == {
+        ms.SCRFDDetector, ms.ArcFaceModel, ms.Landmarks106Model, ms.GenderAgeInsightFace}

@@ -269,6 +269,7 @@ def test_analyze_answers_the_new_fields(server):
     assert SEGFORMER_SIZE == 128  # the tiny parser runs at 128 px: the test stays quick
 
 
+
 # ------------------------------------------ which model answers, without a server
 def fake(answer):
     async def predict(batch):
@@ -324,18 +325,6 @@ def test_the_vit_answers_gender_when_chosen_and_a_failing_model_says_why():
     assert face["age"] == 30.0 and result["models"]["gender"] == "gender-model:v1"
     assert face["ethnicity"] is None and "boom" in face["unavailable"]["ethnicity"]
     assert "obstruction" not in face and "hair" not in face
-
-
-def test_gender_model_choice(monkeypatch):
-    from model_services import gender_task
-
-    monkeypatch.setenv("FACE_GENDER_MODEL", "default")
-    assert gender_task() == "age_gender"
-    monkeypatch.setenv("FACE_GENDER_MODEL", "vit")
-    assert gender_task() == "gender"
-    monkeypatch.setenv("FACE_GENDER_MODEL", "best")
-    with pytest.raises(ValueError, match="auto, vit or default"):
-        gender_task()
 
 
 def test_only_the_largest_faces_are_parsed(monkeypatch):

@@ -94,18 +94,6 @@ def test_prepare_cuts_the_box():
     assert hsemotion.prepare(image, (-50, -50, -10, -10)).max() == 0  # outside: blank
 
 
-def test_emotion_model_choices(monkeypatch):
-    from model_services import emotion_source
-
-    monkeypatch.setenv("FACE_EMOTION_MODEL", "fer")
-    assert emotion_source() == "face-emotion-fer"
-    monkeypatch.setenv("FACE_EMOTION_MODEL", "hsemotion")
-    assert emotion_source() == NAME
-    monkeypatch.setenv("FACE_EMOTION_MODEL", "best")
-    with pytest.raises(ValueError, match="auto, fer or hsemotion"):
-        emotion_source()
-
-
 def test_wrong_signature_is_refused(tmp_path):
     wrong = pooled_gemm(tmp_path / "seven.onnx", np.zeros((7, 3)), np.zeros(7))
     result = models_cli(tmp_path / "home", "import", "--only", NAME, "--from", str(wrong))

@@ -145,18 +145,6 @@ def test_model_reads_bgr_and_reports_class_one(tmp_path, batch):
     assert scores.shape == (2,) and scores[0] > 0.99 and scores[1] < 0.01
 
 
-def test_human_and_bad_choices(monkeypatch):
-    from model_services import antispoof_source
-
-    monkeypatch.setenv("FACE_ANTISPOOF_MODEL", "human")
-    assert antispoof_source() == "face-antispoof-human"
-    monkeypatch.setenv("FACE_ANTISPOOF_MODEL", "minifasnet")
-    assert antispoof_source() == NAME
-    monkeypatch.setenv("FACE_ANTISPOOF_MODEL", "best")
-    with pytest.raises(ValueError, match="auto, human or minifasnet"):
-        antispoof_source()
-
-
 # ------------------------------------------------- a server on a store that has it
 @pytest.fixture(scope="module")
 def server(default_models, imported):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from analyzers import templates
+from analyzers.embedding import ARCFACE, DLIB
 from analyzers.output_formats import check_output_format, insightface_face, scaleflex
 
 MODEL = "face-embedding-dlib:test"
@@ -72,19 +73,36 @@ def test_verify_figures_and_operating_points():
     calibration = templates.load_calibration(MODEL)
     a = templates.decode(templates.encode(vector(1), MODEL))
     b = templates.decode(templates.encode(vector(1) + 0.01, MODEL))
-    result = templates.verify(a, b, None, 0.6, calibration)
+    result = templates.verify(a, b, None, DLIB, calibration)
     assert result["distance"] == pytest.approx(np.sqrt(128) * 0.01, rel=1e-3)
-    assert result["match"] and result["operating_point"] == "dlib" and result["threshold"] == 0.6
+    assert result["match"] and result["operating_point"] == "model" and result["threshold"] == 0.6
     assert 0 <= result["score"] <= 100 and result["fa_r"] is not None
     assert templates.score_of(0.6) == 50.0
-    far = templates.verify(a, b, "far=1e-3", 0.6, calibration)
+    far = templates.verify(a, b, "far=1e-3", DLIB, calibration)
     assert far["operating_point"] == "far=0.001"
     assert far["threshold"] == calibration.threshold_for_far(1e-3)
-    assert templates.verify(a, b, "0.05", 0.6, calibration)["match"] is False
+    assert templates.verify(a, b, "0.05", DLIB, calibration)["match"] is False
     with pytest.raises(templates.TemplateError):
-        templates.verify(a, b, "banana", 0.6, calibration)
-    no_table = templates.verify(a, b, None, 0.6, None)
+        templates.verify(a, b, "banana", DLIB, calibration)
+    no_table = templates.verify(a, b, None, DLIB, None)
     assert no_table["fa_r"] is None and "fa_r" in no_table["unavailable"]
+    assert templates.verify(a, b, "dlib", DLIB, calibration)["operating_point"] == "model"
+
+
+def test_arcface_templates_compare_unit_vectors_under_its_own_threshold():
+    model = "face-embedding-arcface:abc"
+    first = np.zeros(512, np.float32)
+    first[0] = 1.0
+    second = np.zeros(512, np.float32)
+    second[:2] = (0.28, np.sqrt(1 - 0.28 ** 2))  # cosine 0.28: exactly the threshold
+    a, b = (templates.decode(templates.encode(v, model)) for v in (first, second))
+    result = templates.verify(a, b, None, ARCFACE, templates.load_calibration(model))
+    assert result["threshold"] == pytest.approx(1.2) and result["distance"] == \
+        pytest.approx(1.2, abs=1e-5)
+    assert result["score"] == pytest.approx(50.0, abs=0.01)
+    assert result["fa_r"] is None and "no calibration table" in result["unavailable"]["fa_r"]
+    closer = templates.decode(templates.encode(first * 3.0, model))  # unit-normalised first
+    assert templates.verify(a, closer, None, ARCFACE, None)["distance"] == pytest.approx(0.0)
 
 
 def native_face(**extra):

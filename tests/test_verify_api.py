@@ -40,7 +40,7 @@ def test_templates_verify_same_person_and_reject_another(client):
     same = verify(client, obama, obama2)
     other = verify(client, obama, biden)
     assert same["match"] is True and other["match"] is False
-    assert same["operating_point"] == "dlib" and same["threshold"] == 0.6
+    assert same["operating_point"] == "model" and same["threshold"] == 0.6
     assert same["distance"] < 0.5 < 0.7 < other["distance"]
     assert same["score"] > 50 > other["score"]
     # rates of the rule "distance < t" with t at the pair's own distance: no measured
