@@ -224,7 +224,8 @@ class InsightFaceFace(BaseModel):
                                                  "(unvalidated)")
     gender: Optional[str]
     age_bracket: Optional[str]
-    race: Optional[str] = Field(description="null: no ethnicity model in the default set")
+    race: Optional[str] = Field(description="the ethnicity classifier's label (set full); "
+                                "null with the reason when it is not stored")
     unavailable: dict[str, str] = Field(description="field -> why it is null")
 
 
@@ -248,8 +249,10 @@ class ScaleflexFace(BaseModel):
     confidence: float
     emotions: Optional[dict[str, float]] = Field(description="percentages, summing to 100")
     dominant_emotion: Optional[str]
-    races: Optional[dict[str, float]] = Field(description="null: no ethnicity model")
-    dominant_race: Optional[str] = Field(description="null: no ethnicity model")
+    races: Optional[dict[str, float]] = Field(description="% per class from the ethnicity "
+                                              "classifier (set full); null when not stored")
+    dominant_race: Optional[str] = Field(description="the ethnicity classifier's label; null "
+                                         "when it is not stored")
     age: Optional[float]
     gender: Optional[str]
     unavailable: dict[str, str]

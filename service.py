@@ -35,6 +35,7 @@ from analyzers.embedding import compare, metric_for, normalise
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis, ModelUnavailable, Options
 from analyzers.imageio import InputError, Limits, decode_base64, decode_image, load_document
 from analyzers.mesh import LEFT_IRIS_CENTER, RIGHT_IRIS_CENTER
+from analyzers.pose import head_pose_from_5
 from analyzers.output_formats import OUTPUT_FORMATS, check_output_format, insightface_face, scaleflex
 from analyzers.prominence import prominence_scores
 from analyzers.quality import ThresholdError, parse_thresholds
@@ -445,7 +446,7 @@ class FaceAnalysisService(model_dependencies()):
         """A verification template for every face of a photo, most prominent first."""
         data = await read_upload(file, self.limits, "file")
         model = self._embedding_model()
-        limit = min(max_faces or self.settings.max_faces, self.settings.max_faces)
+        limit = self._face_limit(max_faces)
         faces, vectors = await self._within_deadline(self._faces_and_vectors(data, limit))
         return ok({"faces": [{
             "bbox": [round(float(v), 1) for v in face["box"]],
@@ -486,8 +487,8 @@ class FaceAnalysisService(model_dependencies()):
         """InsightFace-style detection: every face with box, 5 landmarks, feature
         (unit embedding), roll/yaw/pitch, gender, age bracket, quality (the /quality
         totalScore, 0-100), mask_confidence (0-1, from /mask's check),
-        liveness_confidence (0-1, /liveness's score); race is null (no ethnicity
-        model), with the reason."""
+        liveness_confidence (0-1, /liveness's score); race from the ethnicity
+        classifier when it is stored, else null with the reason."""
         request = InsightFaceDetectRequest(**request)
         deadline = time.monotonic() + self.settings.request_deadline_s
         result = await self._within_deadline(self._insightface_detect(request, deadline))
@@ -499,8 +500,10 @@ class FaceAnalysisService(model_dependencies()):
         data = await self._source_bytes(request.image_base64, "image", deadline,
                                         request.image_url)
         limit = self._face_limit(request.max_faces)
-        options = Options.parse(["age", "gender", "pose", "embedding"], max_faces=limit,
-                                return_embedding=True)
+        # ethnicity answers `race` when its model is stored (else absent: race null);
+        # pose comes from the quality assessment's mesh fit, so the mesh runs once
+        options = Options.parse(["age", "gender", "embedding", "ethnicity"],
+                                max_faces=limit, return_embedding=True)
         image = await asyncio.to_thread(decode_image, data, self.limits)
         faces = await self.analysis.detect(image)  # once, shared by the three below
 
@@ -517,7 +520,14 @@ class FaceAnalysisService(model_dependencies()):
             optional(self.analysis.liveness_scores(image, faces[:limit],
                                                    LIVENESS_THRESHOLD)))
         extras = [{"unavailable": {}} for _ in result["faces"]]
+        result["models"]["pose"] = (self.analysis.model_tags.get("mesh")
+                                    if not isinstance(assessed, Exception) else
+                                    f"{self.analysis.model_tags.get('detection')} "
+                                    "(5-point, coarse)")
         for index, extra in enumerate(extras):
+            record = result["faces"][index]
+            record["pose"] = (assessed[0][index]["pose"] if not isinstance(assessed, Exception)
+                              else head_pose_from_5(np.asarray(faces[index]["keypoints"])))
             if isinstance(assessed, Exception):
                 extra["unavailable"]["quality"] = str(assessed)
                 extra["unavailable"]["mask_confidence"] = str(assessed)

@@ -10,7 +10,8 @@ Fields no installed model answers are null, with the reason under `unavailable`.
 from __future__ import annotations
 
 OUTPUT_FORMATS = ("native", "scaleflex")
-NO_ETHNICITY = "no ethnicity model in the default model set"
+NO_ETHNICITY = ("no ethnicity model is in the store (face-ethnicity-vit, set full: "
+                "python -m models import --only face-ethnicity-vit)")
 NO_QUALITY = "the quality assessment did not run"
 NO_MASK = "the mask check did not run"
 NO_LIVENESS = "the liveness models did not run"
@@ -32,11 +33,21 @@ def _gender(record: dict) -> str | None:
     return gender.get("value") if isinstance(gender, dict) else None
 
 
+def _ethnicity(record: dict) -> dict | None:
+    """The ethnicity classifier's {dominant, confidence, scores}, when it answered."""
+    ethnicity = record.get("ethnicity")
+    return ethnicity if isinstance(ethnicity, dict) else None
+
+
 def scaleflex(result: dict) -> dict:
     faces = {}
     for index, record in enumerate(result["faces"]):
         emotion = record.get("emotion")
-        unavailable = {"races": NO_ETHNICITY, "dominant_race": NO_ETHNICITY}
+        ethnicity = _ethnicity(record)
+        unavailable = {}
+        if ethnicity is None:
+            unavailable["races"] = unavailable["dominant_race"] = _why(
+                record, "ethnicity", NO_ETHNICITY)
         emotions = None
         if isinstance(emotion, dict):
             emotions = {name: round(float(value) * 100.0, 2)
@@ -53,8 +64,9 @@ def scaleflex(result: dict) -> dict:
             "confidence": record["confidence"],
             "emotions": emotions,
             "dominant_emotion": emotion.get("dominant") if isinstance(emotion, dict) else None,
-            "races": None,
-            "dominant_race": None,
+            "races": {name: round(float(value) * 100.0, 2)
+                      for name, value in ethnicity["scores"].items()} if ethnicity else None,
+            "dominant_race": ethnicity["dominant"] if ethnicity else None,
             "age": record.get("age"),
             "gender": _gender(record),
             "unavailable": unavailable,
@@ -68,8 +80,11 @@ def insightface_face(record: dict, extras: dict | None = None) -> dict:
     face (a value, or None with the reason under extras["unavailable"])."""
     pose = record.get("pose") or {}
     extras = extras or {}
+    ethnicity = _ethnicity(record)
     unavailable = {"quality": NO_QUALITY, "mask_confidence": NO_MASK,
-                   "liveness_confidence": NO_LIVENESS, "race": NO_ETHNICITY}
+                   "liveness_confidence": NO_LIVENESS}
+    if ethnicity is None:
+        unavailable["race"] = _why(record, "ethnicity", NO_ETHNICITY)
     for field in ("quality", "mask_confidence", "liveness_confidence"):
         if extras.get(field) is not None:
             del unavailable[field]
@@ -95,6 +110,6 @@ def insightface_face(record: dict, extras: dict | None = None) -> dict:
         "liveness_confidence": extras.get("liveness_confidence"),
         "gender": _gender(record),
         "age_bracket": record.get("age_bracket"),
-        "race": None,
+        "race": ethnicity["dominant"] if ethnicity else None,
         "unavailable": unavailable,
     }

@@ -269,6 +269,27 @@ def test_analyze_answers_the_new_fields(server):
     assert SEGFORMER_SIZE == 128  # the tiny parser runs at 128 px: the test stays quick
 
 
+def test_the_ethnicity_classifier_fills_race_in_the_other_shapes(server):
+    import base64
+
+    data = photo("obama.jpg").read_bytes()
+    with httpx.Client(base_url=server.url, timeout=120) as http:
+        native = http.post("/analyze", files={"file": ("o.jpg", data)},
+                           data={"attributes": "ethnicity"})
+        shaped = http.post("/analyze", files={"file": ("o.jpg", data)},
+                           data={"output_format": "scaleflex"})
+        detected = http.post("/v1/models/insightface:detect",
+                             json={"image_base64": base64.b64encode(data).decode()})
+    for response in (native, shaped, detected):
+        assert response.status_code == 200, response.text
+    ethnicity = native.json()["faces"][0]["ethnicity"]
+    face = shaped.json()["faces"]["face_0"]
+    assert face["dominant_race"] == ethnicity["dominant"]
+    assert face["races"] == {k: round(v * 100, 2) for k, v in ethnicity["scores"].items()}
+    assert "races" not in face["unavailable"]
+    [inface] = detected.json()["faces"]
+    assert inface["race"] == ethnicity["dominant"] and "race" not in inface["unavailable"]
+
 
 # ------------------------------------------ which model answers, without a server
 def fake(answer):

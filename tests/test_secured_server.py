@@ -187,6 +187,13 @@ def test_face_limit_is_the_default_and_the_ceiling(api):
     response = api.post("/analyze", files={"file": ("g.jpg", group)}, data={"max_faces": "4"})
     assert response.status_code == 422
     assert response.json()["detail"] == "max_faces is 4, the limit is 3 (FACE_MAX_FACES)"
+    # every endpoint with max_faces holds to the same rule
+    response = api.post("/templates/extract", files={"file": ("g.jpg", group)},
+                        data={"max_faces": "4"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "max_faces is 4, the limit is 3 (FACE_MAX_FACES)"
+    response = api.post("/templates/extract", files={"file": ("g.jpg", group)})
+    assert response.status_code == 200 and response.json()["face_count"] == 3
 
 
 # ---------------------------------------------------------- failing models
