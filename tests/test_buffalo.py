@@ -527,6 +527,33 @@ def test_priority_default_keeps_the_default_models_and_adds_the_106_points(
     assert len(face["landmarks_106"]) == 106
 
 
+def test_calibration_measures_arcface_under_its_own_rule(buffalo, tmp_path):
+    """training/calibration/calibrate.py on the chosen embedding model: the table
+    spans ArcFace's distances and is read at its threshold (stand-in weights, so
+    only the shape of the output is checked, not its figures)."""
+    home = serve_home(buffalo, "calibrate-home")
+    env = dict(os.environ, BENTOML_HOME=str(home), BENTOML_DO_NOT_TRACK="true",
+               FACE_DETECTION_MODEL="mtcnn", FACE_EMBEDDING_MODEL="arcface")
+    result = subprocess.run([sys.executable, "-m", "training.calibration.calibrate", "--out",
+                             str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    import json
+
+    from analyzers import templates
+
+    data = json.loads((tmp_path / "face-embedding-arcface.json").read_text())
+    assert data["model"].startswith("face-embedding-arcface:")
+    assert data["detector"].startswith("face-detector-mtcnn:")
+    assert data["model_threshold"] == pytest.approx(1.2)
+    assert data["at_model_threshold"]["distance"] == 1.2
+    assert data["table"][-1]["distance"] == 2.5 and data["published_reference"] is None
+    assert "unit ArcFace vectors" in data["metric"] and data["pairs"]["impostor"] > 1000
+    calibration = templates.load_calibration(data["model"], str(tmp_path))
+    assert calibration.rates(1.2) == (data["at_model_threshold"]["far"],
+                                      data["at_model_threshold"]["frr"])
+
+
 def test_model_services_load_the_stand_ins(buffalo):
     """Each service's load/run on the stored folder layout (what bentoml serve runs)."""
     import model_services as ms

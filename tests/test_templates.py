@@ -62,7 +62,7 @@ def test_the_committed_calibration_table_is_measured_and_monotone():
     assert data["published_reference"]["measured_here"] is False
     assert np.all(np.diff(calibration.far) >= 0) and np.all(np.diff(calibration.frr) <= 0)
     far, frr = calibration.rates(0.6)
-    assert far == data["at_dlib_threshold"]["far"] and frr == data["at_dlib_threshold"]["frr"]
+    assert far == data["at_model_threshold"]["far"] and frr == data["at_model_threshold"]["frr"]
     # interpolation between two rows
     lo, hi = calibration.rates(0.605), (calibration.rates(0.60), calibration.rates(0.61))
     assert min(hi[0][0], hi[1][0]) <= lo[0] <= max(hi[0][0], hi[1][0])

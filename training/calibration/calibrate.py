@@ -1,11 +1,14 @@
-"""Measure the dlib embedding's same-person / different-person distances on the
+"""Measure an embedding model's same-person / different-person distances on the
 photos available offline, and write the FAR/FRR table verification reads.
 
     BENTOML_DO_NOT_TRACK=true .venv/bin/python -m training.calibration.calibrate
 
-Runs the real detector (MTCNN) and the real dlib embedding in-process, from the
-BentoML model store (model_services.load_in_process), exactly as the service
-does: most prominent face of each image, square crop, dlib's 5-point chip.
+Runs the detector and embedding model the service would choose
+(models/priority.py: dlib and MTCNN with the default set; FACE_EMBEDDING_MODEL /
+FACE_DETECTION_MODEL pick others) in-process, from the BentoML model store
+(model_services.load_in_process), exactly as the service does: most prominent
+face of each image, the model's own crop and alignment, distances under the
+model's comparison rule (analyzers/embedding.py Metric).
 
 Photos (tests/photos.py: shipped inside registry packages, sha256-checked):
   obama:  obama.jpg, obama2.jpg, obama3.jpg, obama_partial_face.jpg,
@@ -27,6 +30,7 @@ models/calibration/<model name>.json.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime as dt
 import hashlib
@@ -42,6 +46,7 @@ from PIL import Image, ImageOps
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from analyzers.embedding import Metric, metric_for  # noqa: E402
 from analyzers.face_analysis import FaceAnalysis  # noqa: E402
 from model_services import load_in_process  # noqa: E402
 from tests.photos import PHOTOS, photo  # noqa: E402
@@ -55,15 +60,18 @@ IDENTITIES = {
     "grace_hopper": ["grace_hopper.jpg"],
 }
 GROUP_PHOTO = "t1.jpg"  # 6 different people
-THRESHOLDS = np.round(np.arange(0.0, 1.3001, 0.01), 2)
-HISTOGRAM_BINS = np.round(np.arange(0.0, 1.3001, 0.05), 2)
-PUBLISHED = {
+PUBLISHED = {"face-embedding-dlib": {
     "figure": "99.38% accuracy on LFW (the standard 6000-pair protocol) with the rule "
               "distance < 0.6",
     "source": "dlib's author, Davis King: dlib_face_recognition_resnet_model_v1 "
               "(dlib.net, blog.dlib.net 2017-02)",
     "measured_here": False,
-}
+}}
+
+
+def thresholds(metric: Metric, step: float) -> np.ndarray:
+    """0 to a little past twice the model's threshold (dlib: 0-1.3; ArcFace: 0-2.5)."""
+    return np.round(np.arange(0.0, 2 * metric.threshold + 0.1 + 1e-4, step), 2)
 
 
 # ------------------------------------------------------------------ variants
@@ -130,10 +138,10 @@ def group_people(analysis: FaceAnalysis) -> list[tuple[str, str, Image.Image, No
     return people
 
 
-def pairs(records):
+def pairs(records, metric: Metric):
     genuine_photo, genuine_aug, impostor = [], [], []
     for a, b in itertools.combinations(records, 2):
-        distance = float(np.linalg.norm(a["vector"] - b["vector"]))
+        distance = metric.distance(a["vector"], b["vector"])
         if a["identity"] != b["identity"]:
             impostor.append(distance)
         elif a["photo"] != b["photo"] and a["variant"] == b["variant"] == "original":
@@ -143,11 +151,11 @@ def pairs(records):
     return np.array(genuine_photo), np.array(genuine_aug), np.array(impostor)
 
 
-def table(genuine: np.ndarray, impostor: np.ndarray) -> list[dict]:
+def table(genuine: np.ndarray, impostor: np.ndarray, metric: Metric) -> list[dict]:
     """Decision rule `distance < t`: FAR = impostor share below t, FRR = genuine share at or above t."""
     return [{"distance": float(t),
              "far": round(float(np.mean(impostor < t)), 6),
-             "frr": round(float(np.mean(genuine >= t)), 6)} for t in THRESHOLDS]
+             "frr": round(float(np.mean(genuine >= t)), 6)} for t in thresholds(metric, 0.01)]
 
 
 def summary(values: np.ndarray) -> dict:
@@ -159,34 +167,42 @@ def summary(values: np.ndarray) -> dict:
             "p95": round(float(np.percentile(values, 95)), 4)}
 
 
-def histogram(values: np.ndarray) -> list[int]:
-    counts, _ = np.histogram(np.clip(values, 0, HISTOGRAM_BINS[-1] - 1e-9), HISTOGRAM_BINS)
+def histogram(values: np.ndarray, bins: np.ndarray) -> list[int]:
+    counts, _ = np.histogram(np.clip(values, 0, bins[-1] - 1e-9), bins)
     return [int(c) for c in counts]
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "models" / "calibration",
+                        help="folder for <model name>.json (default: models/calibration, "
+                             "where the service reads it)")
+    args = parser.parse_args(argv)
     predictors, tags = load_in_process(tasks=("detection", "embedding"))
     analysis = FaceAnalysis(predictors, tags)
+    model_tag = tags["embedding"]
+    model_name = model_tag.split(":")[0]
+    metric = metric_for(model_tag)
+    bins = thresholds(metric, 0.05)
     sources = []
     for identity, names in IDENTITIES.items():
         for name in names:
             sources.append((identity, name, Image.open(photo(name)).convert("RGB"), None))
     sources += group_people(analysis)
     records, failures = asyncio.run(embed_all(analysis, sources))
-    genuine_photo, genuine_aug, impostor = pairs(records)
+    genuine_photo, genuine_aug, impostor = pairs(records, metric)
     genuine = np.concatenate([genuine_photo, genuine_aug])
     by_name = {r["photo"]: r for r in records if r["variant"] == "original"}
 
     def distance(a, b):
         if a in by_name and b in by_name:
-            return round(float(np.linalg.norm(by_name[a]["vector"] - by_name[b]["vector"])), 4)
+            return round(metric.distance(by_name[a]["vector"], by_name[b]["vector"]), 4)
         return None
 
-    model_tag = tags["embedding"]
     photos_used = sorted({name for names in IDENTITIES.values() for name in names} | {GROUP_PHOTO})
     out = {
         "model": model_tag,
-        "metric": "euclidean distance between raw dlib descriptors; same person if distance < t",
+        "metric": f"{metric.description}; same person if distance < t",
         "created": dt.date.today().isoformat(),
         "script": "training/calibration/calibrate.py",
         "detector": tags["detection"],
@@ -195,7 +211,7 @@ def main() -> None:
                   "them easier than independent photos, so FRR is optimistic; FAR below about "
                   f"{1 / max(1, len(impostor)):.0e} cannot be resolved and the impostor pairs "
                   "are not independent (each identity appears in many).",
-        "published_reference": PUBLISHED,
+        "published_reference": PUBLISHED.get(model_name),
         "photos": [{"name": n, "package": f"{PHOTOS[n][0]}=={PHOTOS[n][1]}", "sha256": PHOTOS[n][3]}
                    for n in photos_used],
         "identities": {identity: names for identity, names in IDENTITIES.items()}
@@ -214,20 +230,20 @@ def main() -> None:
                      "obama-obama3": distance("obama.jpg", "obama3.jpg"),
                      "obama-biden": distance("obama.jpg", "biden.jpg"),
                      "obama-grace_hopper": distance("obama.jpg", "grace_hopper.jpg")},
-        "histogram": {"bin_edges": [float(e) for e in HISTOGRAM_BINS],
-                      "genuine": histogram(genuine), "impostor": histogram(impostor)},
-        "table": table(genuine, impostor),
+        "histogram": {"bin_edges": [float(e) for e in bins],
+                      "genuine": histogram(genuine, bins), "impostor": histogram(impostor, bins)},
+        "table": table(genuine, impostor, metric),
     }
-    at = next(row for row in out["table"] if row["distance"] == 0.6)
-    out["at_dlib_threshold"] = at
+    out["model_threshold"] = metric.threshold
+    out["at_model_threshold"] = next(row for row in out["table"]
+                                     if row["distance"] == round(metric.threshold, 2))
     digest = hashlib.sha256(json.dumps(out["table"]).encode()).hexdigest()[:16]
     out["table_sha256_16"] = digest
-    name = model_tag.split(":")[0]
-    path = ROOT / "models" / "calibration" / f"{name}.json"
+    path = args.out / f"{model_name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=1) + "\n")
     print(json.dumps({k: out[k] for k in ("model", "embeddings", "pairs", "distances",
-                                          "examples", "at_dlib_threshold")}, indent=1))
+                                          "examples", "at_model_threshold")}, indent=1))
     print("failures:", failures)
     print("wrote", path)
 
