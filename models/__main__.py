@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from models import priority
 from models.importer import import_model, is_current, stored_model
 from models.registry import BY_NAME, sources_in
 
@@ -26,12 +27,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "list":
+        def held(name: str) -> bool:
+            return stored_model(BY_NAME[name]) is not None
+
+        # which of two stored models for one field answers (models/priority.py)
+        answering = {role: priority.choose(role, held) for role in priority.ROLES}
         for source in sources_in("all"):
             model = stored_model(source)
             state = "missing"
             if model is not None:
                 current = is_current(source)
                 state = f"{model.tag}{'' if current else ' (outdated)'}"
+                if source.task in answering and answering[source.task] != source.name:
+                    instead = answering[source.task] or "the age model"
+                    state += f" (stored, not answering: {instead} does)"
             print(f"{source.name:28} {source.task:12} {source.model_set:8} {state}")
         return 0
 

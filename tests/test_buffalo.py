@@ -187,6 +187,11 @@ def test_unpacked_buffalo_folder_imports_all_four_with_labels(buffalo):
     row = next(line for line in listed.stdout.splitlines()
                if line.startswith("face-detector-scrfd"))
     assert "full" in row and "missing" not in row
+    # a field variable naming MTCNN: the list says the stored SCRFD does not answer
+    listed = models_cli(buffalo["home"], "list", env={"FACE_DETECTION_MODEL": "mtcnn"})
+    row = next(line for line in listed.stdout.splitlines()
+               if line.startswith("face-detector-scrfd"))
+    assert "(stored, not answering: face-detector-mtcnn does)" in row
 
 
 def test_scrfd_with_the_wrong_output_count_is_refused(tmp_path):
