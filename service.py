@@ -204,7 +204,6 @@ class FaceAnalysisService(model_dependencies()):
         self.fetch_policy = FetchPolicy.from_env(max_bytes=self.limits.max_bytes)
         log.info("input limits: %s; %s; URL sources: %s", self.limits,
                  {k: v for k, v in vars(SETTINGS).items() if k != "api_keys"}, self.fetch_policy)
-        log.info("models answering: %s", TASK_MODELS)
         self.clients = {task: getattr(self, f"model_{task}") for task in SERVED}
         predictors, tags, labels = {}, {}, {}
         for task, client in self.clients.items():
@@ -214,6 +213,7 @@ class FaceAnalysisService(model_dependencies()):
             names = Path(stored_model.path) / "labels.json"  # the Hugging Face models' classes
             if names.is_file():
                 labels[task] = json.loads(names.read_text())
+        log.info("models answering: %s; missing: %s", tags, sorted(UNAVAILABLE))
         self.analysis = FaceAnalysis(predictors, tags, dict(UNAVAILABLE),
                                      gender_task="gender" if "gender" in TASK_MODELS
                                      else "age_gender", labels=labels)
