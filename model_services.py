@@ -26,6 +26,10 @@ THREADS = int(os.environ.get("FACE_MODEL_THREADS", "1"))
 # Smallest face the detector looks for, in pixels: every halving of it costs
 # about twice the detector time (MTCNN's image pyramid grows).
 MIN_FACE_SIZE = float(os.environ.get("FACE_MIN_FACE_SIZE", "40"))
+# SCRFD's canvas side (README, buffalo_l): its cost grows with the square, 640
+# (InsightFace's default) took ~310 ms an image on one core of this machine
+# (docs/benchmarks.md), 320 a quarter of that, missing faces under ~20 px.
+SCRFD_SIZE = int(os.environ.get("FACE_SCRFD_SIZE", "640"))
 # Adaptive batching: BentoML merges concurrent calls into one model run, waiting
 # at most max_latency_ms for company. FACE_BATCHING=off serves each call alone
 # (what bench/benchmark.py compares against).
@@ -319,7 +323,7 @@ class SCRFDDetector(ModelService):
     def load(folder: Path):
         from analyzers.scrfd import SCRFDDetector as Detector
 
-        return Detector(folder / "det_10g.onnx", threads=THREADS)
+        return Detector(folder / "det_10g.onnx", threads=THREADS, size=SCRFD_SIZE)
 
     run = staticmethod(FaceDetector.inner.run)  # the same answer as MTCNN's, so either serves
 

@@ -80,16 +80,18 @@ DIST = np.array([2, 3, 4, 5], np.float32)  # x stride: left 32, top 48, right 64
 KPS = np.array([[-1, -1], [1, -1], [0, 0], [-1, 1], [1, 1]], np.float32)
 
 
-def tiny_scrfd(path: Path, levels: int = 3) -> Path:
+def tiny_scrfd(path: Path, levels: int = 3, size: int = 640) -> Path:
+    """Outputs for a size x size canvas; the hot cell at the same place relative to it."""
     scores, boxes, points = {}, {}, {}
     names = iter(["448", "471", "494", "451", "474", "497", "454", "477", "500"])
+    row, col = HOT["row"] * size // 640, HOT["col"] * size // 640
     for stride in (8, 16, 32):
-        anchors = (640 // stride) ** 2 * 2
+        anchors = (size // stride) ** 2 * 2
         score = np.full((anchors, 1), 0.2, np.float32)
         box = np.ones((anchors, 4), np.float32)
         kps = np.zeros((anchors, 10), np.float32)
         if stride == HOT["stride"]:
-            cell = HOT["row"] * (640 // stride) + HOT["col"]
+            cell = row * (size // stride) + col
             score[cell * 2 + 1], score[cell * 2] = 0.9, 0.8
             box[cell * 2: cell * 2 + 2] = DIST
             kps[cell * 2: cell * 2 + 2] = KPS.reshape(-1)
@@ -221,6 +223,19 @@ def test_scrfd_decodes_the_one_hot_anchor_into_one_box(buffalo):
     assert face.score == pytest.approx(0.9)
     np.testing.assert_allclose(face.keypoints, (KPS * 16 + [cx, cy]) / 0.5, atol=1e-3)
     assert face.box.dtype == np.float32 and face.keypoints.shape == (5, 2)
+
+
+def test_scrfd_runs_at_a_smaller_canvas_when_asked(tmp_path):
+    detector = scrfd.SCRFDDetector(tiny_scrfd(tmp_path / "det.onnx", size=320), size=320)
+    assert detector.size == 320
+    image = np.zeros((480, 640, 3), np.uint8)  # letterboxed at half scale
+    [face] = detector.detect(image)
+    # hot cell (row 5, col 10) of stride 16 in the 320 canvas: centre (160, 80);
+    # distances (2, 3, 4, 5) strides; then x2 back to the image
+    assert face.box.tolist() == pytest.approx([(160 - 32) * 2, (80 - 48) * 2,
+                                               (160 + 64) * 2, (80 + 80) * 2])
+    with pytest.raises(ValueError, match="multiple of 32"):
+        scrfd.SCRFDDetector(tmp_path / "det.onnx", size=300)
 
 
 def test_scrfd_letterbox_and_input():
