@@ -39,6 +39,12 @@ BATCH = {
     "max_batch_size": int(os.environ.get("FACE_MAX_BATCH_SIZE", "32")),
     "max_latency_ms": int(os.environ.get("FACE_MAX_LATENCY_MS", "10000")),
 } if BATCHING else {}
+# SegFormer-B5 peaked at 6.8 GB parsing a batch of 8 crops (docs/benchmarks.md,
+# "Full model set"): its runs take at most FACE_PARSING_MAX_BATCH crops (BentoML
+# splits a larger call), whatever FACE_MAX_BATCH_SIZE allows the others.
+PARSING_BATCH = {**BATCH, "max_batch_size": min(
+    BATCH["max_batch_size"], max(1, int(os.environ.get("FACE_PARSING_MAX_BATCH", "4"))))
+} if BATCHING else {}
 SERVICE = {"workers": 1, "traffic": {"timeout": 60}}
 
 
@@ -452,7 +458,7 @@ class HumanParsingModel(ModelService):
 
         return HumanParser(folder, threads=THREADS)
 
-    @bentoml.api(**BATCH)
+    @bentoml.api(**PARSING_BATCH)
     def predict(self, crops: np.ndarray) -> np.ndarray:
         return self.run(self.require(crops), crops)
 

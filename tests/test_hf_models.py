@@ -380,3 +380,12 @@ def test_hair_with_one_model_failing_names_the_null_parts():
     assert set(face["unavailable"]) == {"hair.length", "hair.colour", "hair.hat"}
     assert "parser down" in face["unavailable"]["hair.hat"]
     assert result["models"]["hair"] is None and result["models"]["hair.type"] == "hair_type-model:v1"
+
+
+def test_the_parser_runs_few_crops_at_a_time():
+    """SegFormer-B5's memory grows with the batch (6.8 GB for 8 crops): its service
+    takes at most FACE_PARSING_MAX_BATCH crops a run (BentoML splits larger calls)."""
+    import model_services as ms
+
+    assert ms.HumanParsingModel.apis["predict"].max_batch_size == 4
+    assert ms.EthnicityModel.apis["predict"].max_batch_size == ms.BATCH["max_batch_size"]
