@@ -1,7 +1,8 @@
 """InsightFace buffalo_l as a source: stand-in ONNX files with the real files'
 signatures, imported with --from an unpacked buffalo_l folder and downloaded from
-a zip on a local HTTP server; the four analyzers decoding planted outputs; a
-server whose /analyze gains landmarks_106 and embedding_512.
+a zip on a local HTTP server; the four analyzers decoding planted outputs;
+servers on both sets, where the InsightFace models answer detection, embedding
+and age (or, with FACE_MODEL_PRIORITY=default, only add landmarks_106).
 
 No real weights are reachable offline. The stand-ins copy the signatures of the
 buffalo_l files as published in the InsightFace model zoo (names, shapes, count):
