@@ -31,11 +31,10 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 
 from analyzers import templates
-from analyzers.embedding import compare, metric_for, normalise
+from analyzers.embedding import compare, metric_for
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis, ModelUnavailable, Options
 from analyzers.imageio import InputError, Limits, decode_base64, decode_image, load_document
 from analyzers.mesh import LEFT_IRIS_CENTER, RIGHT_IRIS_CENTER
-from analyzers.pose import head_pose_from_5
 from analyzers.output_formats import OUTPUT_FORMATS, check_output_format, insightface_face, scaleflex
 from analyzers.prominence import prominence_scores
 from analyzers.quality import ThresholdError, parse_thresholds
@@ -521,13 +520,12 @@ class FaceAnalysisService(model_dependencies()):
                                                    LIVENESS_THRESHOLD)))
         extras = [{"unavailable": {}} for _ in result["faces"]]
         result["models"]["pose"] = (self.analysis.model_tags.get("mesh")
-                                    if not isinstance(assessed, Exception) else
-                                    f"{self.analysis.model_tags.get('detection')} "
-                                    "(5-point, coarse)")
+                                    if not isinstance(assessed, Exception)
+                                    else self.analysis.coarse_pose_model)
         for index, extra in enumerate(extras):
             record = result["faces"][index]
             record["pose"] = (assessed[0][index]["pose"] if not isinstance(assessed, Exception)
-                              else head_pose_from_5(np.asarray(faces[index]["keypoints"])))
+                              else self.analysis.coarse_pose(faces[index]))
             if isinstance(assessed, Exception):
                 extra["unavailable"]["quality"] = str(assessed)
                 extra["unavailable"]["mask_confidence"] = str(assessed)
@@ -558,11 +556,9 @@ class FaceAnalysisService(model_dependencies()):
         deadline = time.monotonic() + self.settings.request_deadline_s
         vectors = await self._within_deadline(self._compare_two(request, deadline))
         model = self.analysis.model_tags.get("embedding")
-        metric = metric_for(model)
-        a, b = np.asarray(vectors[0], np.float32), np.asarray(vectors[1], np.float32)
-        distance = metric.distance(a, b)
-        return ok({"similarity": round(float(np.dot(normalise(a), normalise(b))), 6),
-                   "distance": round(distance, 6), "match": distance < metric.threshold,
+        result = compare(vectors[0], vectors[1], None, metric_for(model))
+        return ok({"similarity": round(result["similarity"], 6),
+                   "distance": round(result["distance"], 6), "match": result["match"],
                    "model": model})
 
     async def _compare_two(self, request, deadline):

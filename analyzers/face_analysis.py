@@ -183,6 +183,15 @@ class FaceAnalysis:
         boxes = [np.asarray(face["box"]) for face in found]
         return [found[i] for i in rank_by_size(boxes)]
 
+    def coarse_pose(self, face: dict) -> dict:
+        """The head pose from the detector's 5 points, for when no mesh answered."""
+        return pose.head_pose_from_5(np.asarray(face["keypoints"]))
+
+    @property
+    def coarse_pose_model(self) -> str:
+        """What `models.pose` says when coarse_pose answered."""
+        return f"{self.model_tags.get('detection')} (5-point, coarse)"
+
     def _model(self, task: str) -> str:
         """The registry name of the model answering `task` ('' when none)."""
         return (self.model_tags.get(task) or "").split(":")[0]
@@ -270,7 +279,7 @@ class FaceAnalysis:
             if task not in missing:
                 models_used[name] = self.model_tags.get(task)
             elif name == "pose":  # filled from the detector's 5 points instead
-                models_used[name] = f"{self.model_tags.get('detection')} (5-point, coarse)"
+                models_used[name] = self.coarse_pose_model
             else:
                 for record in results:
                     record[name] = None
@@ -415,7 +424,7 @@ class FaceAnalysis:
                     record["chopped_score"] = beauty.chopped_score(
                         image, points, learned, self.model_tags.get("beauty"))
             elif "pose" in wanted:
-                record["pose"] = pose.head_pose_from_5(np.asarray(face["keypoints"]))
+                record["pose"] = self.coarse_pose(face)
 
     def _merge_optional(self, index, face, record, inputs, ok, wanted) -> None:
         """The set-`full` models' fields: ViT gender, ethnicity, obstruction, hair."""
