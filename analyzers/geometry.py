@@ -7,7 +7,7 @@ Ratios use 3-D distances (z is in the same pixel scale as x and y), so they
 change little when the head turns; the smile measure is taken in a
 head-aligned frame (the head rotation from analyzers.pose is undone first).
 
-Thresholds were set by measuring the real test photos (tests/photos.py:
+Thresholds were set by measuring the real test photos (testkit/photos.py:
 obama, obama2, obama3, biden, grace_hopper, astronaut, the six faces of t1,
 Tom_Hanks); the measured values are listed next to each constant.
 """

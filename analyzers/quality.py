@@ -26,7 +26,7 @@ computed; ``skipped`` names the others with the reason.
 
 Thresholds (defaults; each overridable per request, and by the environment
 variable FACE_QUALITY_THRESHOLDS as a JSON object of the same keys).
-Values measured on the test photos (tests/photos.py) are quoted, see
+Values measured on the test photos (testkit/photos.py) are quoted, see
 tests/test_quality.py and README.md:
 
 =====================  =======  =====  ==============================================

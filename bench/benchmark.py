@@ -25,8 +25,8 @@ import httpx
 import numpy as np
 from PIL import Image
 
-from bench.server import Server
-from tests.photos import photo
+from testkit.photos import photo
+from testkit.server import Server
 
 CONCURRENCY = (1, 4, 16)
 

@@ -2,7 +2,7 @@
 transformers model (torch), for the set-`full` architectures (models/hf.py).
 
 Random weights in the real architectures (the timings do not depend on the
-weights): `tiny` is the test configuration (tests/tiny_hf.py), `base` the size of
+weights): `tiny` is the test configuration (testkit/tiny_hf.py), `base` the size of
 the real checkpoints (ViT-Base/16 at 224 px; SegFormer-B5 at 512 px).
 
     python bench/hf_onnx_vs_torch.py [--threads 1] [--sizes tiny,base] [--runs 10]
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def configs(size: str):
     from transformers import SegformerConfig, ViTConfig
 
-    from tests.tiny_hf import labels_of
+    from testkit.tiny_hf import labels_of
 
     gender = labels_of("face-gender-vit")
     parts = labels_of("human-parsing-segformer")

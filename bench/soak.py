@@ -30,8 +30,8 @@ from urllib.parse import urlsplit
 import httpx
 from PIL import Image
 
-from bench.server import Server
-from tests.photos import photo
+from testkit.photos import photo
+from testkit.server import Server
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

@@ -14,7 +14,7 @@ import zlib
 import numpy as np
 from PIL import Image
 
-from tests.photos import photo
+from testkit.photos import photo
 
 
 def encode(image: Image.Image, fmt: str, **options) -> bytes:

@@ -4,7 +4,7 @@ A mask is painted over the mesh's nose-mouth-chin polygon: the lower face
 oval from one side (mesh point 93, below the ear) round the chin to the other
 (323), closed over the nose bridge (mesh 197). It is filled with a plain
 colour, a two-colour pattern, or one of insightface's mask textures
-(mask_*.jpg from the insightface 2.1 wheel, tests/photos.py) stretched over the
+(mask_*.jpg from the insightface 2.1 wheel, testkit/photos.py) stretched over the
 polygon's bounding box. The face's own shading (its low-pass luminance) is
 kept on the mask, so a mask is lit as the face was.
 """
@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from tests.photos import photo
+from testkit.photos import photo
 
 # lower face oval, 93 (right side, below the ear) round the chin to 323, then
 # up to the nose bridge

@@ -13,7 +13,7 @@ import pytest
 from analyzers import crops, embedding, emotion, prominence
 from analyzers.age_gender import AGE_CLASS_VALUES, age_bracket
 from analyzers.pose import head_pose_from_5
-from tests import local_models as lm
+from testkit import local_models as lm
 
 
 def crop_of(name: str, index: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
-from tests.photos import photo
+from testkit.photos import photo
 
 pytestmark = pytest.mark.usefixtures("server")
 

@@ -13,9 +13,9 @@ import pytest
 from analyzers import beauty
 from analyzers.face_analysis import FaceAnalysis, Options
 from analyzers.mesh_mirror import MIRROR
-from tests import local_models as lm
-from tests.photos import photo
-from tests.test_face_analysis import predictors
+from testkit import local_models as lm
+from testkit.local_models import predictors
+from testkit.photos import photo
 
 
 def mesh_of(image: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ import torch
 import yaml
 from PIL import Image
 
-from tests.test_minifasnet import models_cli
+from testkit.model_store import models_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "face-beauty-resnet50"

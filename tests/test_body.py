@@ -20,8 +20,8 @@ import pytest
 from analyzers import body
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable
 from schemas import BodyResponse
-from tests import local_models as lm
-from tests.photos import photo
+from testkit import local_models as lm
+from testkit.photos import photo
 
 
 # ------------------------------------------------------- anchors, decoding

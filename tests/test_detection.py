@@ -8,7 +8,7 @@ from PIL import Image
 
 from analyzers.detection import Detection, MTCNNDetector
 from models.convert_mtcnn import convert_mtcnn, fetch_weights
-from tests.photos import photo
+from testkit.photos import photo
 
 ONE_FACE_PHOTOS = ["obama.jpg", "biden.jpg", "astronaut.png", "grace_hopper.jpg"]
 

@@ -14,49 +14,8 @@ import pytest
 from analyzers import crops, emotion
 from analyzers.embedding import compare, normalise
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis, ModelUnavailable, Options
-from tests import local_models as lm
-
-TAGS = {
-    "detection": "face-detector-mtcnn:test",
-    "mesh": "face-mesh-mediapipe:test",
-    "landmarks68": "face-landmarks68-dlib:test",
-    "embedding": "face-embedding-dlib:test",
-    "age_gender": "face-age-gender-cydral:test",
-    "emotion": "face-emotion-fer:test",
-}
-
-
-# ---------------------------------------------------------------- predictors
-async def detect(images):
-    """As model_services.FaceDetector.predict: per image, a list of face dicts."""
-    return [[{"box": d.box, "score": float(d.score), "keypoints": d.keypoints}
-             for d in lm.detector().detect(image)] for image in images]
-
-
-async def mesh(batch):
-    """As model_services.FaceMeshModel.predict."""
-    points, scores = lm.face_mesh().predict(batch)
-    return [{"points": p, "score": float(s)} for p, s in zip(points, scores)]
-
-
-def wrap(model_factory):
-    async def predict(batch):
-        return model_factory().predict(batch)
-    return predict
-
-
-def predictors(**replace) -> dict:
-    """Every task's predictor; keyword arguments replace one (None drops it)."""
-    found = {
-        "detection": detect,
-        "mesh": mesh,
-        "landmarks68": wrap(lm.landmarks68),
-        "embedding": wrap(lm.embedder),
-        "age_gender": wrap(lm.age_gender),
-        "emotion": wrap(lm.emotion_model),
-    }
-    found.update(replace)
-    return {task: predict for task, predict in found.items() if predict is not None}
+from testkit import local_models as lm
+from testkit.local_models import TAGS, predictors
 
 
 def analysis(**replace) -> FaceAnalysis:

@@ -23,8 +23,7 @@ from analyzers.imageio import (
     render_pdf_page,
     sniff_format,
 )
-from tests.photos import photo
-
+from testkit.photos import photo
 
 # --------------------------------------------------------------------------
 # builders

@@ -19,7 +19,7 @@ from models.convert_tfjs import UnsupportedOp, convert
 from models.fetch import sha256_of
 from models.registry import BY_NAME
 from schemas import LivenessResponse
-from tests.photos import photo
+from testkit.photos import photo
 
 ROOT = Path(__file__).resolve().parent.parent
 

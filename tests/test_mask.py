@@ -20,10 +20,10 @@ from PIL import Image
 from analyzers import mask
 from analyzers.face_analysis import FaceAnalysis
 from schemas import MaskResponse
-from tests import local_models as lm
+from testkit import local_models as lm
+from testkit.local_models import predictors
+from testkit.photos import photo
 from tests.masks import KINDS, put_mask
-from tests.photos import photo
-from tests.test_face_analysis import predictors
 
 FACES = [("obama.jpg", 1), ("obama2.jpg", 1), ("obama3.jpg", 1), ("biden.jpg", 1),
          ("astronaut.png", 1), ("grace_hopper.jpg", 1), ("t1.jpg", 6)]

@@ -20,7 +20,7 @@ from analyzers import mesh as m
 from analyzers.pose import head_pose, head_pose_from_5
 from models.importer import fetch_artifacts
 from models.registry import BY_NAME
-from tests.photos import photo
+from testkit.photos import photo
 
 
 def model_paths():

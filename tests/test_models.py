@@ -196,6 +196,6 @@ def test_fingerprint_follows_the_artifacts():
     assert fingerprint(dataclasses.replace(EMOTION, convert="mtcnn_to_onnx")) \
         != fingerprint(EMOTION)
     # and every registry model has its own
-    # (local-only models have none before --from brings their files: see test_minifasnet)
+    # (local-only models have none before --from brings their files: see test_full_set_minifasnet)
     fetched = [source for source in SOURCES if not source.local_only]
     assert len({fingerprint(source) for source in fetched}) == len(fetched)

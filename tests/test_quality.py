@@ -1,7 +1,7 @@
 """Face quality (analyzers/quality.py) on real photos and degraded copies of them,
 and the /fitter and /quality endpoints over HTTP.
 
-The in-process tests run the real models (tests/local_models.py) through
+The in-process tests run the real models (testkit/local_models.py) through
 FaceAnalysis.assess_quality, as the service does; the server tests use the
 session server from tests/conftest.py.
 """
@@ -22,9 +22,9 @@ from analyzers import quality
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable
 from analyzers.segmentation import SelfieSegmentation
 from schemas import FitterResponse, QualityResponse
-from tests import local_models as lm
-from tests.photos import photo
-from tests.test_face_analysis import predictors
+from testkit import local_models as lm
+from testkit.local_models import predictors
+from testkit.photos import photo
 
 
 @lru_cache(maxsize=None)

@@ -12,16 +12,15 @@ import json
 import socket
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from testkit.photos import photo
 from tests import hostile
 from tests.fetch_server import FetchServer
-from tests.photos import photo
 
 pytestmark = pytest.mark.usefixtures("server")
 GENERATED = settings(max_examples=100, deadline=None, database=None,

@@ -19,9 +19,12 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from bench.server import Server
+from testkit.model_store import linked_store
+from testkit.photos import photo
+from testkit.server import Server
 from tests.fetch_server import FetchServer
-from tests.photos import photo
+
+pytestmark = pytest.mark.server  # its own hardened server (the `secured` fixture)
 
 KEYS = ("key-one", "key-two")
 ORIGIN = "https://app.example"
@@ -29,19 +32,9 @@ DEADLINE_S = 8
 MISSING_MODEL = "face-emotion-fer"
 
 
-def store_without(model: str, home: Path) -> Path:
-    """A BENTOML_HOME whose model store links every stored model but one."""
-    source = Path(os.environ.get("BENTOML_HOME", Path.home() / "bentoml")) / "models"
-    (home / "models").mkdir(parents=True)
-    for entry in source.iterdir():
-        if entry.is_dir() and entry.name != model:
-            (home / "models" / entry.name).symlink_to(entry, target_is_directory=True)
-    return home
-
-
 @pytest.fixture(scope="module")
 def secured(default_models, tmp_path_factory):
-    home = store_without(MISSING_MODEL, tmp_path_factory.mktemp("bentoml-home"))
+    home = linked_store(tmp_path_factory.mktemp("bentoml-home"), without=(MISSING_MODEL,))
     env = {"BENTOML_HOME": str(home), "FACE_API_KEY": ",".join(KEYS),
            "FACE_CORS_ORIGINS": ORIGIN, "FACE_URL_ALLOWLIST": "127.0.0.1/32",
            "FACE_REQUEST_DEADLINE_S": str(DEADLINE_S), "FACE_URL_TIMEOUT_S": "60",

@@ -7,9 +7,15 @@ import json
 
 import pytest
 
-from schemas import (AnalyzeResponse, InsightFaceCompareResponse, InsightFaceDetectResponse,
-                     ScaleflexResponse, TemplateExtractResponse, VerifyResponse)
-from tests.photos import photo
+from schemas import (
+    AnalyzeResponse,
+    InsightFaceCompareResponse,
+    InsightFaceDetectResponse,
+    ScaleflexResponse,
+    TemplateExtractResponse,
+    VerifyResponse,
+)
+from testkit.photos import photo
 
 pytestmark = pytest.mark.usefixtures("server")
 

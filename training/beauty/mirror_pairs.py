@@ -20,8 +20,8 @@ import numpy as np
 
 from analyzers import mesh as m
 from analyzers.face_analysis import FaceAnalysis
-from tests import local_models as lm
-from tests.test_face_analysis import predictors
+from testkit import local_models as lm
+from testkit.local_models import predictors
 
 PHOTOS = ("obama.jpg", "biden.jpg", "grace_hopper.jpg", "Tom_Hanks_54745.png", "obama2.jpg",
           "astronaut.png", "obama3.jpg")

@@ -10,7 +10,7 @@ FACE_DETECTION_MODEL pick others) in-process, from the BentoML model store
 face of each image, the model's own crop and alignment, distances under the
 model's comparison rule (analyzers/embedding.py Metric).
 
-Photos (tests/photos.py: shipped inside registry packages, sha256-checked):
+Photos (testkit/photos.py: shipped inside registry packages, sha256-checked):
   obama:  obama.jpg, obama2.jpg, obama3.jpg, obama_partial_face.jpg,
           obama_partial_face2.jpg (face_recognition 1.3.0)
   biden.jpg (face_recognition), Tom_Hanks_54745.png (insightface),
@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 from analyzers.embedding import Metric, metric_for  # noqa: E402
 from analyzers.face_analysis import FaceAnalysis  # noqa: E402
 from model_services import load_in_process  # noqa: E402
-from tests.photos import PHOTOS, photo  # noqa: E402
+from testkit.photos import PHOTOS, photo  # noqa: E402
 
 IDENTITIES = {
     "obama": ["obama.jpg", "obama2.jpg", "obama3.jpg", "obama_partial_face.jpg",

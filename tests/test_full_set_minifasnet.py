@@ -11,9 +11,6 @@ face (skin) is "real" and a bluish one is not, which also checks the BGR order.
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -25,9 +22,10 @@ from onnx import TensorProto, helper, numpy_helper
 from PIL import Image
 
 from analyzers import liveness
-from bench.server import Server
 from models.fetch import sha256_of
-from tests.photos import photo
+from testkit.model_store import linked_store, models_cli
+from testkit.photos import photo
+from testkit.server import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "face-antispoof-minifasnet"
@@ -57,11 +55,6 @@ def tiny_minifasnet(path: Path, size: int = 80, batch="N") -> Path:
     onnx.save(model, path)
     return path
 
-
-def models_cli(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, BENTOML_HOME=str(home), BENTOML_DO_NOT_TRACK="true")
-    return subprocess.run([sys.executable, "-m", "models", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="module")
@@ -149,12 +142,7 @@ def test_model_reads_bgr_and_reports_class_one(tmp_path, batch):
 @pytest.fixture(scope="module")
 def server(default_models, imported):
     """The default store's models (linked) plus the imported MiniFASNet; auto picks it."""
-    home = imported["folder"] / "serve-home"
-    (home / "models").mkdir(parents=True)
-    source = Path(os.environ.get("BENTOML_HOME", Path.home() / "bentoml")) / "models"
-    for entry in [*source.iterdir(), imported["home"] / "models" / NAME]:
-        if entry.is_dir() and not (home / "models" / entry.name).exists():
-            (home / "models" / entry.name).symlink_to(entry, target_is_directory=True)
+    home = linked_store(imported["folder"] / "serve-home", imported["home"] / "models" / NAME)
     with Server(env={"BENTOML_HOME": str(home)},
                 log_path=ROOT / ".pytest_cache" / "server-minifasnet.log") as running:
         yield running

@@ -40,6 +40,7 @@ from onnx import TensorProto, helper, numpy_helper
 from analyzers import arcface, crops, genderage, landmarks106, scrfd
 from models import fetch
 from models.fetch import FetchError, sha256_of
+from testkit.model_store import linked_store, models_cli
 from tests.fetch_server import FetchServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,11 +151,6 @@ def buffalo_folder(folder: Path) -> Path:
     tiny_genderage(folder / "genderage.onnx")
     return folder
 
-
-def models_cli(home: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, BENTOML_HOME=str(home), BENTOML_DO_NOT_TRACK="true", **(env or {}))
-    return subprocess.run([sys.executable, "-m", "models", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=180)
 
 
 def stored_info(home: Path, name: str) -> dict:
@@ -419,20 +415,14 @@ def test_cli_imports_from_the_url_and_records_the_sha256_seen(buffalo, tmp_path)
 # ------------------------------------------------------------------ servers with them
 def serve_home(buffalo, name: str) -> Path:
     """The default store's models (linked) plus the four buffalo_l stand-ins."""
-    home = buffalo["root"] / name
-    (home / "models").mkdir(parents=True)
-    source = Path(os.environ.get("BENTOML_HOME", Path.home() / "bentoml")) / "models"
-    extras = [buffalo["home"] / "models" / model for model in NAMES.values()]
-    for entry in [*source.iterdir(), *extras]:
-        if entry.is_dir() and not (home / "models" / entry.name).exists():
-            (home / "models" / entry.name).symlink_to(entry, target_is_directory=True)
-    return home
+    return linked_store(buffalo["root"] / name,
+                        *(buffalo["home"] / "models" / model for model in NAMES.values()))
 
 
 @pytest.fixture(scope="module")
 def server(default_models, buffalo):
     """Both sets stored, FACE_MODEL_PRIORITY unset: the InsightFace models answer."""
-    from bench.server import Server
+    from testkit.server import Server
 
     with Server(env={"BENTOML_HOME": str(serve_home(buffalo, "serve-full"))},
                 log_path=ROOT / ".pytest_cache" / "server-buffalo.log") as running:
@@ -440,7 +430,7 @@ def server(default_models, buffalo):
 
 
 def post_photo(http, route, name="obama.jpg", **data):
-    from tests.photos import photo
+    from testkit.photos import photo
 
     return http.post(route, files={"file": (name, photo(name).read_bytes())}, data=data)
 
@@ -450,7 +440,7 @@ def test_the_insightface_models_answer_detection_embedding_and_age(server, buffa
     from analyzers.face_analysis import FaceAnalysis
     from analyzers.imageio import decode_image
     from schemas import AnalyzeResponse
-    from tests.photos import photo
+    from testkit.photos import photo
 
     with httpx.Client(base_url=server.url, timeout=120) as http:
         asked = post_photo(http, "/analyze", attributes="all")
@@ -492,7 +482,7 @@ def test_the_insightface_models_answer_detection_embedding_and_age(server, buffa
 
 
 def test_comparisons_use_the_arcface_rule(server):
-    from tests.photos import photo
+    from testkit.photos import photo
 
     # two photos in which the stand-in detector's planted face lies inside the image
     obama, hopper = photo("obama.jpg").read_bytes(), photo("grace_hopper.jpg").read_bytes()
@@ -524,7 +514,7 @@ def test_comparisons_use_the_arcface_rule(server):
 @pytest.fixture(scope="module")
 def default_priority_server(default_models, buffalo):
     """Both sets stored, FACE_MODEL_PRIORITY=default: the default set keeps answering."""
-    from bench.server import Server
+    from testkit.server import Server
 
     env = {"BENTOML_HOME": str(serve_home(buffalo, "serve-default")),
            "FACE_MODEL_PRIORITY": "default", "FACE_EMBEDDING_MODEL": "auto"}

@@ -18,7 +18,7 @@ from PIL import Image
 from analyzers.detection import Detection, MTCNNDetector
 from models.importer import fetch_artifacts
 from models.registry import BY_NAME
-from tests.photos import photo
+from testkit.photos import photo
 
 
 def quiet(*_) -> None:
@@ -105,3 +105,46 @@ def main_face(name: str) -> Detection:
     found = faces_in(name)
     assert found, f"no face found in {name}"
     return found[0]
+
+
+# ------------------------------------------ predictors, shaped like the model services
+TAGS = {
+    "detection": "face-detector-mtcnn:test",
+    "mesh": "face-mesh-mediapipe:test",
+    "landmarks68": "face-landmarks68-dlib:test",
+    "embedding": "face-embedding-dlib:test",
+    "age_gender": "face-age-gender-cydral:test",
+    "emotion": "face-emotion-fer:test",
+}
+
+
+async def detect(images):
+    """As model_services.FaceDetector.predict: per image, a list of face dicts."""
+    return [[{"box": d.box, "score": float(d.score), "keypoints": d.keypoints}
+             for d in detector().detect(image)] for image in images]
+
+
+async def mesh(batch):
+    """As model_services.FaceMeshModel.predict."""
+    points, scores = face_mesh().predict(batch)
+    return [{"points": p, "score": float(s)} for p, s in zip(points, scores)]
+
+
+def wrap(model_factory):
+    async def predict(batch):
+        return model_factory().predict(batch)
+    return predict
+
+
+def predictors(**replace) -> dict:
+    """Every task's predictor; keyword arguments replace one (None drops it)."""
+    found = {
+        "detection": detect,
+        "mesh": mesh,
+        "landmarks68": wrap(landmarks68),
+        "embedding": wrap(embedder),
+        "age_gender": wrap(age_gender),
+        "emotion": wrap(emotion_model),
+    }
+    found.update(replace)
+    return {task: predict for task, predict in found.items() if predict is not None}

@@ -1,5 +1,5 @@
 """The set-`full` Hugging Face models (models/hf.py) with tiny random checkpoints that
-carry the real label sets (tests/tiny_hf.py): `--from` a save_pretrained folder
+carry the real label sets (testkit/tiny_hf.py): `--from` a save_pretrained folder
 (the ONNX export runs and is checked against torch), the download through
 huggingface_hub from a local stand-in for the Hub, the analyzers' shapes and label
 sets, and a server on a store that has them answering /analyze's new fields."""
@@ -7,7 +7,6 @@ sets, and a server on a store that has them answering /analyze's new fields."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,19 +17,24 @@ import pytest
 import yaml
 
 from analyzers import classifiers, parsing
-from bench.server import Server
 from models.fetch import sha256_of
 from models.registry import BY_NAME, sources_in
+from testkit.model_store import linked_store, models_env
+from testkit.photos import photo
+from testkit.server import Server
+from testkit.tiny_hf import (
+    CLASSIFIERS,
+    PARSER,
+    SEGFORMER_SIZE,
+    labels_of,
+    save_all,
+    save_vit,
+)
 from tests.hf_hub_server import COMMIT, HubStandIn
-from tests.photos import photo
-from tests.tiny_hf import CLASSIFIERS, PARSER, SEGFORMER_SIZE, labels_of, save_all, save_vit
 
 ROOT = Path(__file__).resolve().parent.parent
 FULL = (*CLASSIFIERS, PARSER)
 
-
-def models_env(home: Path, **extra) -> dict:
-    return dict(os.environ, BENTOML_HOME=str(home), BENTOML_DO_NOT_TRACK="true", **extra)
 
 
 @pytest.fixture(scope="module")
@@ -218,13 +222,8 @@ def test_download_through_huggingface_hub_from_a_stand_in(tmp_path):
 @pytest.fixture(scope="module")
 def server(default_models, imported):
     """The default store's models (linked) plus the five imported tiny models."""
-    home = imported["root"] / "serve-home"
-    (home / "models").mkdir(parents=True)
-    source = Path(os.environ.get("BENTOML_HOME", Path.home() / "bentoml")) / "models"
-    entries = [*source.iterdir(), *(imported["home"] / "models" / n for n in FULL)]
-    for entry in entries:
-        if entry.is_dir() and not (home / "models" / entry.name).exists():
-            (home / "models" / entry.name).symlink_to(entry, target_is_directory=True)
+    home = linked_store(imported["root"] / "serve-home",
+                        *(imported["home"] / "models" / n for n in FULL))
     with Server(env={"BENTOML_HOME": str(home)},
                 log_path=ROOT / ".pytest_cache" / "server-hf.log") as running:
         yield running

@@ -12,7 +12,6 @@ the output order. The beauty stand-in answers 4.2 for every face.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import httpx
@@ -23,9 +22,9 @@ import yaml
 from onnx import TensorProto, helper, numpy_helper
 
 from analyzers import hsemotion
-from bench.server import Server
-from tests.photos import photo
-from tests.test_minifasnet import models_cli
+from testkit.model_store import linked_store, models_cli
+from testkit.photos import photo
+from testkit.server import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "face-emotion-hsemotion"
@@ -124,13 +123,8 @@ def test_imported_with_labels(imported):
 @pytest.fixture(scope="module")
 def server(default_models, imported):
     """The default store's models (linked) plus the imported stand-ins; auto picks HSEmotion."""
-    home = imported["folder"] / "serve-home"
-    (home / "models").mkdir(parents=True)
-    source = Path(os.environ.get("BENTOML_HOME", Path.home() / "bentoml")) / "models"
-    extra = [imported["home"] / "models" / NAME, imported["home"] / "models" / BEAUTY]
-    for entry in [*extra, *source.iterdir()]:
-        if entry.is_dir() and not (home / "models" / entry.name).exists():
-            (home / "models" / entry.name).symlink_to(entry, target_is_directory=True)
+    home = linked_store(imported["folder"] / "serve-home", imported["home"] / "models" / NAME,
+                        imported["home"] / "models" / BEAUTY)
     with Server(env={"BENTOML_HOME": str(home), "FACE_EMOTION_MODEL": "auto"},
                 log_path=ROOT / ".pytest_cache" / "server-hsemotion.log") as running:
         yield running
