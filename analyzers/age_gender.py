@@ -8,11 +8,14 @@ is the age estimate.
 
 from __future__ import annotations
 
+
 import dlib
 import numpy as np
 import onnxruntime as ort
 
+from analyzers.crops import square_face
 from analyzers.dlib_faces import load_shape_predictor, shape_in_crop
+from analyzers.model_wrapper import ModelWrapper
 
 AGE_CHIP, GENDER_CHIP, CHIP_PADDING = 64, 32, 0.2
 CHANNEL_MEANS = np.array([122.781998, 117.000999, 104.297997], np.float32)
@@ -36,7 +39,11 @@ def onnx_session(path: str, threads: int = 1) -> ort.InferenceSession:
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
-class AgeGender:
+class AgeGender(ModelWrapper):
+    prepare_face = staticmethod(square_face)
+
+    files = ("age-v1.onnx", "gender-v1.onnx", "shape_predictor_5_face_landmarks.dat")
+
     def __init__(self, age_path: str, gender_path: str, shape5_path: str, threads: int = 1):
         self.age = onnx_session(age_path, threads)
         self.gender = onnx_session(gender_path, threads)

@@ -20,6 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from analyzers.model_wrapper import ModelWrapper
 from analyzers.onnx_batch import OnnxModel
 
 SIZE = 112
@@ -60,8 +61,15 @@ def to_input(faces: np.ndarray) -> np.ndarray:
     return ((np.asarray(faces, np.float32) - 127.5) / 127.5).transpose(0, 3, 1, 2)
 
 
-class ArcFace:
+class ArcFace(ModelWrapper):
     dimensions = DIMENSIONS
+
+    files = ("w600k_r50.onnx",)
+
+    @staticmethod
+    def prepare_face(image, face, source=None):
+        """The 112x112 face aligned on its 5 points (the embedding is of the chip)."""
+        return align(image, face["keypoints"]), None
 
     def __init__(self, model_path: str | Path, threads: int = 1):
         self.model = OnnxModel(model_path, threads=threads)

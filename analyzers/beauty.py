@@ -35,6 +35,7 @@ from analyzers import colour
 from analyzers.hsemotion import OnnxRegressor
 from analyzers.hsemotion import normalise as imagenet_normalise
 from analyzers.mesh_mirror import MIRROR
+from analyzers.model_wrapper import ModelWrapper
 
 INPUT_SIZE = 224
 CROP_SCALE = 1.4  # SCUT-FBP5500 photos show the whole head with some margin
@@ -188,7 +189,10 @@ def prepare(image: np.ndarray, box) -> np.ndarray:
                           borderMode=cv2.BORDER_REPLICATE)
 
 
-class BeautyNet:
+class BeautyNet(ModelWrapper):
+    files = ("beauty_resnet50.onnx",)
+    crop_of_box = staticmethod(prepare)
+
     def __init__(self, model_path, threads: int = 1):
         self.run = OnnxRegressor(model_path, threads)
 

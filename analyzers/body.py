@@ -46,6 +46,8 @@ import cv2
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
+from analyzers.model_wrapper import ModelWrapper
+
 INPUT_SIZE = 224
 MIN_SCALE, MAX_SCALE = 0.1484375, 0.75
 STRIDES = (8, 16, 32, 32, 32)
@@ -242,7 +244,11 @@ def prepare(image: np.ndarray, use_tiles: bool = True):
     return np.stack([m[0] for m in made]), passes, [m[1] for m in made]
 
 
-class PoseDetector:
+class PoseDetector(ModelWrapper):
+    """Image tiles (this module's `prepare`) in, people per tile out."""
+
+    files = ("pose_detection.tflite",)
+
     def __init__(self, model_path, threads: int = 1, min_score: float = DECODE_MIN_SCORE):
         self.interpreter = Interpreter(model_path=str(model_path), num_threads=threads)
         self.interpreter.allocate_tensors()

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from analyzers import crops
+from analyzers.model_wrapper import ModelWrapper
 
 # what the front sends: large enough for a 224 px ViT input from any face size
 CROP_SIZE = 256
@@ -72,7 +73,18 @@ class OnnxImageModel:
         return self.session.run(None, {"pixel_values": self.pixel_values(images)})[0]
 
 
-class ImageClassifier(OnnxImageModel):
+class ImageClassifier(OnnxImageModel, ModelWrapper):
+    @classmethod
+    def load(cls, folder: Path, threads: int = 1) -> "ImageClassifier":
+        return cls(folder, threads=threads)
+
+    @staticmethod
+    def prepare_face(image, face, source):
+        """The square crop at the checkpoint's own scale (registry metadata crop_scale:
+        a face crop, or a wider head crop for hair)."""
+        scale = source.metadata.get("crop_scale", DEFAULT_CROP_SCALE)
+        return prepare(image, face["box"], scale), None
+
     def predict(self, faces: np.ndarray) -> list[dict]:
         if len(faces) == 0:
             return []

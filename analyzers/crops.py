@@ -41,6 +41,12 @@ def square_crop(
     return crop, invert_affine(to_crop)
 
 
+def square_face(image: np.ndarray, face: dict, source=None) -> tuple[np.ndarray, np.ndarray]:
+    """The FACE_CROP_SIZE square crop of a detected face (the dlib-based models' input,
+    which align it themselves) and its affine back to image pixels."""
+    return square_crop(image, face["box"], FACE_CROP_SIZE)
+
+
 def inner_box(size: int, scale: float = CONTEXT_SCALE) -> tuple[int, int, int, int]:
     """The detector box's square inside a crop made by square_crop."""
     half = size / scale / 2.0

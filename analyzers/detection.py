@@ -11,12 +11,16 @@ x1 <= x < x2, so its width is x2 - x1 and pixel (i, j) spans [j, j + 1).
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 import onnxruntime as ort
+
+from analyzers.model_wrapper import ModelWrapper
 
 # The P-Net is a 12x12 window classifier applied convolutionally; its score
 # map has one cell per 2 input pixels.
@@ -42,7 +46,28 @@ class Detection:
     keypoints: np.ndarray
 
 
-class MTCNNDetector:
+class FaceDetector(ModelWrapper):
+    """Whole images in; per image, faces as {"box", "score", "keypoints"} (what every
+    face detector's model service answers, so any of them serves)."""
+
+    def detect(self, image: np.ndarray) -> list[Detection]:
+        raise NotImplementedError
+
+    def run_batch(self, images) -> list[list[dict]]:
+        return [[{"box": d.box, "score": float(d.score), "keypoints": d.keypoints}
+                 for d in self.detect(image)] for image in images]
+
+
+class MTCNNDetector(FaceDetector):
+    @classmethod
+    def load(cls, folder: Path, threads: int = 1,
+             environ: Mapping[str, str] = os.environ) -> "MTCNNDetector":
+        # Smallest face looked for, in pixels: every halving of it costs about twice
+        # the detector time (the image pyramid grows).
+        min_face = float(environ.get("FACE_MIN_FACE_SIZE", "40"))
+        return cls(folder / "pnet.onnx", folder / "rnet.onnx", folder / "onet.onnx",
+                   min_face_size=min_face, intra_op_threads=threads)
+
     def __init__(
         self,
         pnet_path: str | Path,

@@ -16,19 +16,28 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import dlib
 import numpy as np
 
+from analyzers.crops import square_face
 from analyzers.dlib_faces import load_shape_predictor, shape_in_crop
+from analyzers.model_wrapper import ModelWrapper
 
 CHIP_SIZE = 150
 CHIP_PADDING = 0.25
 DLIB_THRESHOLD = 0.6
 
 
-class DlibEmbedder:
+class DlibEmbedder(ModelWrapper):
     dimensions = 128
+    prepare_face = staticmethod(square_face)
+
+    @classmethod
+    def load(cls, folder: Path, threads: int = 1) -> "DlibEmbedder":
+        return cls(folder / "dlib_face_recognition_resnet_model_v1.dat",
+                   folder / "shape_predictor_5_face_landmarks.dat")
 
     def __init__(self, encoder_path: str, shape5_path: str):
         self.encoder = dlib.face_recognition_model_v1(str(encoder_path))

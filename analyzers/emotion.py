@@ -7,10 +7,12 @@ detector box.
 
 from __future__ import annotations
 
+
 import cv2
 import numpy as np
 
 from analyzers.litert import BatchedInterpreter
+from analyzers.model_wrapper import ModelWrapper
 
 INPUT_SIZE = 64
 LABELS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
@@ -32,8 +34,11 @@ def prepare(image: np.ndarray, box) -> np.ndarray:
     return cv2.warpAffine(gray, matrix, (INPUT_SIZE, INPUT_SIZE), borderMode=cv2.BORDER_REPLICATE)
 
 
-class Emotion:
+class Emotion(ModelWrapper):
     labels = LABELS
+
+    files = ("emotion_model_quantized.tflite",)
+    crop_of_box = staticmethod(prepare)
 
     def __init__(self, model_path, threads: int = 1):
         self.run = BatchedInterpreter(model_path, threads)

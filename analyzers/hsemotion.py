@@ -10,9 +10,11 @@ so `scores` keep their keys; `contempt` is the one class FER lacks.
 
 from __future__ import annotations
 
+
 import cv2
 import numpy as np
 
+from analyzers.model_wrapper import ModelWrapper
 from analyzers.onnx_batch import OnnxModel
 
 INPUT_SIZE = 224
@@ -76,8 +78,11 @@ class OnnxRegressor:
         return self.model.run(batch)[0]
 
 
-class HSEmotion:
+class HSEmotion(ModelWrapper):
     labels = LABELS
+
+    files = ("enet_b0_8_va_mtl.onnx",)
+    crop_of_box = staticmethod(prepare)
 
     def __init__(self, model_path, threads: int = 1):
         self.run = OnnxRegressor(model_path, threads)

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzers import crops
+from analyzers.model_wrapper import ModelWrapper
 from analyzers.onnx_batch import OnnxModel
 
 SIZE = 192
@@ -31,7 +32,13 @@ def to_pixels(raw: np.ndarray, size: int = SIZE) -> np.ndarray:
     return (np.asarray(raw, np.float32).reshape(len(raw), POINTS, 2) + 1.0) * (size / 2.0)
 
 
-class Landmarks106:
+class Landmarks106(ModelWrapper):
+    files = ("2d106det.onnx",)
+
+    @staticmethod
+    def prepare_face(image, face, source=None):
+        return prepare(image, face["box"])  # the points come back in crop pixels
+
     def __init__(self, model_path: str | Path, threads: int = 1):
         self.model = OnnxModel(model_path, threads=threads)
 

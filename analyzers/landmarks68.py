@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
+from analyzers.crops import square_face
 from analyzers.dlib_faces import load_shape_predictor, shape_in_crop, shape_points
+from analyzers.model_wrapper import ModelWrapper
 
 
-class Landmarks68:
+class Landmarks68(ModelWrapper):
+    prepare_face = staticmethod(square_face)
+
+    @classmethod
+    def load(cls, folder: Path, threads: int = 1) -> "Landmarks68":
+        return cls(folder / "shape_predictor_68_face_landmarks.dat")
+
     def __init__(self, shape68_path: str):
         self.predictor = load_shape_predictor(shape68_path, 68)
 

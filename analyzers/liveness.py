@@ -45,10 +45,12 @@ A model whose batch dimension is fixed at 1 is run face by face.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import numpy as np
 
 from analyzers import crops
+from analyzers.model_wrapper import ModelWrapper
 from analyzers.onnx_batch import OnnxModel
 
 CROP_SCALE = 1.4  # human's face.detector.scale default
@@ -90,8 +92,16 @@ def model_input(crops_uint8: np.ndarray, size: int) -> np.ndarray:
     return resize_bilinear(np.asarray(crops_uint8, np.float32) / 255.0, size)
 
 
-class HumanNet:
+class HumanNet(ModelWrapper):
     """One of the two ONNX models; `predict` takes crops from `prepare`, returns one score each."""
+
+    kind = ""  # the file and the input size: HumanAntiSpoof, HumanLiveness
+
+    @classmethod
+    def load(cls, folder: Path, threads: int = 1) -> "HumanNet":
+        return cls(folder / f"{cls.kind}.onnx", cls.kind, threads=threads)
+
+    crop_of_box = staticmethod(prepare)
 
     def __init__(self, model_path, kind: str, threads: int = 1):
         import onnxruntime as ort
@@ -117,6 +127,14 @@ class HumanNet:
             output = self.session.run(None, {self.input_name: batch})[0]
         # antispoof: the sigmoid; liveness: the softmax's first column
         return np.asarray(output[:, 0], np.float32)
+
+
+class HumanAntiSpoof(HumanNet):
+    kind = "antispoof"
+
+
+class HumanLiveness(HumanNet):
+    kind = "liveness"
 
 
 MINIFASNET_SCALE = 2.7
@@ -160,9 +178,12 @@ def minifasnet_input(faces: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(faces, np.float32)[..., ::-1].transpose(0, 3, 1, 2))
 
 
-class MiniFASNet:
+class MiniFASNet(ModelWrapper):
     """An ONNX MiniFASNet; `predict` takes crops from `prepare_minifasnet` and returns
     the softmax's "real" column (class 1) per face."""
+
+    files = ("minifasnet.onnx",)
+    crop_of_box = staticmethod(prepare_minifasnet)
 
     def __init__(self, model_path, threads: int = 1):
         self.model = OnnxModel(model_path, threads)  # a batch of 1 is run face by face

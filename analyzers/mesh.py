@@ -40,6 +40,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from analyzers.model_wrapper import ModelWrapper
+
 INPUT_SIZE = 192          # face-landmark model input side
 IRIS_INPUT_SIZE = 64      # iris model input side
 ROI_SCALE = 1.5           # MediaPipe: face box -> landmark ROI (square, long side)
@@ -183,7 +185,7 @@ def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-np.asarray(x, np.float64)))
 
 
-class FaceMesh:
+class FaceMesh(ModelWrapper):
     """478-point face mesh (MediaPipe face_landmark + iris_landmark TFLite).
 
     Typical use::
@@ -210,6 +212,21 @@ class FaceMesh:
                                      num_threads=self.num_threads)
             self._iris.allocate_tensors()
         self._check_io()
+
+    @classmethod
+    def load(cls, folder: Path, threads: int = 1) -> "FaceMesh":
+        return cls(folder / "face_landmark.tflite", folder / "iris_landmark.tflite",
+                   num_threads=threads)
+
+    @staticmethod
+    def prepare_face(image, face, source=None):
+        """The rotated 192 px crop levelled on the detector's eye points; the mesh comes
+        back in crop pixels (to_image maps it)."""
+        return prepare(image, face["box"], face["keypoints"][0], face["keypoints"][1])
+
+    def run_batch(self, crops: np.ndarray) -> list[dict]:
+        points, scores = self.predict(crops)
+        return [{"points": p, "score": float(s)} for p, s in zip(points, scores)]
 
     # ---------------------------------------------------------------- model io
     def _check_io(self) -> None:

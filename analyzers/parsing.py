@@ -21,9 +21,12 @@ the parser missed it).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from analyzers import colour, crops
+from analyzers.model_wrapper import ModelWrapper
 
 CROP_SIZE = 512
 PARSE_SCALE = 3.5  # crop side / face box side
@@ -99,8 +102,16 @@ def describe(label_map: np.ndarray, crop: np.ndarray, face_box, labels: list[str
     return result
 
 
-class HumanParser:
+class HumanParser(ModelWrapper):
     """The stored SegFormer: crops in, label maps (uint8, crop-sized) out."""
+
+    @classmethod
+    def load(cls, folder: Path, threads: int = 1) -> "HumanParser":
+        return cls(folder, threads=threads)
+
+    @staticmethod
+    def prepare_face(image, face, source=None):
+        return prepare(image, face["box"])  # the map is in crop pixels
 
     def __init__(self, folder, threads: int = 1):
         from analyzers.classifiers import OnnxImageModel

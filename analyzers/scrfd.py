@@ -17,12 +17,14 @@ image pixels, so SCRFD can stand in for it.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from analyzers.detection import Detection, nms
+from analyzers.detection import Detection, FaceDetector, nms
 from analyzers.onnx_batch import OnnxModel
 
 INPUT_SIZE = 640
@@ -82,7 +84,16 @@ def decode(outputs: list[np.ndarray], size: int = INPUT_SIZE,
     return np.concatenate(boxes), np.concatenate(scores), np.concatenate(points)
 
 
-class SCRFDDetector:
+class SCRFDDetector(FaceDetector):
+    @classmethod
+    def load(cls, folder: Path, threads: int = 1,
+             environ: Mapping[str, str] = os.environ) -> "SCRFDDetector":
+        # FACE_SCRFD_SIZE, the canvas side: 640 (InsightFace's default) took ~310 ms an
+        # image on one core here (docs/benchmarks.md), 320 a quarter of that, missing
+        # faces under ~20 px
+        return cls(folder / "det_10g.onnx", threads=threads,
+                   size=int(environ.get("FACE_SCRFD_SIZE", "640")))
+
     def __init__(self, model_path: str | Path, *, threshold: float = SCORE_THRESHOLD,
                  nms_threshold: float = NMS_THRESHOLD, threads: int = 1,
                  size: int = INPUT_SIZE):

@@ -14,10 +14,12 @@ The batch dimension can be resized, so one run serves several images.
 
 from __future__ import annotations
 
+
 import cv2
 import numpy as np
 
 from analyzers.litert import BatchedInterpreter
+from analyzers.model_wrapper import ModelWrapper
 
 INPUT_SIZE = 256
 PERSON_THRESHOLD = 0.5  # probability above which a pixel is "person"
@@ -34,7 +36,11 @@ def to_image(mask: np.ndarray, width: int, height: int) -> np.ndarray:
                       interpolation=cv2.INTER_LINEAR)
 
 
-class SelfieSegmentation:
+class SelfieSegmentation(ModelWrapper):
+    """Whole images (this module's `prepare`) in, person masks out."""
+
+    files = ("selfie_segmentation.tflite",)
+
     def __init__(self, model_path, threads: int = 1):
         self.run = BatchedInterpreter(model_path, threads)
 

@@ -6,8 +6,8 @@ dense network takes depends on its architecture and input size, not on the value
 of its weights. Each stand-in goes through the real import path (`python -m
 models import --only NAME --from PATH` into a temporary BentoML home: signature
 checks, and for the Hugging Face models the ONNX export of models/hf.py) and is
-then loaded and run by its model service class (`model_services.X.inner.load` /
-`.run`, one onnxruntime thread as FACE_MODEL_THREADS=1), so the preprocessing
+then loaded and run as its model service does (`model_services.load_model` /
+`.run_batch`, one onnxruntime thread as FACE_MODEL_THREADS=1), so the preprocessing
 inside `predict` is timed too.
 
 Measured per model: the stored ONNX file's size, the stand-in's parameter count
@@ -342,7 +342,7 @@ def stand_ins() -> list[StandIn]:
     from analyzers import classifiers, parsing, scrfd
 
     crop = classifiers.CROP_SIZE  # the classifiers get 256 px crops, resized to 224
-    # SCRFD letterboxes each image into a square canvas (model_services.SCRFD_SIZE)
+    # SCRFD letterboxes each image into a square canvas (FACE_SCRFD_SIZE, analyzers/scrfd.py)
     canvas = int(os.environ.get("FACE_SCRFD_SIZE", scrfd.INPUT_SIZE))
     return [
         StandIn("face-detector-scrfd", "SCRFDDetector",
@@ -462,10 +462,10 @@ def measure(spec: StandIn, work: Path, home: Path, loads: int, runs: int,
     stored = bentoml.models.get(BY_NAME[spec.name].tag)
     folder = Path(stored.path)
     onnx_mb = (folder / (spec.filename or "model.onnx")).stat().st_size / 1e6
-    service = getattr(model_services, spec.service).inner
+    model_source = BY_NAME[getattr(model_services, spec.service).inner.source_name]
 
-    load_s = median_seconds(lambda: service.load(folder), loads)
-    runner = service.load(folder)
+    load_s = median_seconds(lambda: model_services.load_model(model_source, folder), loads)
+    runner = model_services.load_model(model_source, folder)
     rng = np.random.default_rng(0)
     batches = {size: rng.integers(0, 256, (size, *spec.item), dtype=np.uint8)
                for size in (1, 8)}
@@ -473,7 +473,7 @@ def measure(spec: StandIn, work: Path, home: Path, loads: int, runs: int,
         batches = {size: list(batch) for size, batch in batches.items()}
     timings = {}
     for size, batch in batches.items():
-        timings[size] = median_seconds(lambda b=batch: service.run(runner, b), runs, warmups)
+        timings[size] = median_seconds(lambda b=batch: runner.run_batch(b), runs, warmups)
     bentoml.models.delete(stored.tag)
     if source.is_dir():
         shutil.rmtree(source)

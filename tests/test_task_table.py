@@ -1,0 +1,115 @@
+"""The task table (analyzers/tasks.py) and the model wrappers the registry names:
+what README's "Adding a model" promises, done here in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import numpy as np
+import pytest
+
+from analyzers import tasks
+from analyzers.face_analysis import FaceAnalysis, Options
+from analyzers.model_wrapper import ModelWrapper
+from models import registry
+from models.registry import BY_NAME, SOURCES, wrapper_of
+
+
+def test_every_registry_model_names_a_wrapper_that_loads_prepares_and_runs():
+    for source in SOURCES:
+        wrapper = wrapper_of(source)
+        assert issubclass(wrapper, ModelWrapper), source.name
+        assert wrapper.load is not ModelWrapper.load, f"{source.name}: no load"
+
+
+def test_the_table_covers_every_per_face_task_and_attribute():
+    per_face = {s.task for s in SOURCES} - {"detection", "segmentation", "body", "antispoof",
+                                           "liveness"}
+    assert per_face == set(tasks.TASKS)
+    filled = {a for task in tasks.TASKS.values() for a in task.fields}
+    assert filled == set(tasks.ATTRIBUTES)
+    assert set(tasks.OPTIONAL_ATTRIBUTES) == {"ethnicity", "obstruction", "hair"}
+
+
+def fake(answer):
+    async def predict(batch):
+        return [answer] * len(batch)
+    return predict
+
+
+async def detect(images):
+    return [[{"box": (40, 40, 100, 110), "score": 0.99,
+              "keypoints": np.array([[55, 65], [85, 65], [70, 80], [58, 95], [82, 95]])}]]
+
+
+def test_adding_an_optional_classifier_takes_an_entry_and_a_record(monkeypatch):
+    """README, "Adding a model": one registry entry (reusing the ViT wrapper) and one
+    task record make a new attribute answer, and its absence leave it out."""
+    source = dataclasses.replace(BY_NAME["face-ethnicity-vit"], name="face-age-vit",
+                                 task="age_group", metadata={"labels": ["child", "adult"]})
+    monkeypatch.setattr(registry, "SOURCES", (*SOURCES, source))
+    monkeypatch.setitem(BY_NAME, source.name, source)
+    record = tasks.FaceTask("age_group", {"age_group": ("age_group",)},
+                            tasks._classified("age_group"), when_missing=tasks.OPTIONAL,
+                            model_key="age_group")
+    monkeypatch.setitem(tasks.TASKS, "age_group", record)
+    monkeypatch.setattr(tasks, "ATTRIBUTES", (*tasks.ATTRIBUTES, "age_group"))
+    monkeypatch.setattr(tasks, "OPTIONAL_ATTRIBUTES", (*tasks.OPTIONAL_ATTRIBUTES, "age_group"))
+    seen = []
+
+    async def classifier(batch):
+        seen.append(np.asarray(batch).shape)
+        return [{"label": "adult", "confidence": 0.7, "scores": {"child": 0.3, "adult": 0.7}}]
+
+    image = np.full((200, 160, 3), 128, np.uint8)
+    served = FaceAnalysis({"detection": detect, "age_group": classifier},
+                          {"detection": "face-detector-mtcnn:v1", "age_group": "face-age-vit:v1"})
+    result = asyncio.run(served.analyze(image, Options.parse("age_group")))
+    [face] = result["faces"]
+    assert face["age_group"] == {"dominant": "adult", "confidence": 0.7,
+                                 "scores": {"child": 0.3, "adult": 0.7}}
+    assert result["models"]["age_group"] == "face-age-vit:v1"
+    assert seen == [(1, 256, 256, 3)]  # the ViT wrapper's square crop
+    without = FaceAnalysis({"detection": detect}, {"detection": "face-detector-mtcnn:v1"})
+    [face] = asyncio.run(without.analyze(image, Options.parse("age_group")))["faces"]
+    assert "age_group" not in face and "unavailable" not in face
+
+
+def test_models_sharing_a_crop_get_it_cut_once(monkeypatch):
+    """embedding, age/gender and the 68 points of the default set take the same square
+    crop: prepared once per face, not three times."""
+    from analyzers import crops
+
+    calls = []
+    original = crops.square_face
+
+    def counted(image, face, source=None):
+        calls.append(1)
+        return original(image, face, source)
+
+    for name in ("analyzers.embedding.DlibEmbedder", "analyzers.age_gender.AgeGender",
+                 "analyzers.landmarks68.Landmarks68"):
+        module, cls = name.rsplit(".", 1)
+        monkeypatch.setattr(getattr(__import__(module, fromlist=[cls]), cls), "prepare_face",
+                            staticmethod(counted))
+    tags = {"detection": "face-detector-mtcnn:v1", "embedding": "face-embedding-dlib:v1",
+            "age_gender": "face-age-gender-cydral:v1", "landmarks68": "face-landmarks68-dlib:v1"}
+    analysis = FaceAnalysis({"detection": detect}, tags)
+    prepared = analysis._prepare(np.zeros((200, 160, 3), np.uint8),
+                                 asyncio.run(detect([None]))[0],
+                                 {"embedding", "age_gender", "landmarks68"})
+    assert len(calls) == 1 and set(prepared) == {"embedding", "age_gender", "landmarks68"}
+
+
+@pytest.mark.parametrize("task, expected", [("emotion", (64, 64)), ("embedding", (256, 256, 3))])
+def test_the_chosen_models_wrapper_prepares_its_input(task, expected):
+    analysis = FaceAnalysis({}, {"emotion": "face-emotion-fer:v1",
+                                 "embedding": "face-embedding-dlib:v1"})
+    batch, _ = analysis.inputs(task, np.zeros((200, 160, 3), np.uint8),
+                               asyncio.run(detect([None]))[0])
+    assert batch.shape[1:] == expected
+    arcface = FaceAnalysis({}, {"embedding": "face-embedding-arcface:v1"})
+    batch, _ = arcface.inputs("embedding", np.zeros((200, 160, 3), np.uint8),
+                              asyncio.run(detect([None]))[0])
+    assert batch.shape[1:] == (112, 112, 3)
