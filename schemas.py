@@ -178,7 +178,7 @@ class TemplateFace(BaseModel):
     confidence: float = Field(description="detection score, 0-1")
     template: str = Field(alias="$template", description=(
         "base64 of a JSON envelope {format, version, model, size, dtype, embedding}; "
-        "see analyzers/templates.py"))
+        "see responses/templates.py"))
     template_size: int = Field(description="embedding dimensions (128 dlib, 512 ArcFace)")
     model: str = Field(description="embedding model tag; only templates of one tag compare")
 
@@ -306,7 +306,7 @@ class QualityCheck(BaseModel):
     model_config = ConfigDict(extra="allow")  # per-check details (left/right means, yaw...)
     passed: bool
     score: float = Field(ge=0, le=100, description="0-100; 50 exactly at the threshold")
-    value: float = Field(description="the raw measure (see analyzers/quality.py)")
+    value: float = Field(description="the raw measure (see measures/quality.py)")
     threshold: float | dict[str, float]
     comparison: str = Field(description="how value is held against threshold")
 

@@ -39,7 +39,7 @@ from typing import Mapping
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.responses import JSONResponse
 
-from analyzers.imageio import Limits, numbers_from_env
+from inputs.imageio import Limits, numbers_from_env
 
 OPEN_PATHS = frozenset({"/livez", "/readyz", "/healthz", "/health", "/metrics"})
 MAX_PARTS = 32

@@ -5,7 +5,7 @@
 Endpoints: POST /analyze, /analyze-base64, /extract-face, /compare-faces, /fitter,
 /quality, /liveness, /body, /mask;
 GET /health (plus BentoML's /livez, /readyz, /metrics, /docs.json, Swagger at /).
-Every client error is a 4xx JSON body with `detail`; see analyzers/imageio.py
+Every client error is a 4xx JSON body with `detail`; see inputs/imageio.py
 for the input limits.
 """
 
@@ -30,15 +30,15 @@ from pydantic import BaseModel, Field
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 
-from analyzers import templates
+from responses import templates
 from analyzers.embedding import compare, metric_for
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis, ModelUnavailable, Options
-from analyzers.imageio import InputError, Limits, decode_base64, decode_image, load_document
+from inputs.imageio import InputError, Limits, decode_base64, decode_image, load_document
 from analyzers.mesh import LEFT_IRIS_CENTER, RIGHT_IRIS_CENTER
-from analyzers.output_formats import OUTPUT_FORMATS, check_output_format, insightface_face, scaleflex
-from analyzers.prominence import prominence_scores
-from analyzers.quality import ThresholdError, parse_thresholds
-from analyzers.sources import FetchPolicy, fetch_url
+from responses.output_formats import OUTPUT_FORMATS, check_output_format, insightface_face, scaleflex
+from measures.prominence import prominence_scores
+from measures.quality import ThresholdError, parse_thresholds
+from inputs.sources import FetchPolicy, fetch_url
 from model_services import SERVED, TASK_MODELS, UNAVAILABLE, model_dependencies
 from models.registry import BY_NAME
 from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
@@ -256,7 +256,7 @@ class FaceAnalysisService(model_dependencies()):
 
     async def _analyze_json(self, request: AnalyzeBase64Request, deadline: float):
         if request.image_url is not None:
-            # blocking I/O with its own deadline and SSRF checks (analyzers/sources.py);
+            # blocking I/O with its own deadline and SSRF checks (inputs/sources.py);
             # it may run 1 s past the request deadline, so that the request's 504 is
             # what the client sees, and the abandoned thread stops right after
             data = await asyncio.to_thread(fetch_url, request.image_url, self.fetch_policy,
@@ -618,7 +618,7 @@ class FaceAnalysisService(model_dependencies()):
                                 "defaults in README (Face quality)"),
         max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
     ) -> QualityResponse:
-        """ISO/IEC 29794-5 / ICAO-style quality checks of every face (analyzers/quality.py)."""
+        """ISO/IEC 29794-5 / ICAO-style quality checks of every face (measures/quality.py)."""
         try:
             applied = parse_thresholds(thresholds, QUALITY_THRESHOLDS)
         except ThresholdError as problem:
@@ -745,7 +745,7 @@ class FaceAnalysisService(model_dependencies()):
         max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
     ) -> MaskResponse:
         """Per face: is it masked? A measured colour heuristic on the 478-point mesh
-        (analyzers/mask.py); confidence is not calibrated."""
+        (measures/mask.py); confidence is not calibrated."""
         data = await read_upload(file, self.limits, "file")
         image, fitted, total = await self._within_deadline(self._masks(data, max_faces))
         height, width = image.shape[:2]
@@ -764,7 +764,7 @@ class FaceAnalysisService(model_dependencies()):
         return image, fitted, total
 
 
-# Default quality thresholds: analyzers/quality.py, updated from FACE_QUALITY_THRESHOLDS
+# Default quality thresholds: measures/quality.py, updated from FACE_QUALITY_THRESHOLDS
 # (a JSON object); a malformed value stops the service at start-up.
 QUALITY_THRESHOLDS = parse_thresholds(os.environ.get("FACE_QUALITY_THRESHOLDS", ""))
 

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from analyzers import mesh, pose, tasks
+from analyzers import mesh, tasks
+from measures import pose
 from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE
-from analyzers.prominence import rank_by_size
+from measures.prominence import rank_by_size
 from models.registry import BY_NAME, wrapper_of
 
 Predict = Callable[[object], Awaitable[object]]
@@ -341,7 +342,8 @@ class FaceAnalysis:
         detected). The person segmentation runs once per image, alongside the
         detector; emotion alongside the mesh. A missing or failing emotion or
         segmentation model only skips its check (with the reason)."""
-        from analyzers import quality, segmentation
+        from analyzers import segmentation
+        from measures import quality
 
         if "mesh" not in self.predictors:
             raise ModelUnavailable("mesh", self.unavailable.get("mesh", "no mesh model"))
@@ -429,9 +431,9 @@ class FaceAnalysis:
         return body.merge(image.shape, passes, transforms, found)
 
     async def masks(self, image: np.ndarray, max_faces: int = 100) -> tuple[list[dict], int]:
-        """fit() plus the mask check of every face (analyzers/mask.py): each record
+        """fit() plus the mask check of every face (measures/mask.py): each record
         gains "mask" (a dict, or None) and "mask_skipped" (the reason, or None)."""
-        from analyzers import mask
+        from measures import mask
 
         fitted, total = await self.fit(image, max_faces)
         for record in fitted:

@@ -8,7 +8,7 @@ crop's size and returns the label map (uint8 class index per pixel).
 
 `describe` reads the map:
 - colour: median L*a*b* of the hair pixels after outlier removal, named with
-  analyzers.colour.name_hair_colour (the mesh-based hair colour's names);
+  measures.colour.name_hair_colour (the mesh-based hair colour's names);
 - length: how far the hair reaches below the chin, in face heights:
   (lowest hair pixel - chin) / face height, chin = the detector box's bottom.
   "short" when the hair ends above the chin (< 0), "medium" down to half a face
@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers import colour, crops
+from analyzers import crops
+from measures import colour
 from analyzers.model_wrapper import ModelWrapper
 
 CROP_SIZE = 512

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analyzers import beauty, colour, crops, geometry, mesh, pose
+from analyzers import crops, mesh
+from measures import beauty, colour, geometry, pose
 from analyzers.embedding import normalise
 
 # What a task does when its model is not in the store:

@@ -119,7 +119,7 @@ def in_process(repeats: int) -> dict:
     """The front's work (decode, crops, merge) and every model, with no server in between."""
     from analyzers.embedding import compare
     from analyzers.face_analysis import FaceAnalysis, Options
-    from analyzers.imageio import decode_image
+    from inputs.imageio import decode_image
     from model_services import load_in_process
 
     predictors, tags = load_in_process()
@@ -160,7 +160,7 @@ def peer_face_recognition(repeats: int) -> dict:
     import bentoml
     import dlib
 
-    from analyzers.imageio import decode_image
+    from inputs.imageio import decode_image
 
     folder = bentoml.models.get("face-embedding-dlib:latest").path
     detector = dlib.get_frontal_face_detector()

@@ -1,4 +1,4 @@
-"""Masked copies of real faces, for measuring analyzers/mask.py.
+"""Masked copies of real faces, for measuring measures/mask.py.
 
 A mask is painted over the mesh's nose-mouth-chin polygon: the lower face
 oval from one side (mesh point 93, below the ear) round the chin to the other

@@ -1,4 +1,4 @@
-"""The beauty heuristics (analyzers/beauty.py) on real photos, and the beauty
+"""The beauty heuristics (measures/beauty.py) on real photos, and the beauty
 attribute of FaceAnalysis with and without a learned score."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from analyzers import beauty
+from measures import beauty
 from analyzers.face_analysis import FaceAnalysis, Options
 from analyzers.mesh_mirror import MIRROR
 from testkit import local_models as lm

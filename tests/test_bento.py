@@ -33,7 +33,7 @@ def test_build_carries_models_code_and_a_dockerfile(default_models):
         services = {s["name"] for s in manifest["services"]}
         assert {"face-analysis", "FaceDetector", "EmbeddingModel"} <= services
         for path in ("src/service.py", "src/model_services.py", "src/security.py",
-                     "src/analyzers/detection.py", "src/analyzers/pdf_worker.py",
+                     "src/analyzers/detection.py", "src/inputs/pdf_worker.py",
                      "src/models/registry.py", "env/docker/Dockerfile",
                      "env/python/requirements.txt"):
             assert (folder / path).is_file(), path

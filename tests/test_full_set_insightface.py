@@ -438,7 +438,7 @@ def post_photo(http, route, name="obama.jpg", **data):
 def test_the_insightface_models_answer_detection_embedding_and_age(server, buffalo):
     import model_services as ms
     from analyzers.face_analysis import FaceAnalysis
-    from analyzers.imageio import decode_image
+    from inputs.imageio import decode_image
     from schemas import AnalyzeResponse
     from testkit.photos import photo
 
@@ -551,7 +551,7 @@ def test_calibration_measures_arcface_under_its_own_rule(buffalo, tmp_path):
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     import json
 
-    from analyzers import templates
+    from responses import templates
 
     data = json.loads((tmp_path / "face-embedding-arcface.json").read_text())
     assert data["model"].startswith("face-embedding-arcface:")

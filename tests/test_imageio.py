@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageFile, ImageOps
 
-from analyzers.imageio import (
+from inputs.imageio import (
     InputError,
     Limits,
     decode_base64,
@@ -669,7 +669,7 @@ def test_pdf_bombs_are_refused_by_the_memory_cap():
 
 
 def test_pdf_child_is_killed_at_the_hard_time_limit(monkeypatch):
-    from analyzers import imageio
+    from inputs import imageio
     from tests.hostile import pdf_nested_forms
 
     monkeypatch.setattr(imageio, "PDF_STARTUP_SECONDS", 1.0)

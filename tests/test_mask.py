@@ -1,4 +1,4 @@
-"""The mask check (analyzers/mask.py) on real faces, unmasked and with masks
+"""The mask check (measures/mask.py) on real faces, unmasked and with masks
 painted over the mesh's nose-mouth-chin polygon (tests/masks.py), and /mask
 over HTTP.
 
@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from analyzers import mask
+from measures import mask
 from analyzers.face_analysis import FaceAnalysis
 from schemas import MaskResponse
 from testkit import local_models as lm

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from analyzers import colour, geometry
+from measures import colour, geometry
 from analyzers import mesh as m
-from analyzers.pose import head_pose, head_pose_from_5
+from measures.pose import head_pose, head_pose_from_5
 from models.importer import fetch_artifacts
 from models.registry import BY_NAME
 from testkit.photos import photo

@@ -1,4 +1,4 @@
-"""Face quality (analyzers/quality.py) on real photos and degraded copies of them,
+"""Face quality (measures/quality.py) on real photos and degraded copies of them,
 and the /fitter and /quality endpoints over HTTP.
 
 The in-process tests run the real models (testkit/local_models.py) through
@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from analyzers import quality
+from measures import quality
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable
 from analyzers.segmentation import SelfieSegmentation
 from schemas import FitterResponse, QualityResponse
@@ -69,7 +69,7 @@ def test_obama_passes_the_basic_checks():
     assert 0.18 < qaa["leftEyeOpen"]["value"] < 0.3
     assert qaa["eyeDistance"]["value"] > 95  # about 106 px between the irises
     assert not qaa["neutralEmotion"]["passed"]  # he smiles
-    assert qaa["notMasked"]["passed"] and not qaa["notMasked"]["masked"]  # analyzers/mask.py
+    assert qaa["notMasked"]["passed"] and not qaa["notMasked"]["masked"]  # measures/mask.py
     assert qaa["watermark"] is None and "watermark" in qaa["skipped"]
     computed = [qaa[c]["score"] for c in quality.CHECKS if qaa[c] is not None]
     assert qaa["checksComputed"] == len(computed) == 14
@@ -106,7 +106,7 @@ def test_half_darkened_copy_fails_even_illumination():
 def test_rotated_copy_fails_rotation_with_positive_roll():
     turned = assess(rotated(lm.load("obama.jpg"), 25))["rotation"]
     assert not turned["passed"]
-    assert 20 < turned["roll"] < 30  # counter-clockwise: roll > 0 (analyzers/pose.py)
+    assert 20 < turned["roll"] < 30  # counter-clockwise: roll > 0 (measures/pose.py)
     assert turned["value"] == pytest.approx(abs(turned["roll"]), abs=0.01)
     clockwise = assess(rotated(lm.load("obama.jpg"), -25))["rotation"]
     assert -30 < clockwise["roll"] < -20 and not clockwise["passed"]
@@ -138,7 +138,7 @@ def test_nearly_closed_eyes_in_the_group_photo_fail():
     closed = [r["quality"] for r in fitted if not r["quality"]["leftEyeOpen"]["passed"]
               and not r["quality"]["rightEyeOpen"]["passed"]]
     # Lisa Kudrow and Jennifer Aniston look down with their eyes (nearly) shut
-    # (analyzers/geometry.py); the other four have them open
+    # (measures/geometry.py); the other four have them open
     assert len(closed) == 2
     assert all(q["leftEyeOpen"]["value"] < 0.165 for q in closed)
     # Matt LeBlanc turns away (yaw about -50): his right eye is estimated from the left
@@ -230,7 +230,7 @@ def test_quality_endpoint(client):
     assert qaa.backgroundUniformity is not None  # the segmentation model is served
     assert qaa.neutralEmotion is not None
     assert set(qaa.skipped) == {"watermark"}
-    assert qaa.notMasked.passed  # computed from the mesh now (analyzers/mask.py)
+    assert qaa.notMasked.passed  # computed from the mesh now (measures/mask.py)
     assert body.thresholds == quality.DEFAULT_THRESHOLDS
 
 

@@ -1,4 +1,4 @@
-"""analyzers/sources.py in-process: SSRF rules, redirects, caps, deadlines, DNS
+"""inputs/sources.py in-process: SSRF rules, redirects, caps, deadlines, DNS
 rebinding, TLS, S3 - against a local HTTP(S) server on 127.0.0.1 only.
 
 Safety net: every test runs with sources._connect wrapped so that a connection
@@ -18,9 +18,9 @@ import types
 
 import pytest
 
-from analyzers import sources
-from analyzers.imageio import InputError
-from analyzers.sources import FetchPolicy, address_problem, fetch_url
+from inputs import sources
+from inputs.imageio import InputError
+from inputs.sources import FetchPolicy, address_problem, fetch_url
 from tests.fetch_server import IMAGE, FetchServer
 
 LOOPBACK_TEST = ipaddress.ip_network("127.0.0.1/32")

@@ -8,9 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from analyzers import templates
+from responses import templates
 from analyzers.embedding import ARCFACE, DLIB
-from analyzers.output_formats import check_output_format, insightface_face, scaleflex
+from responses.output_formats import check_output_format, insightface_face, scaleflex
 
 MODEL = "face-embedding-dlib:test"
 

@@ -2,7 +2,7 @@
 
 Plain numpy / OpenCV in and out: every measure below is a function of the
 RGB image, the 478-point mesh of one face (analyzers.mesh, image pixels),
-its detector box, its head pose (analyzers.pose), and where available the
+its detector box, its head pose (measures.pose), and where available the
 emotion scores (analyzers.emotion) and a person-probability mask
 (analyzers.segmentation).  `assess` runs them all and turns each into a
 check {passed, score, value, threshold, ...}.
@@ -14,7 +14,7 @@ comparable with OFIQ's.
 Luminance is the BT.601 grey level (cv2 RGB2GRAY, 0-255).  The "face
 region" is the polygon of the mesh's face oval (forehead to chin, cheek to
 cheek).  "left" / "right" always mean the SUBJECT's own left / right (as in
-analyzers.geometry): the subject's left half is on the image's right.
+measures.geometry): the subject's left half is on the image's right.
 
 Scores.  A check with a lower bound t (value must be >= t) scores
 ``100 * clip(0.5 + 0.5 * (value - t) / s, 0, 1)``, with an upper bound
@@ -45,7 +45,7 @@ evenIllumination       0.80     0.15   darker / brighter face-half mean luminanc
                                        half x0.4: 0.67, Tom_Hanks (side-lit) 0.53
 noFlare                0.01     0.01   share of face pixels with min(R,G,B) >= 245,
                                        saturated / specular (<=). obama 0.0003
-eyeOpen                0.165    0.08   eye aspect ratio, analyzers.geometry (>=);
+eyeOpen                0.165    0.08   eye aspect ratio, measures.geometry (>=);
                                        both leftEyeOpen and rightEyeOpen (an eye
                                        turned away takes the near eye's). obama
                                        0.22 / 0.21 (smiling), astronaut 0.35 / 0.37
@@ -74,7 +74,7 @@ rotation               10       10     max(|yaw|, |pitch|, |roll|), degrees (<=)
                                        +25 deg: roll 25.6
 =====================  =======  =====  ==============================================
 
-notMasked: analyzers/mask.py's colour heuristic on the mesh (no mask model
+notMasked: measures/mask.py's colour heuristic on the mesh (no mask model
 ships in the registries): value = its score, passed when below 0 (<); the
 score is the larger log ratio of the lower face's colour distance to the
 forehead and of the missing lip contrast to their thresholds; measured gap
@@ -93,7 +93,7 @@ import math
 import cv2
 import numpy as np
 
-from analyzers import geometry
+from measures import geometry
 from analyzers import mesh as m
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
@@ -421,7 +421,7 @@ def assess(image: np.ndarray, points, box, pose: dict, *, emotion_scores: dict |
         skipped["neutralEmotion"] = unavailable.get("emotion", "no emotion model is installed")
 
     def unmasked():
-        from analyzers import mask as masks
+        from measures import mask as masks
 
         found = masks.assess(image, points, pose.get("yaw"))
         check = _check(found["score"], found["threshold"], "notMasked", False,

@@ -5,7 +5,7 @@ the subject's left eye is the one on the image's right in an unmirrored photo.
 
 Ratios use 3-D distances (z is in the same pixel scale as x and y), so they
 change little when the head turns; the smile measure is taken in a
-head-aligned frame (the head rotation from analyzers.pose is undone first).
+head-aligned frame (the head rotation from measures.pose is undone first).
 
 Thresholds were set by measuring the real test photos (testkit/photos.py:
 obama, obama2, obama3, biden, grace_hopper, astronaut, the six faces of t1,
@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from analyzers import mesh as m
-from analyzers.pose import head_pose, head_rotation
+from measures.pose import head_pose, head_rotation
 
 # Eye aspect ratio (mean of the two lid gaps / corner distance, 3-D).
 # Measured on the photos (left/right): open eyes 0.20-0.37 -- the lowest are
@@ -86,7 +86,7 @@ def eye_aspect_ratio(points, ear_indices) -> float:
 def eyes_open(points, yaw: float | None = None) -> dict:
     """{"left": {"open", "ratio", "estimated", "threshold"}, "right": {...}} -- the
     subject's own left / right eye; ratio = eye aspect ratio.  ``yaw`` (from
-    analyzers.pose.head_pose; computed when not given) decides whether one eye
+    measures.pose.head_pose; computed when not given) decides whether one eye
     is turned away: then it gets the near eye's state and "estimated": True."""
     pts = _pts(points)
     if yaw is None:

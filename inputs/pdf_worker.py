@@ -1,6 +1,6 @@
-"""The child process in which analyzers.imageio renders one PDF page.
+"""The child process in which inputs.imageio renders one PDF page.
 
-    python -m analyzers.pdf_worker ADDRESS_SPACE_BYTES   (0: no cap)
+    python -m inputs.pdf_worker ADDRESS_SPACE_BYTES   (0: no cap)
 
 stdin: one JSON line {"page": n, "limits": {Limits fields}}, then the PDF bytes.
 stdout: one JSON line, {"ok": true, "shape": [h, w, 3]} followed by the RGB bytes,
@@ -21,7 +21,7 @@ def main() -> int:
     cap = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     if cap > 0:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    from analyzers.imageio import InputError, Limits, render_pdf_page_here
+    from inputs.imageio import InputError, Limits, render_pdf_page_here
 
     header = json.loads(sys.stdin.buffer.readline())
     data = sys.stdin.buffer.read()

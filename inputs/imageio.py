@@ -681,7 +681,7 @@ def render_pdf_page(data: bytes, page: int = 1, limits: Limits | None = None) ->
     Only the requested page is loaded, whatever the page count. A page without
     content renders as a white image (the caller then finds no face).
 
-    PDFium runs in a child process (:mod:`analyzers.pdf_worker`): PDFium's own
+    PDFium runs in a child process (:mod:`inputs.pdf_worker`): PDFium's own
     pause callback cannot interrupt the parsing of a huge content stream or a
     single object that nests forms exponentially, so the child is killed once
     ``pdf_render_seconds`` + PDF_STARTUP_SECONDS have passed, its address space
@@ -713,7 +713,7 @@ def _render_in_child(data: bytes, page: int, limits: Limits) -> np.ndarray:
                MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
     with _PDF_SLOTS:
         child = subprocess.Popen(
-            [sys.executable, "-m", "analyzers.pdf_worker", str(limits.pdf_memory_mb << 20)],
+            [sys.executable, "-m", "inputs.pdf_worker", str(limits.pdf_memory_mb << 20)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             cwd=_PROJECT_ROOT, env=env)
         try:
@@ -746,7 +746,7 @@ def _render_in_child(data: bytes, page: int, limits: Limits) -> np.ndarray:
 
 
 def render_pdf_page_here(data: bytes, page: int, limits: Limits) -> np.ndarray:
-    """render_pdf_page's work in this process, without isolation (analyzers.pdf_worker
+    """render_pdf_page's work in this process, without isolation (inputs.pdf_worker
     calls it in the child)."""
     with PDFIUM_LOCK:
         pdf = _open_pdf(data)

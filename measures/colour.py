@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from analyzers import mesh as m
-from analyzers.geometry import EYE_OPEN_THRESHOLD, eye_aspect_ratio
+from measures.geometry import EYE_OPEN_THRESHOLD, eye_aspect_ratio
 
 # --------------------------------------------------------------------------
 # regions (mesh indices)
