@@ -10,34 +10,34 @@ as unavailable, with the import command that fixes it.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections import Counter
 from pathlib import Path
 
 import bentoml
 import numpy as np
 
-from models import priority
+import settings
 from analyzers.tasks import ABSENT_WHEN_MISSING
+from models import priority
 from models.registry import BY_NAME, SOURCES, ModelSource, wrapper_of
 
 # One thread per model: with one process per model service, the services
 # already spread over the cores; more threads each only contend.
-THREADS = int(os.environ.get("FACE_MODEL_THREADS", "1"))
+THREADS = int(settings.read("FACE_MODEL_THREADS"))
 # Adaptive batching: BentoML merges concurrent calls into one model run, waiting
 # at most max_latency_ms for company. FACE_BATCHING=off serves each call alone
 # (what bench/benchmark.py compares against).
-BATCHING = os.environ.get("FACE_BATCHING", "on").lower() not in ("off", "0", "false")
+BATCHING = settings.read("FACE_BATCHING").lower() not in ("off", "0", "false")
 BATCH = {
     "batchable": True,
-    "max_batch_size": int(os.environ.get("FACE_MAX_BATCH_SIZE", "32")),
-    "max_latency_ms": int(os.environ.get("FACE_MAX_LATENCY_MS", "10000")),
+    "max_batch_size": int(settings.read("FACE_MAX_BATCH_SIZE")),
+    "max_latency_ms": int(settings.read("FACE_MAX_LATENCY_MS")),
 } if BATCHING else {}
 # SegFormer-B5 peaked at 6.8 GB parsing a batch of 8 crops (docs/benchmarks.md,
 # "Full model set"): its runs take at most FACE_PARSING_MAX_BATCH crops (BentoML
 # splits a larger call), whatever FACE_MAX_BATCH_SIZE allows the others.
 PARSING_BATCH = {**BATCH, "max_batch_size": min(
-    BATCH["max_batch_size"], max(1, int(os.environ.get("FACE_PARSING_MAX_BATCH", "4"))))
+    BATCH["max_batch_size"], max(1, int(settings.read("FACE_PARSING_MAX_BATCH"))))
 } if BATCHING else {}
 SERVICE = {"workers": 1, "traffic": {"timeout": 60}}
 

@@ -39,6 +39,7 @@ from typing import Mapping
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.responses import JSONResponse
 
+import settings
 from inputs.imageio import Limits, numbers_from_env
 
 OPEN_PATHS = frozenset({"/livez", "/readyz", "/healthz", "/health", "/metrics"})
@@ -78,7 +79,7 @@ class Settings:
         env = os.environ if environ is None else environ
 
         def items(name):
-            return tuple(i.strip() for i in env.get(name, "").split(",") if i.strip())
+            return tuple(i.strip() for i in settings.read(name, env).split(",") if i.strip())
 
         kwargs: dict = {"api_keys": items("FACE_API_KEY"),
                         "cors_origins": items("FACE_CORS_ORIGINS"),

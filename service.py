@@ -17,7 +17,6 @@ import functools
 import io
 import json
 import logging
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -30,21 +29,21 @@ from pydantic import BaseModel, Field
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 
-from responses import templates
+import settings
 from analyzers.embedding import compare, metric_for
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis, ModelUnavailable, Options
-from inputs.imageio import InputError, Limits, decode_base64, decode_image, load_document
 from analyzers.mesh import LEFT_IRIS_CENTER, RIGHT_IRIS_CENTER
-from responses.output_formats import OUTPUT_FORMATS, check_output_format, insightface_face, scaleflex
+from inputs.imageio import InputError, Limits, decode_base64, decode_image, load_document
+from inputs.sources import FetchPolicy, fetch_url
 from measures.prominence import prominence_scores
 from measures.quality import ThresholdError, parse_thresholds
-from inputs.sources import FetchPolicy, fetch_url
 from model_services import SERVED, TASK_MODELS, UNAVAILABLE, model_dependencies
 from models.registry import BY_NAME
-from schemas import AnalyzeResponse, CompareResponse, ExtractFaceResponse
-from schemas import BodyResponse, MaskResponse
-from schemas import (FitterResponse, InsightFaceCompareResponse, InsightFaceDetectResponse,
-                     LivenessResponse, QualityResponse, TemplateExtractResponse,
+from responses import templates
+from responses.output_formats import OUTPUT_FORMATS, check_output_format, insightface_face, scaleflex
+from schemas import (AnalyzeResponse, BodyResponse, CompareResponse, ExtractFaceResponse,
+                     FitterResponse, InsightFaceCompareResponse, InsightFaceDetectResponse,
+                     LivenessResponse, MaskResponse, QualityResponse, TemplateExtractResponse,
                      VerifyResponse)
 from security import ApiKeyMiddleware, RequestGuard, Settings, cors_options, routes_of
 
@@ -766,7 +765,7 @@ class FaceAnalysisService(model_dependencies()):
 
 # Default quality thresholds: measures/quality.py, updated from FACE_QUALITY_THRESHOLDS
 # (a JSON object); a malformed value stops the service at start-up.
-QUALITY_THRESHOLDS = parse_thresholds(os.environ.get("FACE_QUALITY_THRESHOLDS", ""))
+QUALITY_THRESHOLDS = parse_thresholds(settings.read("FACE_QUALITY_THRESHOLDS"))
 
 
 def _face_box(face: dict, width: int, height: int) -> dict:

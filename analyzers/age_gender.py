@@ -8,7 +8,6 @@ is the age estimate.
 
 from __future__ import annotations
 
-
 import dlib
 import numpy as np
 import onnxruntime as ort

@@ -42,7 +42,7 @@ def square_crop(
 
 
 def square_face(image: np.ndarray, face: dict, source=None) -> tuple[np.ndarray, np.ndarray]:
-    """The FACE_CROP_SIZE square crop of a detected face (the dlib-based models' input,
+    """The square crop of a detected face the dlib-based models take (their input,
     which align it themselves) and its affine back to image pixels."""
     return square_crop(image, face["box"], FACE_CROP_SIZE)
 

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
+import settings
 from analyzers.model_wrapper import ModelWrapper
 
 # The P-Net is a 12x12 window classifier applied convolutionally; its score
@@ -64,7 +65,7 @@ class MTCNNDetector(FaceDetector):
              environ: Mapping[str, str] = os.environ) -> "MTCNNDetector":
         # Smallest face looked for, in pixels: every halving of it costs about twice
         # the detector time (the image pyramid grows).
-        min_face = float(environ.get("FACE_MIN_FACE_SIZE", "40"))
+        min_face = float(settings.read("FACE_MIN_FACE_SIZE", environ))
         return cls(folder / "pnet.onnx", folder / "rnet.onnx", folder / "onet.onnx",
                    min_face_size=min_face, intra_op_threads=threads)
 

@@ -7,7 +7,6 @@ detector box.
 
 from __future__ import annotations
 
-
 import cv2
 import numpy as np
 

@@ -20,8 +20,8 @@ import cv2
 import numpy as np
 
 from analyzers import mesh, tasks
-from measures import pose
 from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE
+from measures import pose
 from measures.prominence import rank_by_size
 from models.registry import BY_NAME, wrapper_of
 

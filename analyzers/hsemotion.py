@@ -10,7 +10,6 @@ so `scores` keep their keys; `contempt` is the one class FER lacks.
 
 from __future__ import annotations
 
-
 import cv2
 import numpy as np
 

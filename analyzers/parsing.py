@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from analyzers import crops
-from measures import colour
 from analyzers.model_wrapper import ModelWrapper
+from measures import colour
 
 CROP_SIZE = 512
 PARSE_SCALE = 3.5  # crop side / face box side

@@ -24,6 +24,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+import settings
 from analyzers.detection import Detection, FaceDetector, nms
 from analyzers.onnx_batch import OnnxModel
 
@@ -92,7 +93,7 @@ class SCRFDDetector(FaceDetector):
         # image on one core here (docs/benchmarks.md), 320 a quarter of that, missing
         # faces under ~20 px
         return cls(folder / "det_10g.onnx", threads=threads,
-                   size=int(environ.get("FACE_SCRFD_SIZE", "640")))
+                   size=int(settings.read("FACE_SCRFD_SIZE", environ)))
 
     def __init__(self, model_path: str | Path, *, threshold: float = SCORE_THRESHOLD,
                  nms_threshold: float = NMS_THRESHOLD, threads: int = 1,

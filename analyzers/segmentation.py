@@ -14,7 +14,6 @@ The batch dimension can be resized, so one run serves several images.
 
 from __future__ import annotations
 
-
 import cv2
 import numpy as np
 

@@ -14,15 +14,15 @@ module, and one record here (README, "Adding a model").
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+import settings
 from analyzers import crops, mesh
-from measures import beauty, colour, geometry, pose
 from analyzers.embedding import normalise
+from measures import beauty, colour, geometry, pose
 
 # What a task does when its model is not in the store:
 REQUIRED = "required"  # its fields are null, with the reason and the import command
@@ -32,7 +32,7 @@ EXTRA = "extra"  # an extra field of an attribute that answers without it: left 
 # The human parser (SegFormer-B5 at 512 px) takes seconds per face on a CPU: only
 # the largest FACE_PARSING_MAX_FACES faces of an image are parsed; the others get
 # hair length / colour / hat null with the reason.
-PARSING_MAX_FACES = max(1, int(os.environ.get("FACE_PARSING_MAX_FACES", "5")))
+PARSING_MAX_FACES = max(1, int(settings.read("FACE_PARSING_MAX_FACES")))
 
 
 @dataclass

@@ -339,11 +339,13 @@ def beauty_resnet50() -> nn.Module:
 
 
 def stand_ins() -> list[StandIn]:
-    from analyzers import classifiers, parsing, scrfd
+    from analyzers import classifiers, parsing
 
     crop = classifiers.CROP_SIZE  # the classifiers get 256 px crops, resized to 224
     # SCRFD letterboxes each image into a square canvas (FACE_SCRFD_SIZE, analyzers/scrfd.py)
-    canvas = int(os.environ.get("FACE_SCRFD_SIZE", scrfd.INPUT_SIZE))
+    import settings
+
+    canvas = int(settings.read("FACE_SCRFD_SIZE"))
     return [
         StandIn("face-detector-scrfd", "SCRFDDetector",
                 f"SCRFD-10GF+kps (rebuilt), {canvas} px canvas", (1, 3, canvas, canvas),

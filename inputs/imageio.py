@@ -86,6 +86,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
+import settings
+
 log = logging.getLogger(__name__)
 
 __all__ = [
@@ -198,7 +200,7 @@ def numbers_from_env(env: Mapping[str, str], spec, positive: bool = False) -> di
     ``positive``, one not above 0) raises ValueError naming the variable."""
     values = {}
     for name, field_name, parse in spec:
-        raw = env.get(name)
+        raw = settings.raw(name, env)
         if raw is None or not raw.strip():
             continue
         try:

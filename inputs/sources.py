@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 from urllib.parse import quote, urljoin, urlsplit
 
+import settings
 from inputs.imageio import InputError, Limits, numbers_from_env
 
 __all__ = ["FetchPolicy", "address_problem", "check_url", "fetch_url"]
@@ -184,7 +185,7 @@ class FetchPolicy:
         env = os.environ if environ is None else environ
 
         def items(name):
-            return [i.strip() for i in env.get(name, "").split(",") if i.strip()]
+            return [i.strip() for i in (settings.raw(name, env) or "").split(",") if i.strip()]
 
         networks, hosts = [], []
         for entry in items("FACE_URL_ALLOWLIST"):
@@ -203,10 +204,10 @@ class FetchPolicy:
         kwargs["max_bytes"] = max_bytes
         kwargs.update(numbers_from_env(env, (("FACE_URL_TIMEOUT_S", "timeout_s", float),
                                              ("FACE_URL_MAX_REDIRECTS", "max_redirects", int))))
-        if "FACE_URL_SCHEMES" in env:
+        if settings.raw("FACE_URL_SCHEMES", env) is not None:  # set empty: no URL sources
             kwargs["schemes"] = frozenset(s.lower() for s in items("FACE_URL_SCHEMES"))
-        if env.get("FACE_URL_CA_FILE", "").strip():
-            kwargs["ca_file"] = env["FACE_URL_CA_FILE"].strip()
+        if settings.read("FACE_URL_CA_FILE", env):
+            kwargs["ca_file"] = settings.read("FACE_URL_CA_FILE", env)
         return cls(**kwargs)
 
     def host_allowed(self, host: str) -> bool:

@@ -30,8 +30,8 @@ import math
 
 import numpy as np
 
-from measures import colour
 from analyzers.mesh_mirror import MIRROR
+from measures import colour
 
 # symmetry: asymmetry (RMS / eye distance) scored 100 at 0, 0 at SYMMETRY_ZERO
 SYMMETRY_ZERO = 0.12

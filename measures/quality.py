@@ -93,8 +93,8 @@ import math
 import cv2
 import numpy as np
 
-from measures import geometry
 from analyzers import mesh as m
+from measures import geometry
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "sharpness": 0.30,

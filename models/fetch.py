@@ -15,7 +15,6 @@ capped at FACE_DOWNLOAD_MAX_BYTES, then unpacked the same way.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -28,15 +27,15 @@ import zipfile
 import zlib
 from pathlib import Path
 
-CACHE_DIR = Path(
-    os.environ.get("FACE_ANALYSIS_CACHE", Path.home() / ".cache" / "face-analysis")
-)
+import settings
+
+CACHE_DIR = Path(settings.read("FACE_ANALYSIS_CACHE")).expanduser()
 
 
 # The most one URL download (and one member unpacked from it) may be: buffalo_l.zip
 # is about 280 MB, so 1 GiB leaves room without letting a wrong URL fill the disk.
-MAX_DOWNLOAD_BYTES = int(os.environ.get("FACE_DOWNLOAD_MAX_BYTES", str(1 << 30)))
-DOWNLOAD_TIMEOUT_S = float(os.environ.get("FACE_DOWNLOAD_TIMEOUT_S", "60"))
+MAX_DOWNLOAD_BYTES = int(settings.read("FACE_DOWNLOAD_MAX_BYTES"))
+DOWNLOAD_TIMEOUT_S = float(settings.read("FACE_DOWNLOAD_TIMEOUT_S"))
 
 
 class FetchError(RuntimeError):

@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import settings
 from models.registry import BY_NAME
 
 PRIORITIES = ("full", "default")
@@ -50,7 +51,7 @@ ROLES = {
 
 
 def priority(environ: Mapping[str, str] = os.environ) -> str:
-    value = environ.get("FACE_MODEL_PRIORITY", "full").strip().lower() or "full"
+    value = settings.read("FACE_MODEL_PRIORITY", environ).lower()
     if value not in PRIORITIES:
         raise ValueError(f"FACE_MODEL_PRIORITY must be full or default, not {value[:40]!r}")
     return value
@@ -65,7 +66,7 @@ def choose(role: str, is_stored: Callable[[str], bool],
     """The registry name of the model that answers `role` (None for gender: the age model)."""
     spec = ROLES[role]
     preferred = priority(environ)  # checked even when a field variable overrides it
-    value = environ.get(spec.variable, "auto").strip().lower() or "auto"
+    value = settings.read(spec.variable, environ).lower()
     if value in spec.choices:
         return spec.choices[value]
     if value in spec.choices.values():

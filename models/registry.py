@@ -11,8 +11,9 @@ air-gapped mirror of PyPI (and, for the two liveness models, of npm); ../shared/
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
+
+import settings
 
 
 @dataclass(frozen=True)
@@ -286,9 +287,7 @@ SOURCES += (
 #   genderage.onnx  data [N, 3, 96, 96]      -> fc1 [N, 3]
 # (1k3d68.onnx, the 68-point 3-D landmark net, is not registered: nothing serves it.)
 # FACE_BUFFALO_URL points the download at a mirror of the same archive
-_BUFFALO_URL = os.environ.get(
-    "FACE_BUFFALO_URL",
-    "https://github.com/deepinsight/insightface/releases/download/v0.7/buffalo_l.zip")
+_BUFFALO_URL = settings.read("FACE_BUFFALO_URL")
 _INSIGHTFACE_LICENSE = ("InsightFace pretrained models: non-commercial research use only "
                         "(the code is MIT; the weights are not)")
 _INSIGHTFACE_HOME = "https://github.com/deepinsight/insightface/tree/master/model_zoo"

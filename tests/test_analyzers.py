@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from analyzers import crops, embedding, emotion
-from measures import prominence
 from analyzers.age_gender import AGE_CLASS_VALUES, age_bracket
+from measures import prominence
 from measures.pose import head_pose_from_5
 from testkit import local_models as lm
 

@@ -10,9 +10,9 @@ import cv2
 import numpy as np
 import pytest
 
-from measures import beauty
 from analyzers.face_analysis import FaceAnalysis, Options
 from analyzers.mesh_mirror import MIRROR
+from measures import beauty
 from testkit import local_models as lm
 from testkit.local_models import predictors
 from testkit.photos import photo

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from measures import mask
 from analyzers.face_analysis import FaceAnalysis
+from measures import mask
 from schemas import MaskResponse
 from testkit import local_models as lm
 from testkit.local_models import predictors

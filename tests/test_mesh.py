@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from measures import colour, geometry
 from analyzers import mesh as m
+from measures import colour, geometry
 from measures.pose import head_pose, head_pose_from_5
 from models.importer import fetch_artifacts
 from models.registry import BY_NAME

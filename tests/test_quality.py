@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from measures import quality
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable
 from analyzers.segmentation import SelfieSegmentation
+from measures import quality
 from schemas import FitterResponse, QualityResponse
 from testkit import local_models as lm
 from testkit.local_models import predictors

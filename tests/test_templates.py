@@ -8,8 +8,8 @@ import json
 import numpy as np
 import pytest
 
-from responses import templates
 from analyzers.embedding import ARCFACE, DLIB
+from responses import templates
 from responses.output_formats import check_output_format, insightface_face, scaleflex
 
 MODEL = "face-embedding-dlib:test"

