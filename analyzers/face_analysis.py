@@ -24,6 +24,7 @@ from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE
 from measures import pose
 from measures.prominence import rank_by_size
 from models.registry import BY_NAME, wrapper_of
+from responses import numbers
 
 Predict = Callable[[object], Awaitable[object]]
 
@@ -207,17 +208,13 @@ class FaceAnalysis:
     # ------------------------------------------------------------------ steps
     @staticmethod
     def _base_record(face: dict, width: int, height: int) -> dict:
-        x1, y1, x2, y2 = (float(v) for v in face["box"])
         keypoints = np.asarray(face["keypoints"], np.float64)
         return {
-            "bbox": [round(x1, 1), round(y1, 1), round(x2, 1), round(y2, 1)],
-            "bbox_normalized": [round(x1 / width, 5), round(y1 / height, 5),
-                                round(x2 / width, 5), round(y2 / height, 5)],
-            "confidence": round(float(face["score"]), 5),
-            "landmarks": {
-                name: [round(float(x), 1), round(float(y), 1)]
-                for name, (x, y) in zip(LANDMARK_NAMES, keypoints)
-            },
+            "bbox": numbers.pixels(face["box"]),
+            "bbox_normalized": numbers.fractions(face["box"], width, height, clip=False),
+            "confidence": numbers.score(face["score"]),
+            "landmarks": {name: numbers.pixels(point)
+                          for name, point in zip(LANDMARK_NAMES, keypoints)},
         }
 
     def _prepare(self, image: np.ndarray, faces: list[dict], run: set[str]) -> dict:

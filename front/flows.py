@@ -1,0 +1,259 @@
+"""Each endpoint's work between the request and its answer: decode the images (in
+threads, under the limits), run the analysis, all under the request's deadline.
+Plain async code around FaceAnalysis, so it runs without BentoML."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from analyzers.face_analysis import FaceAnalysis, ModelUnavailable, Options
+from inputs.imageio import InputError, Limits, decode_base64, decode_image, load_document
+from inputs.sources import FetchPolicy, fetch_url
+from responses.output_formats import check_output_format, scaleflex
+from security import Settings
+
+# /liveness: the modes, and the defaults of its thresholds (README, Liveness)
+LIVENESS_MODES = ("plain", "quality", "all")
+LIVENESS_QUALITY_THRESHOLD = 50.0
+LIVENESS_THRESHOLD = 0.5
+
+
+class Flows:
+    def __init__(self, analysis: FaceAnalysis, limits: Limits, settings: Settings,
+                 fetch_policy: FetchPolicy, quality_thresholds: dict):
+        self.analysis = analysis
+        self.limits = limits
+        self.settings = settings
+        self.fetch_policy = fetch_policy
+        self.quality_thresholds = quality_thresholds
+
+    # -------------------------------------------------------------- the request
+    async def within_deadline(self, work):
+        """Await the request's work under FACE_REQUEST_DEADLINE_S: 504 past it."""
+        seconds = self.settings.request_deadline_s
+        try:
+            return await asyncio.wait_for(work, seconds)
+        except asyncio.TimeoutError:
+            raise InputError(504, f"the request took longer than its deadline of {seconds:g} s "
+                                  "(FACE_REQUEST_DEADLINE_S)", "deadline") from None
+
+    def deadline(self) -> float:
+        return time.monotonic() + self.settings.request_deadline_s
+
+    def face_limit(self, max_faces):
+        """The faces to analyse: the request's max_faces, FACE_MAX_FACES by default;
+        422 above FACE_MAX_FACES."""
+        limit = self.settings.max_faces
+        if max_faces is not None and max_faces > limit:
+            raise InputError(422, f"max_faces is {max_faces}, the limit is {limit} "
+                                  "(FACE_MAX_FACES)", "too_many_faces")
+        return max_faces or limit
+
+    @staticmethod
+    def output_format(value: str | None):
+        """The function that turns a native /analyze result into the asked-for shape."""
+        try:
+            chosen = check_output_format(value)
+        except ValueError as problem:
+            raise InputError(422, str(problem)) from None
+        return scaleflex if chosen == "scaleflex" else (lambda result: result)
+
+    def embedding_model(self) -> str:
+        model = self.analysis.model_tags.get("embedding")
+        if model is None:
+            raise ModelUnavailable("embedding", self.analysis.unavailable.get(
+                "embedding", "no embedding model"))
+        return model
+
+    # -------------------------------------------------------------- images
+    async def decode(self, data: bytes):
+        # decoding is CPU work: a thread keeps the event loop serving other requests
+        return await asyncio.to_thread(decode_image, data, self.limits)
+
+    async def fetch(self, url: str, deadline: float) -> bytes:
+        # blocking I/O with its own deadline and SSRF checks (inputs/sources.py); it may
+        # run 1 s past the request deadline, so that the request's 504 is what the
+        # client sees, and the abandoned thread stops right after
+        return await asyncio.to_thread(fetch_url, url, self.fetch_policy, deadline + 1.0)
+
+    async def source_bytes(self, value: str | None, name: str, deadline: float,
+                           url: str | None = None) -> bytes:
+        """base64 / data: URL, or an http(s)/s3 URL fetched under the SSRF policy."""
+        if url is None and isinstance(value, str) and value.strip()[:8].lower().startswith(
+                ("http://", "https://", "s3://")):
+            url, value = value.strip(), None
+        if (value is None) == (url is None):
+            raise InputError(422, f"send exactly one image for {name} (base64, a data: URL "
+                                  "or an http(s)/s3 URL)")
+        if url is not None:
+            return await self.fetch(url, deadline)
+        return decode_base64(value, self.limits)
+
+    # -------------------------------------------------------------- /analyze
+    async def analyze(self, data, attributes, max_faces, return_embedding, return_landmarks):
+        limit = self.face_limit(max_faces)
+        try:
+            options = Options.parse(attributes, max_faces=limit,
+                                    return_embedding=return_embedding,
+                                    return_landmarks=return_landmarks)
+        except ValueError as problem:
+            raise InputError(422, str(problem)) from problem
+        return await self.analysis.analyze(await self.decode(data), options)
+
+    async def analyze_json(self, request, deadline: float):
+        if request.image_url is not None:
+            data = await self.fetch(request.image_url, deadline)
+        else:
+            data = decode_base64(request.image, self.limits)
+        return await self.analyze(data, request.attributes, request.max_faces,
+                                  request.return_embedding, request.return_landmarks)
+
+    # -------------------------------------------------- documents and comparison
+    async def document_faces(self, data: bytes, page: int):
+        image = await asyncio.to_thread(load_document, data, page, self.limits)
+        return image, await self.analysis.detect(image)
+
+    async def compare_inputs(self, selfie_data: bytes, id_data: bytes, id_page: int):
+        # both sides at once: decoding in threads, detection in the detector's threads
+        selfie_image, id_image = await asyncio.gather(
+            self.decode(selfie_data),
+            asyncio.to_thread(load_document, id_data, id_page, self.limits))
+        selfie_faces, id_faces = await asyncio.gather(
+            self.analysis.detect(selfie_image), self.analysis.detect(id_image))
+        for name, faces in (("selfie", selfie_faces), ("id_photo", id_faces)):
+            if not faces:
+                raise InputError(422, f"no face was found in {name}", "no_face")
+        vectors = await self.analysis.embed_pair(
+            (selfie_image, selfie_faces[0]), (id_image, id_faces[0]))
+        return selfie_faces, id_faces, vectors
+
+    async def compare_two(self, first_source, second_source, deadline: float):
+        """The raw embeddings of the most prominent faces of two base64 / URL images."""
+        first, second = await asyncio.gather(
+            self.source_bytes(first_source, "image1", deadline),
+            self.source_bytes(second_source, "image2", deadline))
+        images = await asyncio.gather(self.decode(first), self.decode(second))
+        faces = await asyncio.gather(*(self.analysis.detect(image) for image in images))
+        for name, found in zip(("image1", "image2"), faces):
+            if not found:
+                raise InputError(422, f"no face was found in {name}", "no_face")
+        return await self.analysis.embed_pair((images[0], faces[0][0]), (images[1], faces[1][0]))
+
+    async def faces_and_vectors(self, data: bytes, limit: int):
+        import numpy as np
+
+        image = await self.decode(data)
+        faces = (await self.analysis.detect(image))[:limit]
+        if not faces:
+            return [], []
+        vectors = await self.analysis.embed_pair(*((image, face) for face in faces))
+        return faces, [np.asarray(v, np.float32) for v in vectors]
+
+    # -------------------------------------------- /fitter, /quality, /mask, /body
+    async def fit(self, data, max_faces):
+        limit = self.face_limit(max_faces)
+        image = await self.decode(data)
+        fitted, total = await self.analysis.fit(image, limit)
+        return image, fitted, total
+
+    async def assess(self, data, thresholds, max_faces):
+        limit = self.face_limit(max_faces)
+        image = await self.decode(data)
+        fitted, total = await self.analysis.assess_quality(image, thresholds, limit)
+        return image, fitted, total
+
+    async def masks(self, data, max_faces):
+        limit = self.face_limit(max_faces)
+        image = await self.decode(data)
+        fitted, total = await self.analysis.masks(image, limit)
+        return image, fitted, total
+
+    async def bodies(self, data):
+        image = await self.decode(data)
+        return image, await self.analysis.detect_bodies(image)
+
+    # -------------------------------------------------------------- /liveness
+    async def liveness(self, data, mode, quality_threshold, liveness_threshold, max_faces):
+        limit = self.face_limit(max_faces)
+        image = await self.decode(data)
+        if mode == "quality":
+            fitted, total = await self.analysis.assess_quality(image, self.quality_thresholds, 1)
+            if total != 1:
+                raise InputError(422, f"mode=quality needs exactly one face; found {total}",
+                                 "face_count")
+            score = float(fitted[0]["quality"]["totalScore"])
+            if score < quality_threshold:
+                raise InputError(422, f"face quality totalScore {score:g} is below the "
+                                      f"quality_threshold {quality_threshold:g}; the liveness "
+                                      "check needs a better photo", "low_quality")
+            records = [{"face": fitted[0]["face"],
+                        "quality": {"totalScore": score, "threshold": quality_threshold,
+                                    "passed": True}}]
+        else:
+            faces = await self.analysis.detect(image)
+            total = len(faces)
+            if mode == "plain" and total != 1:
+                raise InputError(422, f"mode=plain needs exactly one face; found {total}",
+                                 "face_count")
+            records = [{"face": face} for face in faces[:limit]]
+        verdicts = await self.analysis.liveness_scores(
+            image, [record["face"] for record in records], liveness_threshold)
+        for record, verdict in zip(records, verdicts):
+            record["liveness"] = verdict
+        return image, records, total
+
+    # ------------------------------------------------- the InsightFace-style detect
+    async def insightface_detect(self, request, deadline: float) -> dict:
+        """/analyze's faces with age, gender, embedding and ethnicity, plus per face the
+        quality totalScore, the mask and liveness confidences and the pose from the
+        quality's mesh fit (so the mesh runs once): {faces, image, models, extras}."""
+        data = await self.source_bytes(request.image_base64, "image", deadline,
+                                       request.image_url)
+        limit = self.face_limit(request.max_faces)
+        # ethnicity answers `race` when its model is stored (else absent: race null)
+        options = Options.parse(["age", "gender", "embedding", "ethnicity"],
+                                max_faces=limit, return_embedding=True)
+        image = await self.decode(data)
+        faces = await self.analysis.detect(image)  # once, shared by the three below
+
+        async def optional(work):
+            try:
+                return await work
+            except ModelUnavailable as problem:
+                return problem
+
+        result, assessed, verdicts = await asyncio.gather(
+            self.analysis.analyze(image, options, faces=faces),
+            optional(self.analysis.assess_quality(image, self.quality_thresholds, limit,
+                                                  faces=faces)),
+            optional(self.analysis.liveness_scores(image, faces[:limit],
+                                                   LIVENESS_THRESHOLD)))
+        extras = [{"unavailable": {}} for _ in result["faces"]]
+        result["models"]["pose"] = (self.analysis.model_tags.get("mesh")
+                                    if not isinstance(assessed, Exception)
+                                    else self.analysis.coarse_pose_model)
+        for index, extra in enumerate(extras):
+            record = result["faces"][index]
+            record["pose"] = (assessed[0][index]["pose"] if not isinstance(assessed, Exception)
+                              else self.analysis.coarse_pose(faces[index]))
+            if isinstance(assessed, Exception):
+                extra["unavailable"]["quality"] = str(assessed)
+                extra["unavailable"]["mask_confidence"] = str(assessed)
+            else:
+                qaa = assessed[0][index]["quality"]
+                extra["quality"] = qaa["totalScore"]
+                masked = qaa.get("notMasked")
+                if masked is None:
+                    extra["unavailable"]["mask_confidence"] = qaa["skipped"].get(
+                        "notMasked", "the mask check could not be made")
+                else:  # the probability-like share for "masked", from the verdict
+                    extra["mask_confidence"] = round(
+                        masked["confidence"] if masked["masked"] else 1 - masked["confidence"],
+                        4)
+            if isinstance(verdicts, Exception):
+                extra["unavailable"]["liveness_confidence"] = str(verdicts)
+            else:
+                extra["liveness_confidence"] = verdicts[index]["score"]
+        result["extras"] = extras
+        return result
