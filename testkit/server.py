@@ -25,9 +25,12 @@ def free_port() -> int:
 class Server:
     """`with Server(env={...}) as server: httpx.get(server.url + "/health")`"""
 
-    def __init__(self, env: dict | None = None, log_path: Path | None = None):
+    def __init__(self, env: dict | None = None, log_path: Path | None = None,
+                 root: Path = ROOT):
+        """root: the checkout to serve (this one by default; bench/ab.py serves two)."""
         self.env = dict(os.environ, BENTOML_DO_NOT_TRACK="true", PYTHONUNBUFFERED="1",
                         **(env or {}))
+        self.root = root
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path or ROOT / ".pytest_cache" / f"server-{self.port}.log"
@@ -39,7 +42,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bentoml", "serve", "--host", "127.0.0.1",
              "--port", str(self.port)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so stop() reaches every worker
         )
         log.close()
