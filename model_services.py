@@ -234,26 +234,22 @@ class BeautyModel(ModelService):
         return self.answer(faces)
 
 
-# transformers image classifiers exported to ONNX (set `full`, models/hf.py): each
-# its own small subclass, so each is its own service
-@bentoml.service(**SERVICE)
-class GenderViTModel(RecordService):
-    source_name = "face-gender-vit"
+def classifier_service(source: ModelSource):
+    """The model service of a transformers image classifier (set `full`, models/hf.py,
+    the wrapper analyzers.classifiers:ImageClassifier), made from its registry entry:
+    a classifier added to the registry gets its own service without code here.
+    Named after the model: face-gender-vit -> FaceGenderVitModel."""
+    name = "".join(part.title() for part in source.name.split("-")) + "Model"
+    service = type(name, (RecordService,), {
+        "source_name": source.name, "__module__": __name__,
+        "__doc__": f"{source.name}: {source.description}"})
+    return bentoml.service(**SERVICE)(service)
 
 
-@bentoml.service(**SERVICE)
-class EthnicityModel(RecordService):
-    source_name = "face-ethnicity-vit"
-
-
-@bentoml.service(**SERVICE)
-class ObstructionModel(RecordService):
-    source_name = "face-obstruction-vit"
-
-
-@bentoml.service(**SERVICE)
-class HairTypeModel(RecordService):
-    source_name = "hair-type-vit"
+# one service each, so each classifier is its own process with its own batching
+CLASSIFIER_SERVICES = {source.name: classifier_service(source) for source in SOURCES
+                       if source.wrapper == "analyzers.classifiers:ImageClassifier"}
+globals().update({service.name: service for service in CLASSIFIER_SERVICES.values()})
 
 
 @bentoml.service(**SERVICE)
@@ -281,7 +277,6 @@ SERVICES = {
     "face-embedding-arcface": ArcFaceModel,
     "face-age-gender-cydral": AgeGenderModel,
     "face-genderage-insightface": GenderAgeInsightFace,
-    "face-gender-vit": GenderViTModel,
     "face-emotion-fer": EmotionModel,
     "face-emotion-hsemotion": EmotionModel,
     "person-segmentation-mediapipe": SegmentationModel,
@@ -290,10 +285,8 @@ SERVICES = {
     "face-liveness-human": LivenessModel,
     "body-detector-mediapipe": BodyModel,
     "face-beauty-resnet50": BeautyModel,
-    "face-ethnicity-vit": EthnicityModel,
-    "face-obstruction-vit": ObstructionModel,
-    "hair-type-vit": HairTypeModel,
     "human-parsing-segformer": HumanParsingModel,
+    **CLASSIFIER_SERVICES,
 }
 # tasks only one model answers (the others are models/priority.py's roles)
 SINGLE_MODEL_TASKS = {source.task: source.name for source in SOURCES

@@ -373,10 +373,10 @@ def stand_ins() -> list[StandIn]:
                 (1, 3, 224, 224), (224, 224, 3), beauty_resnet50, "beauty_resnet50.onnx"),
         *[StandIn(name, service, "ViT-Base/16", (1, 3, 224, 224), (crop, crop, 3),
                   vit_base(name))
-          for name, service in (("face-gender-vit", "GenderViTModel"),
-                                ("face-ethnicity-vit", "EthnicityModel"),
-                                ("face-obstruction-vit", "ObstructionModel"),
-                                ("hair-type-vit", "HairTypeModel"))],
+          for name, service in (("face-gender-vit", "FaceGenderVitModel"),
+                                ("face-ethnicity-vit", "FaceEthnicityVitModel"),
+                                ("face-obstruction-vit", "FaceObstructionVitModel"),
+                                ("hair-type-vit", "HairTypeVitModel"))],
         StandIn("human-parsing-segformer", "HumanParsingModel", "SegFormer-B5",
                 (1, 3, 512, 512), (parsing.CROP_SIZE, parsing.CROP_SIZE, 3), segformer_b5),
     ]
@@ -464,7 +464,7 @@ def measure(spec: StandIn, work: Path, home: Path, loads: int, runs: int,
     stored = bentoml.models.get(BY_NAME[spec.name].tag)
     folder = Path(stored.path)
     onnx_mb = (folder / (spec.filename or "model.onnx")).stat().st_size / 1e6
-    model_source = BY_NAME[getattr(model_services, spec.service).inner.source_name]
+    model_source = BY_NAME[spec.name]
 
     load_s = median_seconds(lambda: model_services.load_model(model_source, folder), loads)
     runner = model_services.load_model(model_source, folder)

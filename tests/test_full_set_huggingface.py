@@ -387,4 +387,4 @@ def test_the_parser_runs_few_crops_at_a_time():
     import model_services as ms
 
     assert ms.HumanParsingModel.apis["predict"].max_batch_size == 4
-    assert ms.EthnicityModel.apis["predict"].max_batch_size == ms.BATCH["max_batch_size"]
+    assert ms.FaceEthnicityVitModel.apis["predict"].max_batch_size == ms.BATCH["max_batch_size"]

@@ -74,6 +74,12 @@ def test_adding_an_optional_classifier_takes_an_entry_and_a_record(monkeypatch):
     without = FaceAnalysis({"detection": detect}, {"detection": "face-detector-mtcnn:v1"})
     [face] = asyncio.run(without.analyze(image, Options.parse("age_group")))["faces"]
     assert "age_group" not in face and "unavailable" not in face
+    # and its model service comes from the registry entry alone
+    import model_services
+
+    service = model_services.classifier_service(source)
+    assert service.name == "FaceAgeVitModel" and service.inner.source_name == "face-age-vit"
+    assert service.apis["predict"].batchable == model_services.BATCHING
 
 
 def test_models_sharing_a_crop_get_it_cut_once(monkeypatch):
