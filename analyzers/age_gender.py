@@ -8,13 +8,16 @@ is the age estimate.
 
 from __future__ import annotations
 
-import dlib
+from typing import TYPE_CHECKING
+
 import numpy as np
-import onnxruntime as ort
 
 from analyzers.crops import square_face
 from analyzers.dlib_faces import load_shape_predictor, shape_in_crop
 from analyzers.model_wrapper import ModelWrapper
+
+if TYPE_CHECKING:  # for the annotations only
+    import onnxruntime as ort
 
 AGE_CHIP, GENDER_CHIP, CHIP_PADDING = 64, 32, 0.2
 CHANNEL_MEANS = np.array([122.781998, 117.000999, 104.297997], np.float32)
@@ -32,6 +35,8 @@ def age_bracket(age: float) -> str:
 
 
 def onnx_session(path: str, threads: int = 1) -> ort.InferenceSession:
+    import onnxruntime as ort  # only the model processes load the runtime
+
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
@@ -52,6 +57,8 @@ class AgeGender(ModelWrapper):
         """crops: [N, 256, 256, 3] uint8 RGB from square_crop."""
         if len(crops) == 0:
             return []
+        import dlib
+
         age_chips, gender_chips = [], []
         for crop in crops:
             crop = np.ascontiguousarray(crop)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import onnxruntime as ort
 
 import settings
 from analyzers.model_wrapper import ModelWrapper
@@ -89,6 +88,8 @@ class MTCNNDetector(FaceDetector):
         self.thresholds = tuple(float(t) for t in thresholds)
         self.scale_factor = float(scale_factor)
         self.max_side = int(max_side)
+
+        import onnxruntime as ort  # only the detector's process loads the runtime
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = intra_op_threads

@@ -8,13 +8,19 @@ another detector's key points.
 
 from __future__ import annotations
 
-import dlib
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from analyzers.crops import inner_box
 
+if TYPE_CHECKING:  # for the annotations only
+    import dlib
+
 
 def load_shape_predictor(path: str, parts: int) -> dlib.shape_predictor:
+    import dlib  # only the dlib models' processes load it (model_services.py)
+
     predictor = dlib.shape_predictor(str(path))
     probe = predictor(np.zeros((16, 16, 3), np.uint8), dlib.rectangle(0, 0, 15, 15))
     if probe.num_parts != parts:
@@ -23,6 +29,8 @@ def load_shape_predictor(path: str, parts: int) -> dlib.shape_predictor:
 
 
 def shape_in_crop(predictor: dlib.shape_predictor, crop: np.ndarray) -> dlib.full_object_detection:
+    import dlib
+
     """Run a shape predictor on a crop from analyzers.crops.square_crop."""
     x1, y1, x2, y2 = inner_box(crop.shape[0])
     return predictor(np.ascontiguousarray(crop), dlib.rectangle(x1, y1, x2, y2))

@@ -18,7 +18,6 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import dlib
 import numpy as np
 
 from analyzers.crops import square_face
@@ -40,11 +39,15 @@ class DlibEmbedder(ModelWrapper):
                    folder / "shape_predictor_5_face_landmarks.dat")
 
     def __init__(self, encoder_path: str, shape5_path: str):
+        import dlib  # here, not at import: only this model's process needs it
+
         self.encoder = dlib.face_recognition_model_v1(str(encoder_path))
         self.shape5 = load_shape_predictor(shape5_path, 5)
 
     def predict(self, crops: np.ndarray) -> np.ndarray:
         """crops: [N, 256, 256, 3] uint8 RGB from square_crop -> [N, 128] float32 raw descriptors."""
+        import dlib
+
         if len(crops) == 0:
             return np.zeros((0, self.dimensions), np.float32)
         chips = [
