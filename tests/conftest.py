@@ -44,22 +44,22 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker(pytest.mark.server)
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_setup(item):
+def _while_running(item):
     _running.append(item)
     try:
         return (yield)
     finally:
         _running.pop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    return (yield from _while_running(item))
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    _running.append(item)
-    try:
-        return (yield)
-    finally:
-        _running.pop()
+    return (yield from _while_running(item))
 
 
 @pytest.fixture(scope="session")

@@ -56,7 +56,6 @@ def tiny_minifasnet(path: Path, size: int = 80, batch="N") -> Path:
     return path
 
 
-
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("minifasnet")
