@@ -312,7 +312,7 @@ async def template_extractor(call: Call) -> dict:
         if faces else []
     return call.answer([{**located(obj, face, width, height),
                          "$template": templates.encode(np.asarray(vector, np.float32), model),
-                         "template_size": int(len(vector))}
+                         "template_size": len(vector)}
                         for obj, face, vector in zip(objects, faces, vectors)])
 
 

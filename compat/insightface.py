@@ -15,7 +15,7 @@ def compare_sources(request) -> tuple[str, str]:
     """The image of each side: exactly one of imageN_url, imageN_base64 or imageN
     (base64, a data: URL or an http(s)/s3 URL)."""
     chosen = []
-    for side, names in SIDES.items():
+    for names in SIDES.values():
         given = [name for name in names if getattr(request, name, None) is not None]
         if len(given) != 1:
             raise InputError(422, f"send exactly one of {', '.join(names)} "

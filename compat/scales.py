@@ -68,7 +68,7 @@ def age_bracket_years(bracket: str | None) -> str | None:
 def whole_years(age) -> int | None:
     """An estimated age in years (40.1) as a whole number (40), rounded (Scaleflex)."""
     value = _finite(age)
-    return None if value is None else int(round(value))
+    return None if value is None else round(value)
 
 
 def age_text(age) -> str | None:
@@ -84,4 +84,4 @@ def emotion_name(label: str) -> str:
 
 def pixel_box(box) -> list[int]:
     """A float pixel box as whole pixels, rounded (Scaleflex's integer box)."""
-    return [int(round(float(v))) for v in box]
+    return [round(float(v)) for v in box]
