@@ -5,7 +5,9 @@
 Endpoints: POST /analyze, /analyze-base64, /extract-face, /compare-faces, /fitter,
 /quality, /liveness, /body, /mask, /templates/extract, /templates/verify,
 /v1/models/insightface:detect, /v1/models/insightface:compare; GET /batch-stats,
-/health (plus BentoML's /livez, /readyz, /metrics, /docs.json, Swagger at /).
+/health (plus BentoML's /livez, /readyz, /metrics, /docs.json, Swagger at / for
+browsers); the replaced systems' own contracts (compat/): POST /image-api/<service>,
+GET / as JSON to API clients, GET /-/healthz.
 Each route reads its input, runs its flow (front/flows.py: decoding and the
 analysis, under the request's deadline) and shapes the answer (responses/).
 Every client error is a 4xx JSON body with `detail`; see inputs/imageio.py for

@@ -190,3 +190,26 @@ def test_limits_and_errors(client):
     assert response.status_code == 400 and response.json()["detail"]
     response = client.post("/image-api/age-estimator", files={"file": ("a.jpg", b"x")})
     assert response.status_code == 415  # the request guard holds on the mounted app too
+
+
+@pytest.mark.parametrize("body, status, words", [
+    ([], 422, "JSON object"),
+    ({"$image": "abc", "objects": "x"}, 422, "objects"),
+    ({"$image": "%%% not base64 %%%", "objects": [{}]}, 400, "base64"),
+    ({"$image": base64.b64encode(b"plain text, no image").decode(), "objects": [{}]}, 415,
+     "format"),
+    ({"$image": "abc", "objects": [{}] * 101}, 422, "FACE_MAX_FACES"),
+])
+def test_hostile_bodies_are_json_4xx(client, body, status, words):
+    response = client.post("/image-api/age-estimator", json=body)
+    assert response.status_code == status, response.text
+    assert words.lower() in response.json()["detail"].lower()
+
+
+def test_verify_matcher_refuses_bad_templates_and_get(client):
+    answer = call(client, "verify-matcher", None, [{"$template": "xx!"}, {"$template": "yy"}],
+                  status=422)
+    assert "template" in answer["detail"]
+    assert "objects" in call(client, "verify-matcher", None, [{}], status=422)["detail"]
+    response = client.get("/image-api/verify-matcher")
+    assert response.status_code == 405 and response.json()["detail"]
