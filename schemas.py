@@ -127,7 +127,8 @@ class AnalyzeResponse(BaseModel):
 class FaceScore(BaseModel):
     index: int
     bbox: list[float]
-    confidence: float
+    confidence: float = Field(description="NSFAS's meaning: the combined_score, 0-100")
+    detector_confidence: float = Field(description="the face detector's score, 0-1")
     size_score: float
     position_score: float
     combined_score: float
@@ -136,7 +137,9 @@ class FaceScore(BaseModel):
 class ExtractMetadata(BaseModel):
     total_faces: int
     selected_index: int
-    confidence: float
+    confidence: float = Field(description="NSFAS's meaning: the selected face's combined_score, "
+                              "0-100")
+    detector_confidence: float = Field(description="the face detector's score, 0-1")
     bbox: list[float]
     crop_box: list[int]
     face_size: dict[str, float]
@@ -165,7 +168,11 @@ class CompareResponse(BaseModel):
     distance: float = Field(description="euclidean distance under the model's metric "
                             "(dlib: raw descriptors; ArcFace: unit vectors)")
     threshold: float
-    confidence: float = Field(description="0-100, how clear-cut the decision is (not calibrated)")
+    confidence: float = Field(description="NSFAS's meaning: (1 - distance) x 100, clipped to "
+                              "0-100 (a rescaled distance, not a probability)")
+    decision_confidence: float = Field(description="0-100, how clear-cut the decision is: a "
+                                       "logistic of the distance's margin to the threshold "
+                                       "(not calibrated)")
     metric: str
     model: Optional[str]
     selfie_face: ComparedFace
@@ -217,13 +224,13 @@ class InsightFaceFace(BaseModel):
     roll: Optional[float]
     yaw: Optional[float]
     pitch: Optional[float]
-    quality: Optional[float] = Field(description="/quality's totalScore, 0-100")
+    quality: Optional[float] = Field(description="/quality's totalScore / 100: 0..1")
     mask_confidence: Optional[float] = Field(description="0-1, 'masked' from /mask's check "
                                              "(not calibrated)")
     liveness_confidence: Optional[float] = Field(description="0-1, /liveness's score "
                                                  "(unvalidated)")
-    gender: Optional[str]
-    age_bracket: Optional[str]
+    gender: Optional[str] = Field(description="'Male' or 'Female'")
+    age_bracket: Optional[str] = Field(description="e.g. '20-29 years old', '70+ years old'")
     race: Optional[str] = Field(description="the ethnicity classifier's label (set full); "
                                 "null with the reason when it is not stored")
     unavailable: dict[str, str] = Field(description="field -> why it is null")
@@ -236,7 +243,9 @@ class InsightFaceDetectResponse(BaseModel):
 
 
 class InsightFaceCompareResponse(BaseModel):
-    similarity: float = Field(description="cosine of the unit embeddings, -1..1 (can be negative)")
+    similarity: float = Field(description="0..1, higher = more similar: the cosine of the unit "
+                              "embeddings, 0 where it is negative")
+    cosine: float = Field(description="the cosine of the unit embeddings, -1..1")
     distance: float = Field(description="euclidean distance under the model's metric "
                             "(dlib: raw descriptors; ArcFace: unit vectors)")
     match: bool = Field(description="distance below the model's own threshold (dlib 0.6, "
@@ -245,7 +254,7 @@ class InsightFaceCompareResponse(BaseModel):
 
 
 class ScaleflexFace(BaseModel):
-    box: list[float] = Field(description="[x1, y1, x2, y2] in pixels")
+    box: list[int] = Field(description="[x1, y1, x2, y2] in whole pixels")
     confidence: float
     emotions: Optional[dict[str, float]] = Field(description="percentages, summing to 100")
     dominant_emotion: Optional[str]
@@ -253,12 +262,15 @@ class ScaleflexFace(BaseModel):
                                               "classifier (set full); null when not stored")
     dominant_race: Optional[str] = Field(description="the ethnicity classifier's label; null "
                                          "when it is not stored")
-    age: Optional[float]
-    gender: Optional[str]
+    age: Optional[int] = Field(description="whole years")
+    gender: Optional[str] = Field(description="'Male' or 'Female'")
     unavailable: dict[str, str]
 
 
 class ScaleflexResponse(BaseModel):
+    status: str = Field(description="'success'")
+    version: str = Field(description="this service's API version")
+    request_uuid: str = Field(description="a new UUID per request")
     faces: dict[str, ScaleflexFace] = Field(description="face_0 (most prominent), face_1, ...")
     face_count: int
     image: ImageSize

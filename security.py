@@ -42,7 +42,7 @@ from starlette.responses import JSONResponse
 import settings
 from inputs.imageio import Limits, numbers_from_env
 
-OPEN_PATHS = frozenset({"/livez", "/readyz", "/healthz", "/health", "/metrics"})
+OPEN_PATHS = frozenset({"/livez", "/readyz", "/healthz", "/health", "/metrics", "/-/healthz"})
 MAX_PARTS = 32
 
 

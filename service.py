@@ -5,7 +5,9 @@
 Endpoints: POST /analyze, /analyze-base64, /extract-face, /compare-faces, /fitter,
 /quality, /liveness, /body, /mask, /templates/extract, /templates/verify,
 /v1/models/insightface:detect, /v1/models/insightface:compare; GET /batch-stats,
-/health (plus BentoML's /livez, /readyz, /metrics, /docs.json, Swagger at /).
+/health (plus BentoML's /livez, /readyz, /metrics, /docs.json, Swagger at / for
+browsers); the replaced systems' own contracts (compat/): POST /image-api/<service>,
+GET / as JSON to API clients, GET /-/healthz.
 Each route reads its input, runs its flow (front/flows.py: decoding and the
 analysis, under the request's deadline) and shapes the answer (responses/).
 Every client error is a 4xx JSON body with `detail`; see inputs/imageio.py for
@@ -26,6 +28,8 @@ from starlette.middleware.cors import CORSMiddleware
 import settings
 from analyzers.embedding import compare, metric_for
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis
+from compat import image_api, insightface, nsfas
+from compat.service_info import ServiceInfo
 from front.flows import (LIVENESS_MODES, LIVENESS_QUALITY_THRESHOLD, LIVENESS_THRESHOLD,
                          Flows)
 from front.http import HealthEndpoint, error, health_state, json_errors, ok, read_upload
@@ -166,7 +170,8 @@ class FaceAnalysisService(model_dependencies()):
             self.flows.compare_inputs(selfie_data, id_data, id_page))
         model = self.analysis.model_tags.get("embedding")
         metric = metric_for(model)
-        return ok({"success": True, **compare(vectors[0], vectors[1], threshold, metric),
+        return ok({"success": True,
+                   **nsfas.compare_fields(compare(vectors[0], vectors[1], threshold, metric)),
                    "metric": metric.description, "model": model,
                    "selfie_face": shapes.compared_face(selfie_faces),
                    "id_face": shapes.compared_face(id_faces)})
@@ -240,15 +245,13 @@ class FaceAnalysisService(model_dependencies()):
     @json_errors
     async def insightface_compare(self, **request) -> InsightFaceCompareResponse:
         """InsightFace-style comparison of the most prominent faces of two images:
-        `similarity` is the cosine of the unit embeddings (-1..1, can be negative)."""
+        `similarity` 0..1 (the cosine of the unit embeddings, 0 where negative)."""
         request = InsightFaceCompareRequest(**request)
         vectors = await self.flows.within_deadline(self.flows.compare_two(
-            request.image1, request.image2, self.flows.deadline()))
+            *insightface.compare_sources(request), self.flows.deadline()))
         model = self.analysis.model_tags.get("embedding")
-        result = compare(vectors[0], vectors[1], None, metric_for(model))
-        return ok({"similarity": round(result["similarity"], 6),
-                   "distance": round(result["distance"], 6), "match": result["match"],
-                   "model": model})
+        return ok(insightface.compare_answer(
+            compare(vectors[0], vectors[1], None, metric_for(model)), model))
 
     # ------------------------------------------------------ /fitter and /quality
     @bentoml.api(route="/fitter")
@@ -360,12 +363,17 @@ class FaceAnalysisService(model_dependencies()):
         return ok(shapes.counted(image, faces, total, self._models("detection", "mesh")))
 
 
+# the 3DiVi-style Image API (compat/image_api.py), JSON services under /image-api/
+FaceAnalysisService.mount_asgi_app(image_api.app, path=image_api.PREFIX)
+
 # Outermost first: CORS answers preflights and marks every answer (401s too), then
 # the API key, then the request guard (body cap, content types, multipart checks).
 if SETTINGS.cors_origins:
     FaceAnalysisService.add_asgi_middleware(CORSMiddleware, **cors_options(SETTINGS))
 if SETTINGS.api_keys:
     FaceAnalysisService.add_asgi_middleware(ApiKeyMiddleware, keys=SETTINGS.api_keys)
-FaceAnalysisService.add_asgi_middleware(RequestGuard, routes=routes_of(FaceAnalysisService),
-                                        settings=SETTINGS)
+FaceAnalysisService.add_asgi_middleware(
+    RequestGuard, routes={**routes_of(FaceAnalysisService), **image_api.ROUTES},
+    settings=SETTINGS)
 FaceAnalysisService.add_asgi_middleware(HealthEndpoint)
+FaceAnalysisService.add_asgi_middleware(ServiceInfo, health=health_state)

@@ -307,13 +307,14 @@ class FaceAnalysis:
         return models_used
 
     # ---------------------------------------------------- /fitter and /quality
-    async def fit(self, image: np.ndarray, max_faces: int = 100) -> tuple[list[dict], int]:
-        """The detected faces (largest first, at most max_faces) each with its
-        478-point mesh in image pixels and the head pose fitted to it:
+    async def fit(self, image: np.ndarray, max_faces: int = 100,
+                  faces: list[dict] | None = None) -> tuple[list[dict], int]:
+        """The detected faces (largest first, at most max_faces; or the given ones)
+        each with its 478-point mesh in image pixels and the head pose fitted to it:
         ([{"face", "points", "mesh_score", "pose"}], faces detected)."""
         if "mesh" not in self.predictors:
             raise ModelUnavailable("mesh", self.unavailable.get("mesh", "no mesh model"))
-        faces = await self.detect(image)
+        faces = await self.detect(image) if faces is None else faces
         total = len(faces)
         faces = faces[:max_faces]
         if not faces:
@@ -427,12 +428,13 @@ class FaceAnalysis:
             raise ModelUnavailable("body", f"the body detector failed: {error}") from error
         return body.merge(image.shape, passes, transforms, found)
 
-    async def masks(self, image: np.ndarray, max_faces: int = 100) -> tuple[list[dict], int]:
+    async def masks(self, image: np.ndarray, max_faces: int = 100,
+                    faces: list[dict] | None = None) -> tuple[list[dict], int]:
         """fit() plus the mask check of every face (measures/mask.py): each record
         gains "mask" (a dict, or None) and "mask_skipped" (the reason, or None)."""
         from measures import mask
 
-        fitted, total = await self.fit(image, max_faces)
+        fitted, total = await self.fit(image, max_faces, faces)
         for record in fitted:
             try:
                 record["mask"] = await asyncio.to_thread(

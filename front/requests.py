@@ -45,5 +45,12 @@ class InsightFaceDetectRequest(BaseModel):
 
 
 class InsightFaceCompareRequest(BaseModel):
-    image1: str = Field(description="base64, a data: URL, or an http(s)/s3:// URL")
-    image2: str = Field(description="base64, a data: URL, or an http(s)/s3:// URL")
+    # per side exactly one of the three (compat/insightface.py)
+    image1_url: str | None = Field(default=None, description="http(s):// or s3:// URL")
+    image2_url: str | None = Field(default=None, description="http(s):// or s3:// URL")
+    image1_base64: str | None = Field(default=None, description="base64 or a data: URL")
+    image2_base64: str | None = Field(default=None, description="base64 or a data: URL")
+    image1: str | None = Field(default=None, description="base64, a data: URL, or an "
+                               "http(s)/s3:// URL")
+    image2: str | None = Field(default=None, description="base64, a data: URL, or an "
+                               "http(s)/s3:// URL")

@@ -9,6 +9,11 @@ Fields no installed model answers are null, with the reason under `unavailable`.
 
 from __future__ import annotations
 
+import uuid
+
+from compat import scales
+from compat.service_info import VERSION
+
 OUTPUT_FORMATS = ("native", "scaleflex")
 NO_ETHNICITY = ("no ethnicity model is in the store (face-ethnicity-vit, set full: "
                 "python -m models import --only face-ethnicity-vit)")
@@ -39,7 +44,10 @@ def _ethnicity(record: dict) -> dict | None:
     return ethnicity if isinstance(ethnicity, dict) else None
 
 
-def scaleflex(result: dict) -> dict:
+def scaleflex(result: dict, request_uuid: str | None = None) -> dict:
+    """Scaleflex's envelope (status, version, request_uuid) and its spellings: box in
+    whole pixels, emotions and races in percent, age a whole number, gender 'Male' /
+    'Female' (compat/scales.py)."""
     faces = {}
     for index, record in enumerate(result["faces"]):
         emotion = record.get("emotion")
@@ -50,8 +58,7 @@ def scaleflex(result: dict) -> dict:
                 record, "ethnicity", NO_ETHNICITY)
         emotions = None
         if isinstance(emotion, dict):
-            emotions = {name: round(float(value) * 100.0, 2)
-                        for name, value in emotion["scores"].items()}
+            emotions = {name: scales.percent(value) for name, value in emotion["scores"].items()}
         else:
             unavailable["emotions"] = unavailable["dominant_emotion"] = _why(
                 record, "emotion", "emotion was not requested")
@@ -60,23 +67,25 @@ def scaleflex(result: dict) -> dict:
         if _gender(record) is None:
             unavailable["gender"] = _why(record, "gender", "gender was not requested")
         faces[f"face_{index}"] = {
-            "box": record["bbox"],
+            "box": scales.pixel_box(record["bbox"]),
             "confidence": record["confidence"],
             "emotions": emotions,
             "dominant_emotion": emotion.get("dominant") if isinstance(emotion, dict) else None,
-            "races": {name: round(float(value) * 100.0, 2)
+            "races": {name: scales.percent(value)
                       for name, value in ethnicity["scores"].items()} if ethnicity else None,
             "dominant_race": ethnicity["dominant"] if ethnicity else None,
-            "age": record.get("age"),
-            "gender": _gender(record),
+            "age": scales.whole_years(record.get("age")),
+            "gender": scales.title_gender(_gender(record)),
             "unavailable": unavailable,
         }
-    return {"faces": faces, "face_count": len(faces), "image": result["image"],
+    return {"status": "success", "version": VERSION,
+            "request_uuid": request_uuid or str(uuid.uuid4()), "faces": faces, "face_count": len(faces), "image": result["image"],
             "models": result["models"]}
 
 
 def insightface_face(record: dict, extras: dict | None = None) -> dict:
-    """extras: {"quality", "mask_confidence", "liveness_confidence"} measured for this
+    """InsightFace's spellings (compat/scales.py): gender 'Male' / 'Female', age_bracket
+    '40-49 years old', quality 0..1 (the quality totalScore / 100). extras: {"quality", "mask_confidence", "liveness_confidence"} measured for this
     face (a value, or None with the reason under extras["unavailable"])."""
     pose = record.get("pose") or {}
     extras = extras or {}
@@ -105,11 +114,11 @@ def insightface_face(record: dict, extras: dict | None = None) -> dict:
         "roll": pose.get("roll"),
         "yaw": pose.get("yaw"),
         "pitch": pose.get("pitch"),
-        "quality": extras.get("quality"),
+        "quality": scales.fraction_of_percent(extras.get("quality")),
         "mask_confidence": extras.get("mask_confidence"),
         "liveness_confidence": extras.get("liveness_confidence"),
-        "gender": _gender(record),
-        "age_bracket": record.get("age_bracket"),
-        "race": ethnicity["dominant"] if ethnicity else None,
+        "gender": scales.title_gender(_gender(record)),
+        "age_bracket": scales.age_bracket_years(record.get("age_bracket")),
+        "race": scales.title_gender(ethnicity["dominant"]) if ethnicity else None,
         "unavailable": unavailable,
     }

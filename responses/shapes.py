@@ -48,13 +48,17 @@ def extract_face(image: np.ndarray, faces: list[dict], scores: list[dict], best:
         "metadata": {
             "total_faces": len(faces),
             "selected_index": best,
-            "confidence": score(face["score"]),
+            # NSFAS's meaning (percent, the combined score); the detector's score beside it
+            "confidence": scores[best]["combined_score"],
+            "detector_confidence": score(face["score"]),
             "bbox": pixels(face["box"]),
             "crop_box": [left, top, right, bottom],
             "face_size": {"width": round(x2 - x1, 1), "height": round(y2 - y1, 1)},
             **scores[best],
-            "all_faces": [{"index": i, "bbox": pixels(f["box"]), "confidence": score(f["score"]),
-                           **scores[i]} for i, f in enumerate(faces)],
+            "all_faces": [{"index": i, "bbox": pixels(f["box"]),
+                           "confidence": scores[i]["combined_score"],
+                           "detector_confidence": score(f["score"]), **scores[i]}
+                          for i, f in enumerate(faces)],
         },
     }
 

@@ -136,7 +136,10 @@ def test_same_person_matches(client):
     result = compare(client, photo("obama.jpg").read_bytes(), photo("obama2.jpg").read_bytes())
     assert result["match"] is True
     assert result["distance"] < result["threshold"] == 0.6
-    assert result["confidence"] > 50 and result["similarity"] > 0.9
+    # confidence has NSFAS's meaning, (1 - distance) x 100 (issue 17); the logistic
+    # score it held before is decision_confidence
+    assert result["confidence"] == pytest.approx((1 - result["distance"]) * 100, abs=0.06)
+    assert result["decision_confidence"] > 50 and result["similarity"] > 0.9
 
 
 def test_different_people_do_not_match(client):

@@ -123,7 +123,9 @@ def test_output_formats():
     shaped = scaleflex(result)
     face = shaped["faces"]["face_0"]
     assert sum(face["emotions"].values()) == pytest.approx(100.0, abs=0.1)
-    assert face["races"] is None and "races" in face["unavailable"] and face["gender"] == "male"
+    # Scaleflex's spellings (issue 17): 'Male', whole years, whole-pixel box
+    assert face["races"] is None and "races" in face["unavailable"] and face["gender"] == "Male"
+    assert face["age"] == 33 and face["box"] == [1, 2, 30, 40] and shaped["status"] == "success"
     inface = insightface_face(native_face())
     assert inface["feature"] is None and "feature" in inface["unavailable"]
     assert len(inface["landmarks"]) == 5 and inface["race"] is None

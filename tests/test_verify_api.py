@@ -84,9 +84,10 @@ def test_insightface_detect_on_t1(client):
     assert len(body.faces) == 6
     for face in body.faces:
         assert len(face.feature) == 128 and len(face.landmarks) == 5
-        assert face.yaw is not None and face.gender in ("female", "male")
+        # InsightFace's spellings and scales (issue 17): 'Male', quality 0..1
+        assert face.yaw is not None and face.gender in ("Female", "Male")
         assert face.race is None and "race" in face.unavailable
-        assert 0 <= face.quality <= 100 and 0 <= face.liveness_confidence <= 1
+        assert 0 <= face.quality <= 1 and 0 <= face.liveness_confidence <= 1
         # one t1 face is turned too far for the mask check: null with the reason
         assert (face.mask_confidence is not None and 0 <= face.mask_confidence <= 1) \
             or "mask_confidence" in face.unavailable
@@ -133,7 +134,8 @@ def test_scaleflex_output_and_native_unchanged(client):
     for face in body.faces.values():
         assert sum(face.emotions.values()) == pytest.approx(100.0, abs=0.5)
         assert face.dominant_emotion in face.emotions and face.races is None
-        assert face.age is not None and face.gender in ("female", "male")
+        # Scaleflex's spellings (issue 17): whole years, 'Male' / 'Female'
+        assert isinstance(face.age, int) and face.gender in ("Female", "Male")
     response = client.post("/analyze-base64", json={"image": b64("obama.jpg"),
                                                     "output_format": "scaleflex"})
     assert response.status_code == 200
