@@ -136,3 +136,19 @@ def test_front_and_detector_as_separate_servers_answer_like_bentoml_serve(client
     assert stats["batch_sizes"] == {"1": 1}  # the front's one detection went there
     assert without_timings(answer.json()) == without_timings(expected.json())
     assert len(answer.json()["faces"]) == 1 and answer.json()["faces"][0]["age"] is not None
+
+
+def test_the_start_command_reads_service_and_dependencies_from_the_environment(monkeypatch):
+    """What a container of the Bento's image reads (README "Deploy"): one service's
+    name, or where several model services are, space-separated (click's rule for an
+    option given many times)."""
+    from bentoml_cli._internal.start import start_command
+
+    command = start_command.commands["start-http-server"]
+    monkeypatch.setenv("BENTOML_SERVE_SERVICE_NAME", "FaceDetector")
+    monkeypatch.setenv("BENTOML_SERVE_DEPENDS", "FaceDetector=http://face-detector:3000 "
+                                                "FaceMeshModel=http://face-mesh:3000")
+    params = command.make_context("start-http-server", ["."]).params
+    assert params["service_name"] == "FaceDetector"
+    assert params["depends"] == ("FaceDetector=http://face-detector:3000",
+                                 "FaceMeshModel=http://face-mesh:3000")
