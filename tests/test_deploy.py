@@ -133,6 +133,11 @@ def test_front_and_detector_as_separate_servers_answer_like_bentoml_serve(client
                                 timeout=120)
             assert answer.status_code == 200, answer.text
             stats = httpx.post(detector.url + "/stats", json={}, timeout=30).json()
+            # BentoML's internal (pickle) protocol: refused by the front, which faces
+            # users; the model services accept it, so they stay inside the cluster
+            pickled = httpx.post(front.url + "/analyze", content=b"\x80\x04N.", timeout=30,
+                                 headers={"Content-Type": "application/vnd.bentoml+pickle"})
+    assert pickled.status_code == 415, pickled.text
     assert stats["batch_sizes"] == {"1": 1}  # the front's one detection went there
     assert without_timings(answer.json()) == without_timings(expected.json())
     assert len(answer.json()["faces"]) == 1 and answer.json()["faces"][0]["age"] is not None
