@@ -38,7 +38,9 @@ class Capacity:
 
 # Concurrency rule: the calls one single-threaded worker finishes within a 250 ms
 # queueing budget, from the per-call cost measured in docs/benchmarks.md (1 face;
-# the front sends all faces of an image as one call), capped at 16. Memory: the
+# the front sends all faces of an image as one call), capped at 16. 250 ms is about
+# the served p50 of one /analyze of the 6-face photo (207-284 ms): queueing may at
+# most double a request's time before the autoscaler is asked for another replica. Memory: the
 # model services' RSS in the soak was 165-287 MB each (docs/benchmarks.md, Soak),
 # a ViT classifier's 0.6-0.7 GB, SegFormer-B5's 3.5 GB at its batch limit of 4.
 QUEUE_BUDGET_MS = 250
@@ -96,7 +98,7 @@ class Topology:
     service_workers: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Topology":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Topology:
         workers = settings.read("FACE_MODEL_WORKERS", environ)
         per_service = _pairs("FACE_SERVICE_WORKERS", settings.read("FACE_SERVICE_WORKERS",
                                                                    environ))
@@ -119,6 +121,9 @@ class Topology:
     def service_config(self, name: str) -> dict:
         """The BentoML service options of the model service `name` (`traffic` adds
         to the service's own)."""
+        if name not in CAPACITY:  # a new model service (README, Adding a model)
+            raise KeyError(f"topology.CAPACITY has no entry for {name}: give it its "
+                           "memory and concurrency from the model's measured cost")
         capacity = CAPACITY[name]
         return {"workers": self.service_workers.get(name, self.workers),
                 "resources": {"cpu": capacity.cpu, "memory": capacity.memory},

@@ -6,8 +6,10 @@ the front and the detector as two servers connected by URL answer /analyze as
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -34,7 +36,7 @@ def service_graph() -> dict[str, dict]:
     script = ("import bentoml, json; print(json.dumps({name: svc.config for name, svc in "
               "bentoml.load('.').all_services().items()}))")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                            text=True, timeout=300)
+                            text=True, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -101,8 +103,8 @@ def test_workers_setting_reaches_bentoml_s_service_config():
               "print(m.FaceDetector.config['workers'], m.FaceMeshModel.config['workers'], "
               "m.FaceDetector.config['traffic'])")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                            text=True, timeout=300,
-                            env={**__import__("os").environ, "FACE_MODEL_WORKERS": "2",
+                            text=True, timeout=300, check=False,
+                            env={**os.environ, "FACE_MODEL_WORKERS": "2",
                                  "FACE_SERVICE_WORKERS": "FaceDetector=3"})
     assert result.returncode == 0, result.stderr
     workers_detector, workers_mesh, traffic = result.stdout.strip().split(" ", 2)
@@ -122,21 +124,21 @@ def test_front_and_detector_as_separate_servers_answer_like_bentoml_serve(client
     image = photo("obama.jpg").read_bytes()
     expected = client.post("/analyze", files={"file": ("obama.jpg", image)})
     assert expected.status_code == 200, expected.text
-    with Server(command=START, env={"BENTOML_SERVE_SERVICE_NAME": "FaceDetector"}) as detector:
-        with Server(command=START,
-                    env={"BENTOML_SERVE_DEPENDS": f"FaceDetector={detector.url}"}) as front:
-            # the front did not start a detector of its own
-            commands = [open(f"/proc/{pid}/cmdline").read() for pid in front.pids()]
-            assert not any("FaceDetector" in command for command in commands)
-            assert any("FaceMeshModel" in command for command in commands)
-            answer = httpx.post(front.url + "/analyze", files={"file": ("obama.jpg", image)},
-                                timeout=120)
-            assert answer.status_code == 200, answer.text
-            stats = httpx.post(detector.url + "/stats", json={}, timeout=30).json()
-            # BentoML's internal (pickle) protocol: refused by the front, which faces
-            # users; the model services accept it, so they stay inside the cluster
-            pickled = httpx.post(front.url + "/analyze", content=b"\x80\x04N.", timeout=30,
-                                 headers={"Content-Type": "application/vnd.bentoml+pickle"})
+    detector = Server(command=START, env={"BENTOML_SERVE_SERVICE_NAME": "FaceDetector"})
+    front = Server(command=START, env={"BENTOML_SERVE_DEPENDS": f"FaceDetector={detector.url}"})
+    with detector, front:  # started in this order, stopped in reverse
+        # the front did not start a detector of its own
+        commands = [Path(f"/proc/{pid}/cmdline").read_text() for pid in front.pids()]
+        assert not any("FaceDetector" in command for command in commands)
+        assert any("FaceMeshModel" in command for command in commands)
+        answer = httpx.post(front.url + "/analyze", files={"file": ("obama.jpg", image)},
+                            timeout=120)
+        assert answer.status_code == 200, answer.text
+        stats = httpx.post(detector.url + "/stats", json={}, timeout=30).json()
+        # BentoML's internal (pickle) protocol: refused by the front, which faces
+        # users; the model services accept it, so they stay inside the cluster
+        pickled = httpx.post(front.url + "/analyze", content=b"\x80\x04N.", timeout=30,
+                             headers={"Content-Type": "application/vnd.bentoml+pickle"})
     assert pickled.status_code == 415, pickled.text
     assert stats["batch_sizes"] == {"1": 1}  # the front's one detection went there
     assert without_timings(answer.json()) == without_timings(expected.json())
