@@ -53,8 +53,12 @@ def test_build_carries_models_code_and_a_dockerfile(built):
     manifest = yaml.safe_load((folder / "bento.yaml").read_text())
     packed = {m["tag"].split(":")[0] for m in manifest["models"]}
     assert packed == {source.name for source in sources_in("default")}
-    services = {s["name"] for s in manifest["services"]}
-    assert {"face-analysis", "FaceDetector", "EmbeddingModel"} <= services
+    services = {s["name"]: s for s in manifest["services"]}
+    assert {"face-analysis", "FaceDetector", "EmbeddingModel"} <= set(services)
+    # what BentoCloud sizes and autoscales each model service by (topology.py)
+    detector = services["FaceDetector"]["config"]
+    assert detector["resources"] == {"cpu": "1", "memory": "512Mi"}
+    assert detector["traffic"]["concurrency"] >= 1 and detector["workers"] == 1
     for path in ("src/service.py", "src/model_services.py", "src/security.py",
                  "src/topology.py", "src/analyzers/detection.py", "src/inputs/pdf_worker.py",
                  "src/models/registry.py", "env/docker/Dockerfile",
