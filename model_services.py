@@ -20,6 +20,7 @@ import settings
 from analyzers.tasks import ABSENT_WHEN_MISSING
 from models import priority
 from models.registry import BY_NAME, SOURCES, ModelSource, wrapper_of
+from topology import VIT_CLASSIFIER, Topology
 
 # One thread per model: with one process per model service, the services
 # already spread over the cores; more threads each only contend.
@@ -39,7 +40,10 @@ BATCH = {
 PARSING_BATCH = {**BATCH, "max_batch_size": min(
     BATCH["max_batch_size"], max(1, int(settings.read("FACE_PARSING_MAX_BATCH"))))
 } if BATCHING else {}
-SERVICE = {"workers": 1, "traffic": {"timeout": 60}}
+# Workers, resources and traffic.concurrency are set per service below, from
+# topology.py (FACE_MODEL_WORKERS / FACE_SERVICE_WORKERS, the measured costs).
+SERVICE = {"traffic": {"timeout": 60}}
+TOPOLOGY = Topology.from_env()
 
 
 def stored(name: str) -> bentoml.models.BentoModel | None:
@@ -288,6 +292,14 @@ SERVICES = {
     "human-parsing-segformer": HumanParsingModel,
     **CLASSIFIER_SERVICES,
 }
+# Each model service's workers, resources and autoscaling signal (topology.py),
+# set before BentoML reads the service configs (`inject_config`, at serve time).
+TOPOLOGY.check(service.name for service in SERVICES.values())
+for _service in set(SERVICES.values()):
+    _options = TOPOLOGY.service_config(
+        _service.name, VIT_CLASSIFIER if _service in CLASSIFIER_SERVICES.values() else None)
+    _service.config = {**_service.config, **_options,
+                       "traffic": {**_service.config.get("traffic", {}), **_options["traffic"]}}
 # tasks only one model answers (the others are models/priority.py's roles)
 SINGLE_MODEL_TASKS = {source.task: source.name for source in SOURCES
                       if source.task not in priority.ROLES}

@@ -88,6 +88,10 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              _SERVING),
     Variable("FACE_MAX_LATENCY_MS", "10000", "most milliseconds a batched call may wait for "
              "company", _SERVING),
+    Variable("FACE_MODEL_WORKERS", "1", "worker processes of every model service "
+             "(topology.py; README \"Deploy\")", _SERVING),
+    Variable("FACE_SERVICE_WORKERS", "", "per-service worker counts overriding "
+             "FACE_MODEL_WORKERS: `FaceDetector=2,EmbeddingModel=2`", _SERVING),
     Variable("FACE_PARSING_MAX_BATCH", "4", "most crops the SegFormer parser runs at once "
              "(8 peaked at 6.8 GB)", _SERVING),
     # analysis

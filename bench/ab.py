@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
     loads = {label: photo(name).read_bytes() for label, name in WORKLOADS.items()}
-    with Server(root=args.before.resolve()) as before, Server(root=args.after.resolve()) as after:
+    with Server(cwd=args.before.resolve()) as before, Server(cwd=args.after.resolve()) as after:
         servers = {"before": before.url, "after": after.url}
         times: dict = {(side, label): [] for side in servers for label in loads}
         with httpx.Client(timeout=120) as http:

@@ -26,23 +26,25 @@ class Server:
     """`with Server(env={...}) as server: httpx.get(server.url + "/health")`"""
 
     def __init__(self, env: dict | None = None, log_path: Path | None = None,
-                 root: Path = ROOT):
-        """root: the checkout to serve (this one by default; bench/ab.py serves two)."""
+                 command: tuple[str, ...] = ("-m", "bentoml", "serve"), cwd: Path = ROOT):
+        """`command`: the interpreter's arguments that start the server (--host and
+        --port follow), e.g. BentoML's one-service start command (README "Deploy"),
+        or another venv's python first; `cwd`: where it runs (the checkout to serve:
+        bench/ab.py serves two)."""
         self.env = dict(os.environ, BENTOML_DO_NOT_TRACK="true", PYTHONUNBUFFERED="1",
                         **(env or {}))
-        self.root = root
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path or ROOT / ".pytest_cache" / f"server-{self.port}.log"
         self.process: subprocess.Popen | None = None
+        self.command, self.cwd = command, cwd
 
     def start(self) -> "Server":
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bentoml", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port)],
-            cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            [*self._python(), *self.command, "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so stop() reaches every worker
         )
         log.close()
@@ -59,6 +61,10 @@ class Server:
                 self.stop()
                 raise RuntimeError(f"server not ready after {STARTUP_SECONDS} s: {self.log()}")
             time.sleep(0.5)
+
+    def _python(self) -> list[str]:
+        """sys.executable, unless the command names its own interpreter."""
+        return [] if self.command[0].endswith(("python", "python3")) else [sys.executable]
 
     def log(self) -> str:
         return self.log_path.read_text()[-3000:] if self.log_path.exists() else ""
