@@ -71,6 +71,10 @@ function panel(id) {
         ? (problem.status ? `HTTP ${problem.status}: ${problem.message}` : problem.message)
         : `the page failed: ${problem.message}`;
       $(".status", root).textContent = "";
+      // no answer to draw: the canvases go back to their empty size, which CSS hides
+      for (const canvas of root.querySelectorAll(".stage canvas")) {
+        canvas.width = 300; canvas.height = 150; canvas.dataset.boxes = "0";
+      }
       if (problem instanceof ApiError) raw(root, problem.body);
     },
   };
@@ -85,9 +89,11 @@ function raw(root, answers) {
 // A file the browser can decode becomes an ImageBitmap-like <img> at its natural
 // size; a PDF (or anything the browser cannot decode) has no picture here, so the
 // overlay is drawn on a blank page of the size the API reports.
+const isPdf = (file) => file && (file.type === "application/pdf" || /\.pdf$/i.test(file.name));
+
 function loadPicture(file) {
   return new Promise((resolve) => {
-    if (!file || file.type === "application/pdf" || /\.pdf$/i.test(file.name)) {
+    if (!file || isPdf(file)) {
       resolve(null);
       return;
     }
@@ -110,8 +116,9 @@ class Stage {
     canvas.addEventListener("click", (event) => this.click(event));
   }
 
-  show(picture, width, height) {
+  show(picture, width, height, why = "PDF: the server renders the page; boxes on a blank page") {
     this.picture = picture;
+    this.why = why;
     this.canvas.width = picture ? picture.naturalWidth : Math.max(1, Math.round(width || 640));
     this.canvas.height = picture ? picture.naturalHeight : Math.max(1, Math.round(height || 480));
     this.canvas.classList.toggle("blank", !picture);
@@ -141,8 +148,7 @@ class Stage {
       ctx.fillRect(0, 0, canvas.width, canvas.height);
       ctx.fillStyle = "#555";
       ctx.font = `${Math.max(14, canvas.width / 30)}px sans-serif`;
-      ctx.fillText("PDF: the page is rendered by the server; boxes on a blank page of its size",
-                   10, Math.max(24, canvas.width / 25), canvas.width - 20);
+      ctx.fillText(this.why, 10, Math.max(24, canvas.width / 25), canvas.width - 20);
     }
     // line widths in screen pixels, whatever the photo's size
     const scale = canvas.width / Math.max(1, canvas.getBoundingClientRect().width || canvas.width);
@@ -216,6 +222,8 @@ class Stage {
   }
 }
 
+const blankWhy = (file) => (isPdf(file) ? undefined
+  : "this browser cannot show this file; boxes on a blank image of its size");
 const area = (b) => (b[2] - b[0]) * (b[3] - b[1]);
 const pct = (v) => (v === null || v === undefined ? "n/a" : `${Math.round(v * 100)}%`);
 const num = (v, digits = 2) => (typeof v === "number" ? v.toFixed(digits) : v ?? "n/a");
@@ -363,7 +371,7 @@ async function runAnalyze() {
     }
     const [answer, quality] = await Promise.all(calls);
     raw(view.root, quality ? { analyze: answer, quality } : answer);
-    if (!picture) analyzeStage.show(null, answer.image.width, answer.image.height);
+    if (!picture) analyzeStage.show(null, answer.image.width, answer.image.height, blankWhy(analyzeFile));
     const faces = answer.faces || [];
     analyzeStage.set(faces.map((f, i) => faceShape(f, i, extras)));
     cards($("#analyze-cards"), analyzeStage,
@@ -537,7 +545,7 @@ async function runInspect() {
   try {
     const answer = await post(endpoint, form);
     raw(view.root, answer);
-    if (!picture) inspectStage.show(null, answer.image.width, answer.image.height);
+    if (!picture) inspectStage.show(null, answer.image.width, answer.image.height, blankWhy(file));
     const items = endpoint === "body" ? answer.bodies : answer.faces;
     const render = { quality: qualityCard, liveness: livenessCard, mask: maskCard, body: bodyCard }[endpoint];
     inspectStage.set(items.map((item, i) => ({
@@ -547,7 +555,8 @@ async function runInspect() {
       points: endpoint === "body" ? item.keypoints : [],
     })));
     cards($("#inspect-cards"), inspectStage, items.map(render));
-    view.done(`${items.length} ${endpoint === "body" ? "people" : "faces"}`);
+    view.done(`${items.length} ${endpoint === "body" ? (items.length === 1 ? "person" : "people")
+      : (items.length === 1 ? "face" : "faces")}`);
   } catch (problem) {
     view.fail(problem);
   }
