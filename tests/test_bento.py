@@ -34,7 +34,8 @@ def test_build_carries_models_code_and_a_dockerfile(default_models):
         assert {"face-analysis", "FaceDetector", "EmbeddingModel"} <= services
         for path in ("src/service.py", "src/model_services.py", "src/security.py",
                      "src/analyzers/detection.py", "src/inputs/pdf_worker.py",
-                     "src/models/registry.py", "env/docker/Dockerfile",
+                     "src/models/registry.py", "src/ui/serve.py", "src/ui/index.html",
+                     "src/ui/app.js", "src/ui/app.css", "env/docker/Dockerfile",
                      "env/python/requirements.txt"):
             assert (folder / path).is_file(), path
         assert not (folder / "src" / "tests").exists()

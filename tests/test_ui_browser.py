@@ -38,6 +38,7 @@ def browser(server):
     if missing:
         pytest.fail(f"{missing} missing: apt-get install chromium chromium-driver "
                     "(.ci/run does it)")
+    offline = os.environ.get("SE_OFFLINE")
     os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must not download a browser
     profile = tempfile.mkdtemp(prefix="ui-chromium-")
     options = webdriver.ChromeOptions()
@@ -59,6 +60,10 @@ def browser(server):
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+        if offline is None:
+            os.environ.pop("SE_OFFLINE", None)
+        else:
+            os.environ["SE_OFFLINE"] = offline
 
 
 def tab(driver, name: str):
