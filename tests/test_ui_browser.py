@@ -23,6 +23,7 @@ from testkit.photos import photo
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="pip install -r requirements-dev.txt")
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,8 @@ def browser(server):
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run", "--disable-default-apps",
                 "--disable-extensions", f"--user-data-dir={profile}",
+                # a synthetic camera (a moving test pattern), granted without a prompt
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
                 "--window-size=1280,1000"):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
@@ -119,6 +122,31 @@ def test_analyze_draws_every_face_and_a_card_each(browser, server):
     assert browser.execute_script(
         "return document.documentElement.scrollWidth <= window.innerWidth + 1")
     browser.set_window_size(1280, 1000)
+
+
+def test_mesh_webcam_and_keyboard(browser):
+    panel = tab(browser, "analyze")
+    browser.find_element(By.ID, "want-mesh").click()
+    browser.find_element(By.ID, "analyze-file").send_keys(str(photo("obama.jpg")))
+    assert finished(browser, panel) == "done", error_text(panel)
+    assert browser.execute_script("return analyzeStage.shapes[0].mesh.length") == 478
+    shoot(browser, "analyze-mesh")
+    browser.find_element(By.ID, "want-mesh").click()
+    # the webcam: Chromium's synthetic camera, one snapshot, analysed like a photo
+    browser.find_element(By.ID, "camera-start").click()
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script(
+        "return document.getElementById('camera').videoWidth > 0"))
+    browser.execute_script("arguments[0].dataset.state = 'idle'", panel)  # the snapshot sets it
+    browser.find_element(By.ID, "camera-snap").click()
+    assert finished(browser, panel) == "done", error_text(panel)
+    assert browser.execute_script("return analyzeFile.name") == "webcam.jpg"
+    # keyboard: the arrow keys move between the views, Enter picks a card
+    analyze_tab = browser.find_element(By.ID, "tab-analyze")
+    analyze_tab.send_keys(Keys.ARROW_RIGHT)
+    assert browser.find_element(By.ID, "tab-compare").get_attribute("aria-selected") == "true"
+    assert browser.switch_to.active_element.get_attribute("id") == "tab-compare"
+    browser.switch_to.active_element.send_keys(Keys.ARROW_LEFT)
+    assert panel.is_displayed()
 
 
 @pytest.mark.parametrize("other, verdict", [("biden.jpg", "no match"), ("obama2.jpg", "match")])

@@ -158,7 +158,8 @@ class Stage {
       ctx.globalAlpha = on ? 1 : 0.35;
       if (shape.mesh) {
         ctx.fillStyle = "#7fffd4";
-        for (const [x, y] of shape.mesh) ctx.fillRect(x - scale / 2, y - scale / 2, scale, scale);
+        const dot = 1.6 * scale;  // about 1.6 screen pixels, whatever the photo's size
+        for (const [x, y] of shape.mesh) ctx.fillRect(x - dot / 2, y - dot / 2, dot, dot);
       }
       if (shape.box) {
         const [x1, y1, x2, y2] = shape.box;
