@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+# requirements-dev.txt; when missing the module fails to import, it is not skipped
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from testkit.photos import photo
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="pip install -r requirements-dev.txt")
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / ".pytest_cache" / "ui-screenshots"
