@@ -49,6 +49,7 @@ from schemas import (AnalyzeResponse, BodyResponse, CompareResponse, ExtractFace
                      LivenessResponse, MaskResponse, QualityResponse, TemplateExtractResponse,
                      VerifyResponse)
 from security import ApiKeyMiddleware, RequestGuard, Settings, cors_options, routes_of
+from ui.serve import UiPages
 
 log = logging.getLogger("face_analysis")
 # API key, CORS, request and body limits, deadline (security.py); read at import
@@ -370,6 +371,8 @@ FaceAnalysisService.mount_asgi_app(image_api.app, path=image_api.PREFIX)
 # the API key, then the request guard (body cap, content types, multipart checks).
 if SETTINGS.cors_origins:
     FaceAnalysisService.add_asgi_middleware(CORSMiddleware, **cors_options(SETTINGS))
+# GET /ui, the web page (ui/serve.py): outside the API key, it asks for the key itself
+FaceAnalysisService.add_asgi_middleware(UiPages, keys=SETTINGS.api_keys)
 if SETTINGS.api_keys:
     FaceAnalysisService.add_asgi_middleware(ApiKeyMiddleware, keys=SETTINGS.api_keys)
 FaceAnalysisService.add_asgi_middleware(

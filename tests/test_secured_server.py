@@ -90,6 +90,18 @@ def test_either_key_works_in_either_header(secured):
             assert response.status_code == 200, response.text
 
 
+def test_web_page_asks_for_the_key(secured):
+    """GET /ui follows the API's rule (ui/serve.py): without the key the browser is
+    asked for it (Basic, the key as password); with it the page comes."""
+    with httpx.Client(base_url=secured.url, timeout=60) as anonymous:
+        refused = anonymous.get("/ui/")
+        assert refused.status_code == 401 and "missing API key" in refused.json()["detail"]
+        assert refused.headers["www-authenticate"].startswith("Basic ")
+        page = anonymous.get("/ui/", auth=("anyone", KEYS[1]))
+        assert page.status_code == 200 and "<title>face-analysis</title>" in page.text
+        assert anonymous.get("/ui/app.js", headers={"X-API-Key": KEYS[0]}).status_code == 200
+
+
 # --------------------------------------------------------------------- CORS
 def test_cors_for_the_configured_origin_only(secured, api):
     with httpx.Client(base_url=secured.url, timeout=60) as anonymous:
