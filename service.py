@@ -26,6 +26,7 @@ from starlette.middleware.cors import CORSMiddleware
 import settings
 from analyzers.embedding import compare, metric_for
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis
+from front import header_timeout
 from front.flows import (LIVENESS_MODES, LIVENESS_QUALITY_THRESHOLD, LIVENESS_THRESHOLD,
                          Flows)
 from front.http import HealthEndpoint, error, health_state, json_errors, ok, read_upload
@@ -369,3 +370,4 @@ if SETTINGS.api_keys:
 FaceAnalysisService.add_asgi_middleware(RequestGuard, routes=routes_of(FaceAnalysisService),
                                         settings=SETTINGS)
 FaceAnalysisService.add_asgi_middleware(HealthEndpoint)
+header_timeout.install()  # uvicorn would wait forever for slow headers (issue 18)
