@@ -90,33 +90,6 @@ def corrupt_middle(data: bytes, start: int = 600, length: int = 400) -> bytes:
     return data[:start] + junk + data[start + length:]
 
 
-def jpeg_scan_bomb(side: int = 2000, copies: int = 500) -> bytes:
-    """A valid progressive grey JPEG whose last scan is repeated `copies` times:
-    each copy is one more pass over every pixel when decoded (issue 18)."""
-    data = encode(Image.new("L", (side, side), 128), "JPEG", progressive=True, quality=90)
-    last = data.rfind(b"\xff\xda")
-    return data[:-2] + data[last:-2] * copies + b"\xff\xd9"
-
-
-def tiled_faces(per_side: int, tile: int = 160, rows: int | None = None) -> bytes:
-    """A JPEG of `rows` (per_side by default) x per_side copies of one face (a crowd
-    for the face limits)."""
-    image = face()
-    side = min(image.size)
-    left, top = (image.width - side) // 2, (image.height - side) // 2
-    crop = image.crop((left, top, left + side, top + side)).resize((tile, tile))
-    rows = rows or per_side
-    sheet = Image.new("RGB", (tile * per_side, tile * rows))
-    for row in range(rows):
-        for column in range(per_side):
-            sheet.paste(crop, (column * tile, row * tile))
-    return encode(sheet, "JPEG", quality=90)
-
-
-def nested_json(levels: int = 5000) -> str:
-    return "[" * levels + "]" * levels
-
-
 # --------------------------------------------------------------------- PDFs
 def pdf_from_objects(objects: list[bytes]) -> bytes:
     """A PDF whose objects 1..n are the given bodies; object 1 is the catalog."""

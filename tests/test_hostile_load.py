@@ -24,9 +24,10 @@ from inputs.budget import MAX_JPEG_SCANS, MAX_SCAN_PIXELS, jpeg_scans
 from inputs.imageio import InputError, decode_image
 from inputs.sources import FetchPolicy, fetch_url
 from security import MAX_JSON_DEPTH, RequestGuard, Route, Settings, check_multipart, json_depth
+from testkit.attacks import jpeg_scan_bomb, nested_json, tiled_faces
 from testkit.photos import photo
 from tests.fetch_server import FetchServer
-from tests.hostile import encode, face, jpeg_scan_bomb, nested_json, tiled_faces
+from tests.hostile import encode, face
 from tests.test_security import FILE_ROUTE, UPLOAD, body, call, echo_app
 
 DEEP = nested_json(5000)
@@ -103,7 +104,7 @@ class RecordingClient:
         self.sizes, self.answer = [], answer
 
         class Async:
-            async def predict(inner, batch):  # noqa: N805
+            async def predict(inner, batch):
                 self.sizes.append(len(batch))
                 return self.answer(batch)
 
