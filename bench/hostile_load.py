@@ -52,10 +52,13 @@ class SlowUpstream:
 
             def do_GET(self):
                 stop.wait(delay)
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(NORMAL)))
-                self.end_headers()
-                self.wfile.write(NORMAL)
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(NORMAL)))
+                    self.end_headers()
+                    self.wfile.write(NORMAL)
+                except OSError:  # the server gave up first (FACE_URL_TIMEOUT_S)
+                    pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -69,6 +72,11 @@ class SlowUpstream:
 
 
 # ------------------------------------------------------------------ attacks
+#: Seconds each attacking client waits between its requests (--interval); 0:
+#: back to back, which also measures a flood of that request, not only its kind.
+INTERVAL = [0.0]
+
+
 def repeat(post, clients: int):
     """An attack: `clients` threads calling post(http) until told to stop."""
     def attack(url: str, stop: threading.Event, statuses: Counter):
@@ -79,6 +87,7 @@ def repeat(post, clients: int):
                         statuses[post(http).status_code] += 1
                     except httpx.HTTPError as problem:
                         statuses[type(problem).__name__] += 1
+                    stop.wait(INTERVAL[0])
         threads = [threading.Thread(target=loop) for _ in range(clients)]
         for thread in threads:
             thread.start()
@@ -203,7 +212,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=15,
                         help="normal requests per phase (default 15)")
+    parser.add_argument("--interval", type=float, default=0.0,
+                        help="seconds each attacking client waits between requests "
+                             "(default 0: back to back)")
     args = parser.parse_args()
+    INTERVAL[0] = args.interval
     print(table(run(args.requests)))
 
 

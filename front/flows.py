@@ -9,6 +9,7 @@ import time
 
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable, Options
 from front import pools
+from inputs.budget import announced_pixels
 from inputs.imageio import InputError, Limits, decode_base64, decode_image, load_document
 from inputs.sources import FetchPolicy, fetch_url
 from responses.output_formats import check_output_format, scaleflex
@@ -71,7 +72,8 @@ class Flows:
     async def decode(self, data: bytes):
         # decoding is CPU work: a thread of the decode pool (front/pools.py) keeps the
         # event loop serving other requests
-        return await pools.run("decode", decode_image, data, self.limits)
+        kind = "decode_large" if announced_pixels(data) > pools.LARGE_PIXELS else "decode"
+        return await pools.run(kind, decode_image, data, self.limits)
 
     async def fetch(self, url: str, deadline: float) -> bytes:
         # blocking I/O with its own deadline and SSRF checks (inputs/sources.py); it may

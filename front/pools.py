@@ -10,6 +10,9 @@ decode its photo (issue 18). Here a kind of work only waits for its own kind:
   Threads rather than a child process per decode: measured side by side (one
   run, shared 2-core machine), obama.jpg decodes in 139 ms in a thread and in
   2449 ms through a fresh child process (interpreter start and imports), 18x.
+* ``decode_large`` - images over LARGE_PIXELS (header read first), one thread:
+  four clients sending 40 MP photos took both decode threads, and normal photos
+  waited behind them (p99 13x the quiet one, bench/hostile_load.py).
 * ``fetch`` - image_url downloads, waiting on the network: many threads, each
   fetch under its own deadline (inputs/sources.py).
 * ``document`` - PDF pages, each rendered by a child process that is killed at
@@ -30,11 +33,15 @@ from concurrent.futures import ThreadPoolExecutor
 CORES = os.cpu_count() or 1
 SIZES = {
     "decode": max(2, CORES),
+    "decode_large": 1,
     # a slow upstream holds a fetch thread for up to FACE_URL_TIMEOUT_S
     "fetch": 16,
     # inputs/imageio.py runs at most min(4, cores) PDF children at once
     "document": max(1, min(4, CORES)),
 }
+#: Above this many pixels an image decodes on the decode_large pool: a 12 MP
+#: phone photo is still a normal one.
+LARGE_PIXELS = 16_000_000
 _POOLS = {kind: ThreadPoolExecutor(size, thread_name_prefix=f"front-{kind}")
           for kind, size in SIZES.items()}
 

@@ -20,7 +20,7 @@ import pytest
 
 from front import header_timeout, pools
 from front.model_clients import CALL_ITEMS, remote_predict
-from inputs.budget import MAX_JPEG_SCANS, MAX_SCAN_PIXELS, jpeg_scans
+from inputs.budget import MAX_JPEG_SCANS, MAX_SCAN_PIXELS, announced_pixels, jpeg_scans
 from inputs.imageio import InputError, decode_image
 from inputs.sources import FetchPolicy, fetch_url
 from security import MAX_JSON_DEPTH, RequestGuard, Route, Settings, check_multipart, json_depth
@@ -59,6 +59,13 @@ def test_scan_bomb_is_refused_before_decoding_and_photos_still_decode():
 
 
 # ------------------------------------------------------------- separate pools
+def test_large_images_are_known_from_their_header():
+    assert announced_pixels(photo("obama.jpg").read_bytes()) == 910 * 1137
+    assert announced_pixels(jpeg_scan_bomb(4100, 1)) > pools.LARGE_PIXELS
+    assert announced_pixels(b"\xff\xd8\xff" + bytes(100)) == 0  # decode_image says why
+    assert announced_pixels(b"not an image") == 0
+
+
 def test_slow_upstreams_do_not_hold_the_decode_threads():
     """More slow fetches than the default pool had threads; a decode still runs."""
     policy = FetchPolicy(timeout_s=60, allow_networks=(ipaddress.ip_network("127.0.0.0/8"),))
