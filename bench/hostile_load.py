@@ -72,6 +72,9 @@ class SlowUpstream:
 
 
 # ------------------------------------------------------------------ attacks
+#: Shortest phase: longer than the header timeout (10 s), so that the slow-header
+#: phase shows whether the server closes those connections.
+PHASE_MIN_S = 15.0
 #: Seconds each attacking client waits between its requests (--interval); 0:
 #: back to back, which also measures a flood of that request, not only its kind.
 INTERVAL = [0.0]
@@ -187,7 +190,10 @@ def run(requests: int) -> list[dict]:
                 stop, attack_statuses = threading.Event(), Counter()
                 threads = attack(server.url, stop, attack_statuses)
                 time.sleep(2.0)  # let the attack take hold
+                started = time.monotonic()
                 latencies, statuses = normal_stream(server.url, requests)
+                # long enough for the header timeout to show (front/header_timeout.py)
+                time.sleep(max(0.0, PHASE_MIN_S - (time.monotonic() - started)))
                 stop.set()
                 for thread in threads:
                     thread.join()
