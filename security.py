@@ -33,6 +33,7 @@ import asyncio
 import hmac
 import math
 import os
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -43,6 +44,9 @@ import settings
 from inputs.imageio import Limits, numbers_from_env
 
 OPEN_PATHS = frozenset({"/livez", "/readyz", "/healthz", "/health", "/metrics", "/-/healthz"})
+#: Internal statistics: answered only to a client with the API key, so never when
+#: no FACE_API_KEY is set (they tell an attacker how the server batches its load).
+PRIVATE_PATHS = frozenset({"/batch-stats"})
 MAX_PARTS = 32
 
 
@@ -190,6 +194,12 @@ class RequestGuard:
         self.settings = settings
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and not self.settings.api_keys \
+                and _bare(scope["path"]) in PRIVATE_PATHS:
+            # with a key, ApiKeyMiddleware (outside this guard) already checked it
+            await _refuse(scope, receive, send, 403, f"{_bare(scope['path'])} answers only "
+                          "with the API key, and this server has none (FACE_API_KEY)")
+            return
         route = self.routes.get(_bare(scope.get("path", ""))) if scope["type"] == "http" else None
         if route is None or scope["method"] != "POST":
             await self.app(scope, receive, send)
@@ -215,9 +225,11 @@ class RequestGuard:
             return
         if route.multipart:
             problem = check_multipart(body, boundary, route, self.settings.max_field_bytes)
-            if problem:
-                await _refuse(scope, receive, send, *problem)
-                return
+        else:
+            problem = check_json_body(scope, body)
+        if problem:
+            await _refuse(scope, receive, send, *problem)
+            return
         replayed = False
 
         async def replay():
@@ -248,8 +260,9 @@ class RequestGuard:
             boundary = params.get(b"boundary")
             if not boundary:
                 return (400, "multipart/form-data body without a boundary parameter"), None
-        elif media in ("multipart/form-data", "application/x-www-form-urlencoded") \
-                or media.startswith("application/vnd.bentoml"):
+        elif media and media != "application/json":
+            # only application/json: a browser page on another site can send text/plain
+            # or a form without a CORS preflight, never application/json
             return (415, f"{scope['path']} takes a JSON body (application/json), "
                          f"not {shown}"), None
         length = headers.get(b"content-length")
@@ -358,10 +371,52 @@ def check_multipart(body: bytes, boundary: bytes, route: Route,
             return 413, (f"form field {_field_name(name)} is {part['size']:,} bytes, the limit "
                          f"is {max_field_bytes:,} bytes (FACE_MAX_FIELD_BYTES)")
         try:
-            bytes(part["data"]).decode("utf-8")
+            text = bytes(part["data"]).decode("utf-8")
         except UnicodeDecodeError:
             return 400, f"form field {_field_name(name)} is not UTF-8 text"
+        # BentoML json.loads a form field before the service sees it: a deeply
+        # nested value would end in a RecursionError (a 500) there
+        if json_depth(text) > MAX_JSON_DEPTH:
+            return 400, (f"form field {_field_name(name)} nests JSON more than "
+                         f"{MAX_JSON_DEPTH} levels deep")
     return None
+
+
+def check_json_body(scope, body: bytes) -> tuple[int, str] | None:
+    """(status, detail) of a JSON endpoint's body problem, or None: a body needs the
+    application/json content type (see _check_headers) and at most MAX_JSON_DEPTH
+    levels of nesting (Python's json parser recurses: 5000 levels raise a
+    RecursionError, a 500, wherever it runs)."""
+    if not body.strip():
+        return None
+    headers = dict(scope.get("headers") or [])
+    if not headers.get(b"content-type", b"").strip():
+        return 415, (f"{scope['path']} takes a JSON body with the Content-Type "
+                     "application/json; this body has no Content-Type")
+    if json_depth(body.decode("utf-8", "replace")) > MAX_JSON_DEPTH:
+        return 400, f"the JSON body nests more than {MAX_JSON_DEPTH} levels deep"
+    return None
+
+
+#: Deepest JSON nesting accepted anywhere in a request: the API's own requests
+#: nest a few levels at most (quality thresholds: an object of objects).
+MAX_JSON_DEPTH = 32
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of [ and { in JSON text, brackets inside strings not
+    counted; linear in the text and never recursive (malformed text gets a number
+    too: the parser that reads it afterwards reports the syntax error)."""
+    depth = deepest = 0
+    for token in _JSON_TOKENS.finditer(text):
+        char = token.group()[0]
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 class _TooManyParts(Exception):

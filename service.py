@@ -30,6 +30,7 @@ from analyzers.embedding import compare, metric_for
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis
 from compat import image_api, insightface, nsfas
 from compat.service_info import ServiceInfo
+from front import header_timeout
 from front.flows import (LIVENESS_MODES, LIVENESS_QUALITY_THRESHOLD, LIVENESS_THRESHOLD,
                          Flows)
 from front.http import HealthEndpoint, error, health_state, json_errors, ok, read_upload
@@ -380,3 +381,4 @@ FaceAnalysisService.add_asgi_middleware(
     settings=SETTINGS)
 FaceAnalysisService.add_asgi_middleware(HealthEndpoint)
 FaceAnalysisService.add_asgi_middleware(ServiceInfo, health=health_state)
+header_timeout.install()  # uvicorn would wait forever for slow headers (issue 18)

@@ -29,6 +29,8 @@ from testkit.photos import photo
 from testkit.server import Server
 
 CONCURRENCY = (1, 4, 16)
+# the benchmark server's API key: /batch-stats answers only with one
+STATS_KEY = "bench-stats-key"
 
 
 def jpeg(name: str, long_side: int | None = None) -> bytes:
@@ -64,7 +66,7 @@ def load_test(url: str, path: str, files: dict, data: dict, clients: int, reques
     remaining = [requests]
 
     def worker():
-        with httpx.Client(base_url=url, timeout=120) as http:
+        with httpx.Client(base_url=url, timeout=120, headers={"X-API-Key": STATS_KEY}) as http:
             while True:
                 with lock:
                     if remaining[0] <= 0:
@@ -83,7 +85,8 @@ def load_test(url: str, path: str, files: dict, data: dict, clients: int, reques
                     faces.append(body.get("face_count", 2))
                     stages.append(body.get("timings_ms", {}))
 
-    with httpx.Client(base_url=url, timeout=120) as http:  # warm-up
+    with httpx.Client(base_url=url, timeout=120,
+                      headers={"X-API-Key": STATS_KEY}) as http:  # warm-up
         for _ in range(2):
             http.post(path, files=files, data=data)
     started = time.perf_counter()
@@ -111,7 +114,9 @@ def median_stages(stages: list[dict]) -> dict:
 
 
 def batch_stats(url: str) -> dict:
-    response = httpx.post(f"{url}/batch-stats", json={}, timeout=30)
+    # internal statistics answer only with the API key (security.PRIVATE_PATHS)
+    response = httpx.post(f"{url}/batch-stats", json={}, timeout=30,
+                          headers={"X-API-Key": STATS_KEY})
     return response.json() if response.status_code == 200 else {"error": response.text}
 
 
@@ -204,7 +209,7 @@ def main() -> None:
     report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores",
               "server": {}, "batching_off": {}}
-    with Server() as server:
+    with Server(env={"FACE_API_KEY": STATS_KEY}) as server:
         for name, (path, files, data) in workloads().items():
             report["server"][name] = [
                 load_test(server.url, path, files, data, c, max(12, per_client * c))

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import httpx
 from PIL import Image
 
+from testkit.attacks import jpeg_scan_bomb, nested_json
 from testkit.photos import photo
 from testkit.server import Server
 
@@ -49,6 +50,7 @@ def request_mix() -> list[tuple[str, str, dict, int]]:
     obama2 = photo("obama2.jpg").read_bytes()
     pdf = io.BytesIO()
     Image.open(photo("obama.jpg")).convert("RGB").save(pdf, "PDF", resolution=200.0)
+    scan_bomb = jpeg_scan_bomb(2000, 500)
     png_bomb = io.BytesIO()
     Image.new("1", (12000, 12000), 0).save(png_bomb, "PNG", optimize=True)
     good = [
@@ -79,6 +81,12 @@ def request_mix() -> list[tuple[str, str, dict, int]]:
          403),
         ("pdf page 99", "/extract-face", {"files": {"file": ("id.pdf", pdf.getvalue())},
                                           "data": {"page": "99"}}, 422),
+        # issue 18's classes: refused before any work
+        ("jpeg scan bomb", "/analyze", {"files": {"file": ("b.jpg", scan_bomb)}}, 422),
+        ("nested json field", "/analyze", {"files": {"file": ("o.jpg", obama)},
+                                           "data": {"attributes": nested_json(5000)}}, 400),
+        ("json as text/plain", "/analyze-base64",
+         {"content": b'{"image": "x"}', "headers": {"Content-Type": "text/plain"}}, 415),
     ]
     return good + good + bad
 

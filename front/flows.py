@@ -8,6 +8,8 @@ import asyncio
 import time
 
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable, Options
+from front import pools
+from inputs.budget import announced_pixels
 from inputs.imageio import InputError, Limits, decode_base64, decode_image, load_document
 from inputs.sources import FetchPolicy, fetch_url
 from responses.output_formats import check_output_format, scaleflex
@@ -68,14 +70,17 @@ class Flows:
 
     # -------------------------------------------------------------- images
     async def decode(self, data: bytes):
-        # decoding is CPU work: a thread keeps the event loop serving other requests
-        return await asyncio.to_thread(decode_image, data, self.limits)
+        # decoding is CPU work: a thread of the decode pool (front/pools.py) keeps the
+        # event loop serving other requests
+        kind = "decode_large" if announced_pixels(data) > pools.LARGE_PIXELS else "decode"
+        return await pools.run(kind, decode_image, data, self.limits)
 
     async def fetch(self, url: str, deadline: float) -> bytes:
         # blocking I/O with its own deadline and SSRF checks (inputs/sources.py); it may
         # run 1 s past the request deadline, so that the request's 504 is what the
-        # client sees, and the abandoned thread stops right after
-        return await asyncio.to_thread(fetch_url, url, self.fetch_policy, deadline + 1.0)
+        # client sees, and the abandoned thread stops right after; its own pool, so
+        # slow upstreams never hold the threads that decode
+        return await pools.run("fetch", fetch_url, url, self.fetch_policy, deadline + 1.0)
 
     async def source_bytes(self, value: str | None, name: str, deadline: float,
                            url: str | None = None) -> bytes:
@@ -111,14 +116,14 @@ class Flows:
 
     # -------------------------------------------------- documents and comparison
     async def document_faces(self, data: bytes, page: int):
-        image = await asyncio.to_thread(load_document, data, page, self.limits)
+        image = await pools.run("document", load_document, data, page, self.limits)
         return image, await self.analysis.detect(image)
 
     async def compare_inputs(self, selfie_data: bytes, id_data: bytes, id_page: int):
         # both sides at once: decoding in threads, detection in the detector's threads
         selfie_image, id_image = await asyncio.gather(
             self.decode(selfie_data),
-            asyncio.to_thread(load_document, id_data, id_page, self.limits))
+            pools.run("document", load_document, id_data, id_page, self.limits))
         selfie_faces, id_faces = await asyncio.gather(
             self.analysis.detect(selfie_image), self.analysis.detect(id_image))
         for name, faces in (("selfie", selfie_faces), ("id_photo", id_faces)):

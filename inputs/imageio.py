@@ -87,6 +87,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 import settings
+from inputs.budget import check_jpeg_work
 
 log = logging.getLogger(__name__)
 
@@ -378,6 +379,8 @@ def decode_image(data: bytes, limits: Limits | None = None) -> np.ndarray:
     try:
         # formats=[fmt]: only the plugin of the sniffed format may parse the data.
         with Image.open(io.BytesIO(data), formats=[fmt]) as im:
+            if fmt == "JPEG":
+                check_jpeg_work(data, im.size)
             return _image_to_rgb_array(im, name, limits)
     except InputError:
         raise

@@ -1,0 +1,53 @@
+"""Separate, bounded thread pools for the front's blocking work, one per kind.
+
+Everything used to run through `asyncio.to_thread`, on the default pool (6 threads
+on 2 cores): 18 image_url requests to a slow server took all six threads, in
+waves of six, and a normal /analyze sent meanwhile waited 30.2 s for a thread to
+decode its photo (issue 18). Here a kind of work only waits for its own kind:
+
+* ``decode`` - image decoding, CPU-bound: one thread per core. Each decode is
+  bounded (FACE_MAX_PIXELS, and inputs/budget.py's scan budget for JPEGs).
+  Threads rather than a child process per decode: measured side by side (one
+  run, shared 2-core machine), obama.jpg decodes in 139 ms in a thread and in
+  2449 ms through a fresh child process (interpreter start and imports), 18x.
+* ``decode_large`` - images over LARGE_PIXELS (header read first), one thread:
+  four clients sending 40 MP photos took both decode threads, and normal photos
+  waited behind them (p99 13x the quiet one, bench/hostile_load.py).
+* ``fetch`` - image_url downloads, waiting on the network: many threads, each
+  fetch under its own deadline (inputs/sources.py).
+* ``document`` - PDF pages, each rendered by a child process that is killed at
+  its time limit (inputs/pdf_worker.py); the thread only waits for it.
+
+Work still queued when its request's deadline passes is dropped before it
+starts: `asyncio.wait_for` cancels the awaiting future, and a cancelled future
+of a ThreadPoolExecutor never runs. Running work finishes within its own bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+CORES = os.cpu_count() or 1
+SIZES = {
+    "decode": max(2, CORES),
+    "decode_large": 1,
+    # a slow upstream holds a fetch thread for up to FACE_URL_TIMEOUT_S
+    "fetch": 16,
+    # inputs/imageio.py runs at most min(4, cores) PDF children at once
+    "document": max(1, min(4, CORES)),
+}
+#: Above this many pixels an image decodes on the decode_large pool: a 12 MP
+#: phone photo is still a normal one.
+LARGE_PIXELS = 16_000_000
+_POOLS = {kind: ThreadPoolExecutor(size, thread_name_prefix=f"front-{kind}")
+          for kind, size in SIZES.items()}
+
+
+async def run(kind: str, function, *args):
+    """`function(*args)` on `kind`'s pool; cancelling the await drops it if it has
+    not started yet."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_POOLS[kind], functools.partial(function, *args))
