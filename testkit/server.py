@@ -25,13 +25,16 @@ def free_port() -> int:
 class Server:
     """`with Server(env={...}) as server: httpx.get(server.url + "/health")`"""
 
-    def __init__(self, env: dict | None = None, log_path: Path | None = None):
+    def __init__(self, env: dict | None = None, log_path: Path | None = None,
+                 ready_path: str = "/readyz"):
+        # ready_path: what start() waits for; "/livez" for a server meant to stay unready
         self.env = dict(os.environ, BENTOML_DO_NOT_TRACK="true", PYTHONUNBUFFERED="1",
                         **(env or {}))
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path or ROOT / ".pytest_cache" / f"server-{self.port}.log"
         self.process: subprocess.Popen | None = None
+        self.ready_path = ready_path
 
     def start(self) -> "Server":
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,7 +51,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}: {self.log()}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                if httpx.get(self.url + self.ready_path, timeout=2).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass
