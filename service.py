@@ -31,6 +31,7 @@ from front.flows import (LIVENESS_MODES, LIVENESS_QUALITY_THRESHOLD, LIVENESS_TH
 from front.form_fields import attributes_of
 from front.http import HealthEndpoint, error, health_state, json_errors, ok, read_upload
 from front.model_clients import remote_predict
+from front.openapi_contract import OpenAPIContract
 from front.readiness import log_missing, readiness
 from front.requests import (ATTRIBUTES_HELP, MAX_FACES_HELP, OUTPUT_FORMAT_HELP,
                             AnalyzeBase64Request, InsightFaceCompareRequest,
@@ -378,3 +379,5 @@ if SETTINGS.api_keys:
 FaceAnalysisService.add_asgi_middleware(RequestGuard, routes=routes_of(FaceAnalysisService),
                                         settings=SETTINGS)
 FaceAnalysisService.add_asgi_middleware(HealthEndpoint)
+# /docs.json as valid OpenAPI 3.0 with every status each endpoint answers (front/openapi_contract.py)
+FaceAnalysisService.add_asgi_middleware(OpenAPIContract, service=FaceAnalysisService)
