@@ -40,6 +40,7 @@ from typing import Mapping
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.responses import JSONResponse
 
+from front import form_fields
 import settings
 from inputs.imageio import Limits, numbers_from_env
 
@@ -165,14 +166,24 @@ class ApiKeyMiddleware:
 class Route:
     multipart: bool
     file_fields: frozenset = frozenset()
+    # every field the endpoint takes, in order, and the file fields it cannot do without:
+    # a request that misses one is told what the endpoint takes (front/form_fields.py)
+    fields: tuple = ()
+    required_files: frozenset = frozenset()
+    path: str = ""
 
 
 def routes_of(service) -> dict[str, Route]:
     """path -> Route for every API of a BentoML service class."""
     routes = {}
     for api in service.apis.values():
-        files = frozenset(getattr(api.input_spec, "multipart_fields", None) or ())
-        routes[_bare(api.route)] = Route(multipart=bool(files), file_fields=files)
+        spec = api.input_spec
+        files = frozenset(getattr(spec, "multipart_fields", None) or ())
+        fields = tuple(getattr(spec, "model_fields", {}))
+        required = frozenset(name for name in files if spec.model_fields[name].is_required())
+        routes[_bare(api.route)] = Route(multipart=bool(files), file_fields=files,
+                                         fields=fields, required_files=required,
+                                         path=_bare(api.route))
     return routes
 
 
@@ -224,7 +235,8 @@ class RequestGuard:
         except _Disconnected:
             return
         if route.multipart:
-            problem = check_multipart(body, boundary, route, self.settings.max_field_bytes)
+            problem = check_multipart(body, boundary, route, self.settings.max_field_bytes,
+                                      scope)
         else:
             problem = check_json_body(scope, body)
         if problem:
@@ -297,8 +309,9 @@ def _field_name(raw: bytes) -> str:
 
 
 def check_multipart(body: bytes, boundary: bytes, route: Route,
-                    max_field_bytes: int) -> tuple[int, str] | None:
-    """(status, detail) of the first problem of a multipart/form-data body, or None."""
+                    max_field_bytes: int, scope: dict | None = None) -> tuple[int, str] | None:
+    """(status, detail) of the first problem of a multipart/form-data body, or None
+    (then repeated list fields are noted in `scope`, front/form_fields.py)."""
     parts: list[dict] = []
     state: dict = {"part": None, "field": bytearray(), "value": bytearray(), "ended": False}
 
@@ -367,6 +380,9 @@ def check_multipart(body: bytes, boundary: bytes, route: Route,
                              "place (to analyse an image at a URL, send it as image_url to "
                              "/analyze-base64)")
             continue
+        if part["is_file"] and route.fields and text_name not in route.fields:
+            continue  # an upload under a name the endpoint does not take: check_names says
+
         if part["size"] > max_field_bytes:
             return 413, (f"form field {_field_name(name)} is {part['size']:,} bytes, the limit "
                          f"is {max_field_bytes:,} bytes (FACE_MAX_FIELD_BYTES)")
@@ -379,7 +395,10 @@ def check_multipart(body: bytes, boundary: bytes, route: Route,
         if json_depth(text) > MAX_JSON_DEPTH:
             return 400, (f"form field {_field_name(name)} nests JSON more than "
                          f"{MAX_JSON_DEPTH} levels deep")
-    return None
+    problem = form_fields.check_names(route, parts)
+    if problem is None and scope is not None:
+        form_fields.remember_lists(scope, parts)
+    return problem
 
 
 def check_json_body(scope, body: bytes) -> tuple[int, str] | None:

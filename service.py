@@ -27,16 +27,20 @@ from starlette.middleware.cors import CORSMiddleware
 
 import settings
 from analyzers.embedding import compare, metric_for
-from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis
+from analyzers.face_analysis import FaceAnalysis
 from compat import image_api, insightface, nsfas
 from compat.service_info import ServiceInfo
 from front import header_timeout
 from front.flows import (LIVENESS_MODES, LIVENESS_QUALITY_THRESHOLD, LIVENESS_THRESHOLD,
                          Flows)
+from front.form_fields import attributes_of
 from front.http import HealthEndpoint, error, health_state, json_errors, ok, read_upload
 from front.model_clients import remote_predict
-from front.requests import (MAX_FACES_HELP, OUTPUT_FORMAT_HELP, AnalyzeBase64Request,
-                            InsightFaceCompareRequest, InsightFaceDetectRequest, VerifyRequest)
+from front.openapi_contract import OpenAPIContract
+from front.readiness import log_missing, readiness
+from front.requests import (ATTRIBUTES_HELP, MAX_FACES_HELP, OUTPUT_FORMAT_HELP,
+                            AnalyzeBase64Request, InsightFaceCompareRequest,
+                            InsightFaceDetectRequest, VerifyRequest)
 from inputs.imageio import InputError, Limits
 from inputs.sources import FetchPolicy
 from measures.prominence import prominence_scores
@@ -89,10 +93,16 @@ class FaceAnalysisService(model_dependencies()):
                                      else "age_gender", labels=labels)
         self.flows = Flows(self.analysis, self.limits, SETTINGS, fetch_policy,
                            QUALITY_THRESHOLDS)
+        self.readiness = readiness(set(predictors), UNAVAILABLE)
+        log_missing(log, UNAVAILABLE, self.readiness)
         health_state.update(
             status="ok" if "detection" in predictors else "degraded",
-            models=tags, unavailable=dict(UNAVAILABLE),
+            models=tags, unavailable=dict(UNAVAILABLE), **self.readiness,
         )
+
+    def __is_ready__(self) -> bool:
+        """/readyz: 503 while a model every request needs is missing (front/readiness.py)."""
+        return self.readiness["ready"]
 
     def _models(self, *tasks: str) -> dict:
         return {task: self.analysis.model_tags.get(task) for task in tasks}
@@ -103,9 +113,7 @@ class FaceAnalysisService(model_dependencies()):
     async def analyze(
         self,
         file: Path,
-        attributes: str = Field(default="", description=f"comma-separated subset of "
-                                f"{list(ATTRIBUTES)} or 'all'; empty: all but embedding, "
-                                "landmarks and beauty"),
+        attributes: list[str] | str = Field(default="", description=ATTRIBUTES_HELP),
         max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
         return_embedding: bool = False,
         return_landmarks: bool = False,
@@ -115,7 +123,9 @@ class FaceAnalysisService(model_dependencies()):
         data = await read_upload(file, self.limits, "file")
         shape = self.flows.output_format(output_format)
         return ok(shape(await self.flows.within_deadline(self.flows.analyze(
-            data, attributes, max_faces, return_embedding, return_landmarks))))
+            # not a ctx parameter: BentoML would then answer every error with status 200
+            data, attributes_of(attributes, FaceAnalysisService.context.request), max_faces,
+            return_embedding, return_landmarks))))
 
     @bentoml.api(route="/analyze-base64", input_spec=AnalyzeBase64Request)
     @json_errors
@@ -382,3 +392,5 @@ FaceAnalysisService.add_asgi_middleware(
 FaceAnalysisService.add_asgi_middleware(HealthEndpoint)
 FaceAnalysisService.add_asgi_middleware(ServiceInfo, health=health_state)
 header_timeout.install()  # uvicorn would wait forever for slow headers (issue 18)
+# /docs.json as valid OpenAPI 3.0 with every status each endpoint answers (front/openapi_contract.py)
+FaceAnalysisService.add_asgi_middleware(OpenAPIContract, service=FaceAnalysisService)

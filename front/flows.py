@@ -10,6 +10,7 @@ import time
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable, Options
 from front import pools
 from inputs.budget import announced_pixels
+from front.form_fields import attributes_of
 from inputs.imageio import InputError, Limits, decode_base64, decode_image, load_document
 from inputs.sources import FetchPolicy, fetch_url
 from responses.output_formats import check_output_format, scaleflex
@@ -111,7 +112,7 @@ class Flows:
             data = await self.fetch(request.image_url, deadline)
         else:
             data = decode_base64(request.image, self.limits)
-        return await self.analyze(data, request.attributes, request.max_faces,
+        return await self.analyze(data, attributes_of(request.attributes), request.max_faces,
                                   request.return_embedding, request.return_landmarks)
 
     # -------------------------------------------------- documents and comparison

@@ -10,6 +10,9 @@ from responses import templates
 from responses.output_formats import OUTPUT_FORMATS
 
 MAX_FACES_HELP = "faces analysed, most prominent first; default and limit: FACE_MAX_FACES (100)"
+ATTRIBUTES_HELP = (f"a list, or a comma string, of {list(ATTRIBUTES)} or 'all' (multipart: "
+                   "also the field repeated, or a JSON list string); default: all but "
+                   "embedding, landmarks and beauty")
 OUTPUT_FORMAT_HELP = (f"one of {list(OUTPUT_FORMATS)}: 'scaleflex' keys faces face_0, face_1, ... "
                       "with box, emotions (%), dominant_emotion, age, gender, races (null)")
 
@@ -20,9 +23,7 @@ class AnalyzeBase64Request(BaseModel):
     image_url: str | None = Field(
         default=None, description="http(s) URL or s3://bucket/key of the image, fetched by the "
         "server: public addresses only unless FACE_URL_ALLOWLIST permits (send this or image)")
-    attributes: list[str] | None = Field(
-        default=None, description=f"subset of {list(ATTRIBUTES)} or ['all']; default: all "
-        "but embedding, landmarks and beauty")
+    attributes: list[str] | str | None = Field(default=None, description=ATTRIBUTES_HELP)
     max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP)
     return_embedding: bool = False
     return_landmarks: bool = Field(default=False, description="add the 478-point mesh and 68 points")

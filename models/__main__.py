@@ -11,6 +11,14 @@ from models.importer import import_model, is_current, stored_model
 from models.registry import BY_NAME, sources_in
 
 
+def import_command(source) -> str:
+    """The command that brings `source` into the store (local-only ones need its file)."""
+    command = f"python -m models import --only {source.name}"
+    if source.local_only:
+        command += f" --from {' or '.join(source.local_files) or 'PATH'}"
+    return command
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m models", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -32,9 +40,10 @@ def main(argv: list[str] | None = None) -> int:
 
         # which of two stored models for one field answers (models/priority.py)
         answering = {role: priority.choose(role, held) for role in priority.ROLES}
+        print(f"{'MODEL':28} {'TASK':12} {'SET':8} STORED (or the command that imports it)")
         for source in sources_in("all"):
             model = stored_model(source)
-            state = "missing"
+            state = f"missing: {import_command(source)}"
             if model is not None:
                 current = is_current(source)
                 state = f"{model.tag}{'' if current else ' (outdated)'}"

@@ -58,18 +58,62 @@ def download_package(package: str, version: str, *, sdist: bool = False, log=pri
         return existing[0]
     target.mkdir(parents=True, exist_ok=True)
     command = [
-        sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
+        sys.executable, "-m", "pip", "download", "--no-deps", "--progress-bar", "off",
         "--disable-pip-version-check", "-d", str(target), f"{package}=={version}",
     ]
     command += ["--no-binary", ":all:"] if sdist else ["--only-binary", ":all:"]
     log(f"  downloading {package}=={version} from the package registry ...")
-    result = subprocess.run(command, capture_output=True, text=True)
+    returncode, errors = _pip_with_progress(command, target, log)
     archives = _archives(target)
-    if result.returncode != 0 or not archives:
-        raise FetchError(
-            f"pip download {package}=={version} failed: {result.stderr.strip()[-2000:]}"
-        )
+    if returncode != 0 or not archives:
+        raise FetchError(f"pip download {package}=={version} failed: {errors.strip()[-2000:]}")
     return archives[0]
+
+
+# pip prints no progress when its output is not a terminal, and a 13 s download of a
+# large wheel looked hung: the bytes pip has written so far are shown at this pace
+PROGRESS_EVERY_S = 2.0
+
+
+def _pip_with_progress(command: list[str], target: Path, log) -> tuple[int, str]:
+    """Run `pip download`, passing on its "Downloading NAME (SIZE)" line and logging the
+    bytes written to its download folder (pip-unpack-* under a private TMPDIR) while it
+    runs. (returncode, stderr)."""
+    import os
+    import tempfile
+    import threading
+
+    with tempfile.TemporaryDirectory(dir=target, prefix=".pip-tmp-") as scratch:
+        env = dict(os.environ, TMPDIR=scratch)
+        started, done = time.monotonic(), threading.Event()
+
+        def written() -> int:
+            return sum(p.stat().st_size for p in Path(scratch).glob("pip-unpack-*/*")
+                       if p.is_file())
+
+        def report() -> None:
+            shown = 0
+            while not done.wait(PROGRESS_EVERY_S):
+                size = written()
+                if size > shown:  # pip moves the whole file away at the end
+                    shown = size
+                    log(f"    {size} bytes, {time.monotonic() - started:.1f} s")
+
+        reporter = threading.Thread(target=report, daemon=True)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, env=env)
+        reporter.start()
+        errors: list[str] = []
+        drain = threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True)
+        drain.start()
+        for line in process.stdout:
+            if line.strip().startswith("Downloading "):
+                log(f"    pip: {line.strip()}")
+        process.wait()
+        done.set()
+        reporter.join()
+        drain.join()
+    return process.returncode, "".join(errors)
 
 
 def download_npm_package(package: str, version: str, *, log=print) -> Path:

@@ -26,11 +26,13 @@ class Server:
     """`with Server(env={...}) as server: httpx.get(server.url + "/health")`"""
 
     def __init__(self, env: dict | None = None, log_path: Path | None = None,
-                 command: tuple[str, ...] = ("-m", "bentoml", "serve"), cwd: Path = ROOT):
+                 command: tuple[str, ...] = ("-m", "bentoml", "serve"), cwd: Path = ROOT,
+                 ready_path: str = "/readyz"):
         """`command`: the interpreter's arguments that start the server (--host and
         --port follow), e.g. BentoML's one-service start command (README "Deploy"),
         or another venv's python first; `cwd`: where it runs (the checkout to serve:
-        bench/ab.py serves two)."""
+        bench/ab.py serves two); `ready_path`: what start() waits for,
+        "/livez" for a server meant to stay unready."""
         self.env = dict(os.environ, BENTOML_DO_NOT_TRACK="true", PYTHONUNBUFFERED="1",
                         **(env or {}))
         self.port = free_port()
@@ -38,6 +40,7 @@ class Server:
         self.log_path = log_path or ROOT / ".pytest_cache" / f"server-{self.port}.log"
         self.process: subprocess.Popen | None = None
         self.command, self.cwd = command, cwd
+        self.ready_path = ready_path
 
     def start(self) -> "Server":
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +56,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}: {self.log()}")
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                if httpx.get(self.url + self.ready_path, timeout=2).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass
