@@ -32,9 +32,10 @@ def prepare(image: np.ndarray, box) -> np.ndarray:
     right, bottom = min(width, int(round(x2))), min(height, int(round(y2)))
     if right - left < 2 or bottom - top < 2:
         return np.zeros((INPUT_SIZE, INPUT_SIZE, 3), np.uint8)
+    # bilinear at every size, as hsemotion-onnx's HSEmotionRecognizer.preprocess
+    # resizes (tests/test_reference_hsemotion.py compares the two)
     return cv2.resize(image[top:bottom, left:right], (INPUT_SIZE, INPUT_SIZE),
-                      interpolation=cv2.INTER_AREA if right - left > INPUT_SIZE
-                      else cv2.INTER_LINEAR)
+                      interpolation=cv2.INTER_LINEAR)
 
 
 def normalise(faces: np.ndarray) -> np.ndarray:
