@@ -26,31 +26,42 @@ from inputs.imageio import decode_image  # noqa: E402
 from testkit.photos import photo  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def recognizer(tmp_path_factory):
+def enet_b0(path: Path, outputs: int, seed: int) -> Path:
     from bench.full_set_latency import EfficientNetB0, init_weights
 
-    torch.manual_seed(4)
-    path = tmp_path_factory.mktemp("hse") / "enet_b0_8_va_mtl.onnx"
+    torch.manual_seed(seed)
     with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
-        torch.onnx.export(init_weights(EfficientNetB0(10)).eval(),
+        torch.onnx.export(init_weights(EfficientNetB0(outputs)).eval(),
                           (torch.zeros(1, 3, 224, 224),), str(path), input_names=["input"],
                           output_names=["output"], dynamic_axes={"input": {0: "N"}},
                           opset_version=17, dynamo=False)
+    return path
+
+
+def reference_for(path: Path, model_name: str):
     original = facial_emotions.get_model_path
     facial_emotions.get_model_path = lambda name: str(path)  # instead of downloading it
     try:
-        reference = facial_emotions.HSEmotionRecognizer("enet_b0_8_va_mtl")
+        return facial_emotions.HSEmotionRecognizer(model_name)
     finally:
         facial_emotions.get_model_path = original
-    return path, reference
+
+
+def rgb(name: str) -> np.ndarray:
+    return decode_image(photo(name).read_bytes())
+
+
+@pytest.fixture(scope="module")
+def recognizer(tmp_path_factory):
+    path = enet_b0(tmp_path_factory.mktemp("hse") / "enet_b0_8_va_mtl.onnx", 10, seed=4)
+    return path, reference_for(path, "enet_b0_8_va_mtl")
 
 
 @pytest.mark.parametrize("name", ["obama.jpg", "biden.jpg", "t1.jpg"])
 def test_crop_scores_valence_and_arousal_match_hsemotion_onnx(recognizer, name):
     path, reference = recognizer
-    image = decode_image(photo(name).read_bytes())
+    image = rgb(name)
     height, width = image.shape[:2]
     ours = hsemotion.HSEmotion(path)
     # a face larger than 224 px (downscaled) and one smaller (upscaled)
@@ -72,3 +83,27 @@ def test_crop_scores_valence_and_arousal_match_hsemotion_onnx(recognizer, name):
         # returns the raw regression
         np.testing.assert_allclose([answer["valence"], answer["arousal"]],
                                    np.clip(raw[8:], -1, 1), atol=5e-5)
+
+
+def test_enet_b0_8_best_afew_imports_with_from_and_answers_as_hsemotion_onnx(tmp_path):
+    """The seed's emotion model: the same EfficientNet-B0 with the 8 logits only."""
+    from testkit.model_store import models_cli
+
+    afew = enet_b0(tmp_path / "enet_b0_8_best_afew.onnx", 8, seed=5)
+    home = tmp_path / "home"
+    result = models_cli(home, "import", "--only", "face-emotion-hsemotion", "--from", str(afew))
+    assert result.returncode == 0, result.stdout + result.stderr
+    [stored] = (home / "models" / "face-emotion-hsemotion").glob("*/enet_b0_8_va_mtl.onnx")
+    assert stored.read_bytes() == afew.read_bytes()
+
+    reference = reference_for(afew, "enet_b0_8_best_afew")
+    image = rgb("obama.jpg")
+    box = [300.0, 120.0, 560.0, 420.0]
+    label, scores = reference.predict_emotions(image[120:420, 300:560], logits=False)
+    [answer] = hsemotion.HSEmotion(stored).predict(hsemotion.prepare(image, box)[None])
+    assert len(scores) == 8
+    np.testing.assert_allclose([answer["scores"][k] for k in hsemotion.LABELS], scores,
+                               atol=5e-5)
+    assert hsemotion.LABELS[list(reference.idx_to_class.values()).index(label)] == \
+        answer["dominant"]
+    assert answer["valence"] is None and answer["arousal"] is None  # no such head
