@@ -2,9 +2,8 @@
 
 The front cuts a square face crop with a margin (`prepare`: side = crop_scale x
 the detector box, CROP_SIZE pixels, RGB); the model service resizes it to the
-model's own size with PIL and its resample filter (as transformers does), rescales,
-normalises with the
-checkpoint's mean / std (preprocess.json), runs the ONNX model and applies a
+model's own size with PIL and its resample filter (as transformers does),
+rescales, normalises with the checkpoint's mean / std (preprocess.json), runs the ONNX model and applies a
 softmax: per face {label, confidence, scores} with the labels of config.id2label.
 """
 
