@@ -20,9 +20,10 @@ class Emotion(BaseModel):
         description="angry, disgust, fear, happy, sad, surprise, neutral (plus contempt "
                     "from HSEmotion); they sum to 1")
     valence: Optional[float] = Field(
-        default=None, description="-1 (negative) .. 1 (positive); HSEmotion only")
+        default=None, description="-1 (negative) .. 1 (positive); HSEmotion's "
+        "enet_b0_8_va_mtl only (null from FER and enet_b0_8_best_afew: no such head)")
     arousal: Optional[float] = Field(
-        default=None, description="-1 (calm) .. 1 (excited); HSEmotion only")
+        default=None, description="-1 (calm) .. 1 (excited); as valence")
 
 
 class ChoppedScore(BaseModel):

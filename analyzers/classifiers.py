@@ -2,8 +2,8 @@
 
 The front cuts a square face crop with a margin (`prepare`: side = crop_scale x
 the detector box, CROP_SIZE pixels, RGB); the model service resizes it to the
-model's own size with its resample filter, rescales, normalises with the
-checkpoint's mean / std (preprocess.json), runs the ONNX model and applies a
+model's own size with PIL and its resample filter (as transformers does),
+rescales, normalises with the checkpoint's mean / std (preprocess.json), runs the ONNX model and applies a
 softmax: per face {label, confidence, scores} with the labels of config.id2label.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from analyzers import crops
@@ -21,10 +20,6 @@ from analyzers.model_wrapper import ModelWrapper
 # what the front sends: large enough for a 224 px ViT input from any face size
 CROP_SIZE = 256
 DEFAULT_CROP_SCALE = 1.5
-
-CV2_RESAMPLE = {"nearest": cv2.INTER_NEAREST, "bilinear": cv2.INTER_LINEAR,
-                "bicubic": cv2.INTER_CUBIC, "lanczos": cv2.INTER_LANCZOS4,
-                "box": cv2.INTER_AREA, "hamming": cv2.INTER_LINEAR}
 
 
 def prepare(image: np.ndarray, box, crop_scale: float = DEFAULT_CROP_SCALE,
@@ -59,9 +54,16 @@ class OnnxImageModel:
 
     def pixel_values(self, images: np.ndarray) -> np.ndarray:
         """N RGB uint8 images -> [N, 3, H, W] float32, as the checkpoint's image processor."""
-        interpolation = CV2_RESAMPLE.get(self.prep.get("resample_name"), cv2.INTER_LINEAR)
+        from PIL import Image
+
+        # PIL's own resize with the checkpoint's PIL filter, as transformers' image
+        # processors resize uint8 images: OpenCV's bilinear does not antialias, and a
+        # 256 px crop shrunk to 64 differed from transformers by up to 0.68 in the
+        # normalised input (tests/test_reference_huggingface.py)
+        resample = int(self.prep.get("resample", Image.Resampling.BILINEAR))
         batch = np.stack([
-            cv2.resize(np.asarray(image), (self.width, self.height), interpolation=interpolation)
+            np.asarray(Image.fromarray(np.ascontiguousarray(image, np.uint8)).resize(
+                (self.width, self.height), resample=resample))
             if image.shape[:2] != (self.height, self.width) else np.asarray(image)
             for image in images]).astype(np.float32)
         batch *= float(self.prep.get("rescale_factor", 1 / 255))

@@ -1,5 +1,7 @@
 """Facial expression, valence and arousal with HSEmotion's EfficientNet-B0 multi-task
 model (enet_b0_8_va_mtl.onnx, AffectNet; Savchenko 2022), imported with --from.
+enet_b0_8_best_afew.onnx (the same net fine-tuned on AFEW, 8 logits only) is
+accepted in its place; its answers have valence and arousal null.
 
 As hsemotion-onnx feeds it: the detector's face box cut out (no margin) and
 resized to 224x224 RGB, scaled to [0, 1] and normalised with the ImageNet mean
@@ -32,9 +34,10 @@ def prepare(image: np.ndarray, box) -> np.ndarray:
     right, bottom = min(width, int(round(x2))), min(height, int(round(y2)))
     if right - left < 2 or bottom - top < 2:
         return np.zeros((INPUT_SIZE, INPUT_SIZE, 3), np.uint8)
+    # bilinear at every size, as hsemotion-onnx's HSEmotionRecognizer.preprocess
+    # resizes (tests/test_reference_hsemotion.py compares the two)
     return cv2.resize(image[top:bottom, left:right], (INPUT_SIZE, INPUT_SIZE),
-                      interpolation=cv2.INTER_AREA if right - left > INPUT_SIZE
-                      else cv2.INTER_LINEAR)
+                      interpolation=cv2.INTER_LINEAR)
 
 
 def normalise(faces: np.ndarray) -> np.ndarray:
@@ -50,8 +53,10 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 def interpret(outputs: np.ndarray) -> list[dict]:
     """[N, 10] raw outputs -> emotion records: softmax over the 8 logits, valence and
-    arousal clipped to -1..1."""
+    arousal clipped to -1..1. [N, 8] (enet_b0_8_best_afew, which has no valence /
+    arousal head) -> the same with valence and arousal null."""
     outputs = np.asarray(outputs, np.float64).reshape(len(outputs), -1)
+    regression = outputs.shape[1] == len(LABELS) + 2
     probabilities = softmax(outputs[:, :8])
     results = []
     for row, raw in zip(probabilities, outputs):
@@ -60,8 +65,8 @@ def interpret(outputs: np.ndarray) -> list[dict]:
             "dominant": LABELS[best],
             "confidence": round(float(row[best]), 4),
             "scores": {label: round(float(p), 4) for label, p in zip(LABELS, row)},
-            "valence": round(float(np.clip(raw[8], -1.0, 1.0)), 4),
-            "arousal": round(float(np.clip(raw[9], -1.0, 1.0)), 4),
+            "valence": round(float(np.clip(raw[8], -1.0, 1.0)), 4) if regression else None,
+            "arousal": round(float(np.clip(raw[9], -1.0, 1.0)), 4) if regression else None,
         })
     return results
 

@@ -8,8 +8,10 @@ top, right, bottom from the anchor centre, in units of the stride) and their
 5 key points ([K, 10]: x, y offsets from the centre, in units of the stride).
 K = 2 anchors x (640 / stride)^2 cells; cells run row by row, the 2 anchors of
 a cell are consecutive, and the centre of cell (row, col) is (col, row) x
-stride. A leading batch axis of 1 ([1, K, 1]) is accepted too. Scores above
-0.5 are kept, then NMS at IoU 0.4.
+stride. A leading batch axis of 1 ([1, K, 1]) is accepted too. Scores of 0.5
+and above are kept, then NMS at IoU 0.4 (InsightFace's, in image pixels with
+inclusive edges). tests/test_reference_insightface.py checks all of this
+against insightface.model_zoo.SCRFD on the same file.
 
 The answer is the same `Detection` list as analyzers/detection.py (MTCNN), in
 image pixels, so SCRFD can stand in for it.
@@ -39,11 +41,16 @@ MEAN, STD = 127.5, 128.0
 def letterbox(image: np.ndarray, size: int = INPUT_SIZE) -> tuple[np.ndarray, float]:
     """HxWx3 uint8 -> (size x size x 3 canvas with the scaled image at its top-left, scale)."""
     height, width = image.shape[:2]
-    scale = min(size / height, size / width)
-    new_w, new_h = max(1, int(round(width * scale))), max(1, int(round(height * scale)))
+    # as insightface.model_zoo.SCRFD: the longer side fills the canvas, the other is
+    # truncated (int, not round), and the scale is read back from the height
+    # (tests/test_reference_insightface.py compares the two)
+    if height / width > 1.0:
+        new_h, new_w = size, max(1, int(size / (height / width)))
+    else:
+        new_w, new_h = size, max(1, int(size * (height / width)))
     canvas = np.zeros((size, size, 3), np.uint8)
     canvas[:new_h, :new_w] = cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
-    return canvas, new_w / width
+    return canvas, new_h / height
 
 
 def to_input(canvas: np.ndarray) -> np.ndarray:
@@ -76,7 +83,7 @@ def decode(outputs: list[np.ndarray], size: int = INPUT_SIZE,
         if len(score) != len(centres):
             raise ValueError(f"stride {stride}: {len(score)} scores for {len(centres)} "
                              f"anchors of a {size}x{size} input")
-        keep = np.flatnonzero(score > threshold)
+        keep = np.flatnonzero(score >= threshold)  # InsightFace keeps a score equal to it
         centre = centres[keep]
         boxes.append(np.concatenate([centre - distance[keep, :2],
                                      centre + distance[keep, 2:]], axis=1))
@@ -117,14 +124,18 @@ class SCRFDDetector(FaceDetector):
         outputs = self.model.run(to_input(canvas))
         boxes, scores, points = decode([o.reshape(-1, o.shape[-1]) for o in outputs],
                                        self.size, self.threshold)
-        kept = nms(boxes, scores, self.nms_threshold)
+        boxes, points = boxes / scale, points / scale
+        # InsightFace's NMS runs on image pixels and counts a box's edges as pixels
+        # (width x2 - x1 + 1): growing the far edges by one pixel gives the shared nms
+        # the same overlaps
+        kept = nms(boxes + np.array([0, 0, 1, 1], np.float32), scores, self.nms_threshold)
         height, width = image.shape[:2]
         found = []
         for index in kept:
-            box = boxes[index] / scale
+            box = boxes[index]
             box = np.clip(box, 0, [width, height, width, height]).astype(np.float32)
             if box[2] <= box[0] or box[3] <= box[1]:
                 continue
             found.append(Detection(box=box, score=float(scores[index]),
-                                   keypoints=(points[index] / scale).astype(np.float32)))
+                                   keypoints=points[index].astype(np.float32)))
         return found

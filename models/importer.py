@@ -119,10 +119,11 @@ def check_signature(source: ModelSource, files: dict[str, Path]) -> None:
             got = ", ".join(f"{t.name} {t.type} {list(t.shape)}" for t in inputs)
             raise ValueError(f"{files[name]}: input is {got}; {source.name} expects one float32 "
                              f"input {_shape(want_in)}")
-        if not fits(outputs[0], want_out):
+        choices = want_out if isinstance(want_out, list) else [want_out]  # alternatives
+        if not any(fits(outputs[0], want) for want in choices):
             raise ValueError(f"{files[name]}: output {outputs[0].name} is "
-                             f"{list(outputs[0].shape)}; "
-                             f"{source.name} expects {_shape(want_out)}")
+                             f"{list(outputs[0].shape)}; {source.name} expects "
+                             + " or ".join(_shape(want) for want in choices))
         count = source.onnx_outputs.get(name)
         if count is not None and len(outputs) != count:
             raise ValueError(f"{files[name]} has {len(outputs)} outputs; {source.name} "

@@ -372,9 +372,13 @@ SOURCES += (
         artifacts=(),
         model_set="full",
         local_files=("enet_b0_8_va_mtl.onnx",),
-        onnx_signature={"enet_b0_8_va_mtl.onnx": ((None, 3, 224, 224), (None, 10))},
+        # 10 outputs (enet_b0_8_va_mtl) or 8 (enet_b0_8_best_afew, the seed's model,
+        # stored under the same name: `--from enet_b0_8_best_afew.onnx`)
+        onnx_signature={"enet_b0_8_va_mtl.onnx": ((None, 3, 224, 224),
+                                                  [(None, 10), (None, 8)])},
         metadata={"input_size": 224, "url": HSEMOTION_URL,
-                  "output": "8 emotion logits, valence, arousal"},
+                  "output": "8 emotion logits, valence, arousal (enet_b0_8_best_afew: "
+                  "the 8 logits only)"},
     ),
     ModelSource(
         name="face-beauty-resnet50",
