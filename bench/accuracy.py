@@ -137,15 +137,15 @@ class InProcess:
                     await self.analysis.embed_pair((image, faces[0])))[0]
         return seen
 
-    async def liveness(self, path: Path) -> float | None:
+    async def liveness(self, path: Path) -> dict | None:
+        """{"score", "scores": {"antispoof", "liveness"}} of the largest face, or None."""
         from analyzers import liveness
 
         image = self._image(path)
         faces = await self.analysis.detect(image)
         if not faces:
             return None
-        return (await self.analysis.liveness_scores(image, faces[:1], liveness.THRESHOLD))[0][
-            "score"]
+        return (await self.analysis.liveness_scores(image, faces[:1], liveness.THRESHOLD))[0]
 
     async def mask(self, path: Path) -> dict:
         records, _ = await self.analysis.masks(self._image(path), max_faces=1)
@@ -188,7 +188,7 @@ class Remote:
         return {"boxes": [f["bbox"] for f in faces], "first": first,
                 "embedding": None if vector is None else np.asarray(vector, np.float32)}
 
-    async def liveness(self, path: Path) -> float | None:
+    async def liveness(self, path: Path) -> dict | None:
         response = await self.http.post("/liveness", files={"file": (path.name,
                                                                      path.read_bytes())})
         if response.status_code == 422 and "face" in response.text.lower():
@@ -197,7 +197,7 @@ class Remote:
             raise RuntimeError(f"/liveness {path.name}: {response.status_code} "
                                f"{response.text[:200]}")
         body = response.json()
-        return body["liveness"]["score"] if body.get("faces") else None
+        return body["liveness"] if body.get("faces") else None
 
     async def mask(self, path: Path) -> dict:
         body = await self._post("/mask", path, max_faces="1")
@@ -362,17 +362,19 @@ class Harness:
         from analyzers.liveness import THRESHOLD
 
         rows = balanced(self.labels.of_kind("spoof"), lambda r: r["label"], self.limit)
-        scores, live, no_face = [], [], 0
+        scores, parts, live, no_face = [], defaultdict(list), [], 0
         for row in rows:
             try:
-                score = await self.backend.liveness(self.labels.folder / row["path"])
+                answer = await self.backend.liveness(self.labels.folder / row["path"])
             except Exception as error:
                 self.errors.append(f"{row['path']}: {error}")
-                score = None
-            if score is None:
+                answer = None
+            if answer is None:
                 no_face += 1
                 continue
-            scores.append(score)
+            scores.append(answer["score"])
+            for name, value in answer["scores"].items():
+                parts[name].append(value)
             live.append(row["label"] == "live")
         scores, live = np.asarray(scores, float), np.asarray(live, bool)
         report = {"photos": len(rows), "no_face": no_face, "live": int(live.sum()),
@@ -383,6 +385,12 @@ class Harness:
         report["roc_auc"] = {"value": round(metrics.roc_auc(scores, live), 4),
                              "ci95": metrics._rounded(metrics.bootstrap(metrics.roc_auc,
                                                                         scores, live))}
+        # each of the two nets alone: does either separate better than their mean?
+        report["roc_auc_by_model"] = {
+            name: {"value": round(metrics.roc_auc(values, live), 4),
+                   "ci95": metrics._rounded(metrics.bootstrap(metrics.roc_auc,
+                                                              np.asarray(values), live))}
+            for name, values in parts.items()}
         apcer, bpcer = metrics.apcer_bpcer(scores, live, THRESHOLD)
         report["at_threshold"] = {"threshold": THRESHOLD, "apcer": apcer, "bpcer": bpcer,
                                   "accuracy": metrics.accuracy(live.tolist(),
@@ -491,6 +499,9 @@ def markdown(report: dict) -> str:
             rows.append(("liveness", "ROC AUC", f"{lv['roc_auc']['value']:.4f}"
                          f"{_interval(lv['roc_auc'])} (n={lv['live']}+{lv['spoof']}); "
                          f"no face {lv['no_face']}"))
+            for name, auc in lv["roc_auc_by_model"].items():
+                rows.append(("liveness", f"ROC AUC, {name} score alone",
+                             f"{auc['value']:.4f}{_interval(auc)}"))
             for key in ("at_threshold", "at_eer_threshold"):
                 t = lv[key]
                 rows.append(("liveness", f"APCER at {t['threshold']}", _rate(t["apcer"])))

@@ -162,6 +162,7 @@ def test_harness_on_a_slice_of_labelled_faces(tmp_path):
     if "roc_auc" in liveness:
         assert 0 <= liveness["roc_auc"]["value"] <= 1
         assert liveness["at_threshold"]["apcer"]["n"] == liveness["spoof"]
+        assert set(liveness["roc_auc_by_model"]) == {"antispoof", "liveness"}
 
     mask = fields["mask"]
     assert mask["photos"] == 4
