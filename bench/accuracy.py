@@ -531,11 +531,11 @@ def measure(data: Path, url: str | None = None, limit: int | None = None,
     labels = Labels(data)
     backend = Remote(url) if url else InProcess()
     harness = Harness(labels, backend, limit, progress)
-    started = time.perf_counter()
+    started, at = time.perf_counter(), datetime.now(timezone.utc).isoformat(timespec="seconds")
+    code = commit()  # the code that runs is the code at the start, not at each save
 
     def report(fields_report: dict) -> dict:
-        return {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "commit": commit(), "mode": f"server {url}" if url else "in-process",
+        return {"date": at, "commit": code, "mode": f"server {url}" if url else "in-process",
                 "data": str(data), "limit_per_field": limit, "models": dict(backend.tags),
                 "photos_looked_at": len(harness._seen), "errors": harness.errors,
                 "seconds": round(time.perf_counter() - started, 1), "fields": fields_report}
