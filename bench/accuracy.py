@@ -189,15 +189,9 @@ class Remote:
                 "embedding": None if vector is None else np.asarray(vector, np.float32)}
 
     async def liveness(self, path: Path) -> dict | None:
-        response = await self.http.post("/liveness", files={"file": (path.name,
-                                                                     path.read_bytes())})
-        if response.status_code == 422 and "face" in response.text.lower():
-            return None
-        if response.status_code != 200:
-            raise RuntimeError(f"/liveness {path.name}: {response.status_code} "
-                               f"{response.text[:200]}")
-        body = response.json()
-        return body["liveness"] if body.get("faces") else None
+        # mode=all: the largest face's verdict whatever the count, as in-process
+        body = await self._post("/liveness", path, mode="all", max_faces="1")
+        return body["faces"][0]["liveness"] if body["faces"] else None
 
     async def mask(self, path: Path) -> dict:
         body = await self._post("/mask", path, max_faces="1")

@@ -172,3 +172,20 @@ def test_harness_on_a_slice_of_labelled_faces(tmp_path):
     assert markdown.startswith("| field | measure |")
     for name in accuracy.FIELDS:
         assert f"| {name} |" in markdown
+
+
+@pytest.mark.skipif(DATA is None, reason="../shared/labelled-faces (the labelled photos) "
+                                         "is not next to this checkout")
+def test_harness_against_the_server(server):
+    """--url asks the endpoints (/analyze, /liveness, /mask) the same questions."""
+    report = accuracy.measure(DATA, url=server, limit=2,
+                              fields=("detection", "verification", "gender", "liveness", "mask"))
+    fields = report["fields"]
+    assert report["mode"] == f"server {server}" and report["errors"] == []
+    assert report["models"]["detection"].startswith("face-detector-")
+    assert fields["detection"]["all"]["recall"]["value"] >= 0.5
+    assert fields["verification"]["pairs"] == 2
+    assert fields["gender"]["accuracy"]["n"] + fields["gender"]["no_face"] == 2
+    assert fields["liveness"]["photos"] == 2 and fields["mask"]["photos"] == 2
+    assert fields["mask"]["accuracy"]["n"] + fields["mask"]["no_face"] + fields["mask"][
+        "skipped"] == 2
