@@ -234,8 +234,10 @@ class Harness:
         for row in self.labels.of_kind("gender", "age", "spoof", "mask"):
             single.setdefault(row["path"], row["path"].split("/")[1])
         chosen = balanced(sorted(single), lambda p: single[p], self.limit)
+        # a photo with boxes is scored by its boxes only (dlib's also carry a face_count)
         counted = {r["path"]: int(r["label"]) for r in
-                   self.labels.of_kind("face_count", "face_count_manual")}
+                   self.labels.of_kind("face_count", "face_count_manual")
+                   if r["path"] not in self.labels.boxes}
         jobs = [(p, 1, None) for p in chosen]
         jobs += [(p, n, None) for p, n in list(counted.items())[: self.limit]]
         jobs += [(p, len(b), b) for p, b in list(self.labels.boxes.items())[: self.limit]]
