@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from analyzers import mesh, tasks
+from analyzers import mesh, tasks, tight_crops
 from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE
 from measures import pose
 from measures.prominence import rank_by_size
@@ -136,6 +136,10 @@ class FaceAnalysis:
             interpolation=cv2.INTER_AREA)
         try:
             found = (await self.predictors["detection"]([sent]))[0]
+            if not found:  # a face filling the frame: once more with a margin round it
+                canvas, margin = tight_crops.padded(sent)
+                found = tight_crops.back(
+                    (await self.predictors["detection"]([canvas]))[0], margin, sent.shape)
         except Exception as error:
             raise ModelUnavailable("detection", f"the detector failed: {error}") from error
         if scale != 1.0:

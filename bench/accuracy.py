@@ -1,0 +1,576 @@
+"""Accuracy on real labelled photos: detection, verification, age, gender, emotion,
+liveness and mask, each with its sample size and a 95% interval (bench/metrics.py).
+
+    python -m bench.accuracy                        # in-process, the default model set
+    python -m bench.accuracy --limit 20             # at most 20 samples per field
+    python -m bench.accuracy --url http://127.0.0.1:3000   # against a running server
+    python -m bench.accuracy --data DIR --json out.json --markdown out.md
+
+--data is a folder in the layout of ../shared/labelled-faces (its README): index.csv
+(path,source,identity,label_kind,label) and pairs/lfw_pairs.csv (fold,path_a,path_b,same),
+paths relative to the folder; dlib_repo/*.xml face boxes are used where present. The
+photos are read where they are, never copied. In-process it loads the models as
+bench/benchmark.py does (model_services.load_in_process) and asks
+analyzers.face_analysis.FaceAnalysis, the code behind the endpoints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ElementTree
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from bench import metrics
+
+REPO = Path(__file__).resolve().parents[1]
+FIELDS = ("detection", "verification", "age", "gender", "emotion", "liveness", "mask")
+AGE_BANDS = (("under 13", 0, 13), ("13-19", 13, 20), ("20 and over", 20, 200))
+FARS = (1e-2, 1e-3)
+BOX_FILES = ("images/dlib_repo/training.xml", "images/dlib_repo/testing.xml")
+
+
+def default_data() -> Path | None:
+    """../shared/labelled-faces next to the checkout (or shared/ inside it), if present."""
+    for folder in (REPO.parent / "shared" / "labelled-faces", REPO / "shared" / "labelled-faces"):
+        if (folder / "index.csv").is_file():
+            return folder
+    return None
+
+
+# ------------------------------------------------------------------ labels
+class Labels:
+    """index.csv, the pairs and the dlib boxes of one labels folder."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        with open(self.folder / "index.csv", newline="") as handle:
+            self.rows = list(csv.DictReader(handle))
+        pairs_file = self.folder / "pairs" / "lfw_pairs.csv"
+        self.pairs = []
+        if pairs_file.is_file():
+            with open(pairs_file, newline="") as handle:
+                self.pairs = [(r["path_a"], r["path_b"], r["same"] == "1")
+                              for r in csv.DictReader(handle)]
+        self.boxes = {}  # path -> [(x1, y1, x2, y2)]
+        for name in BOX_FILES:
+            if (self.folder / name).is_file():
+                self.boxes.update(read_dlib_boxes(self.folder / name, str(Path(name).parent)))
+
+    def of_kind(self, *kinds: str) -> list[dict]:
+        return [r for r in self.rows if r["label_kind"] in kinds]
+
+
+def read_dlib_boxes(xml_file: Path, prefix: str) -> dict:
+    """dlib's imglab XML: <image file=...><box top left width height [ignore]/>."""
+    boxes = {}
+    for image in ElementTree.parse(xml_file).getroot().iter("image"):
+        found = [(float(b.get("left")), float(b.get("top")),
+                  float(b.get("left")) + float(b.get("width")),
+                  float(b.get("top")) + float(b.get("height")))
+                 for b in image.iter("box") if b.get("ignore", "0") != "1"]
+        boxes[f"{prefix}/{image.get('file')}"] = found
+    return boxes
+
+
+def balanced(rows: list, key, limit: int | None) -> list:
+    """At most `limit` rows, taken round-robin over the classes of key(row) so a short run
+    still sees every class; all rows (in order) without a limit."""
+    if limit is None or len(rows) <= limit:
+        return list(rows)
+    groups = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    queues, chosen = [list(g) for g in groups.values()], []
+    while len(chosen) < limit:
+        for queue in queues:
+            if queue and len(chosen) < limit:
+                chosen.append(queue.pop(0))
+    return chosen
+
+
+# ---------------------------------------------------------------- backends
+class InProcess:
+    """The default model set (or models/priority.py's choice) in this process."""
+
+    def __init__(self):
+        from analyzers.embedding import metric_for
+        from analyzers.face_analysis import FaceAnalysis
+        from model_services import load_in_process
+
+        predictors, tags = load_in_process()
+        self.analysis = FaceAnalysis(predictors, tags)
+        self.tags = tags
+        self.metric = metric_for(tags.get("embedding"))
+        self.distance_note = "the embedding model's own metric on its raw vectors"
+
+    @staticmethod
+    def _image(path: Path):
+        from inputs.imageio import decode_image
+
+        return decode_image(path.read_bytes())
+
+    async def look(self, path: Path, attributes: tuple, embed: bool) -> dict:
+        """{"boxes", "first" (the largest face's attributes), "embedding"}."""
+        from analyzers.face_analysis import Options
+
+        image = self._image(path)
+        faces = await self.analysis.detect(image)
+        seen = {"boxes": [[float(v) for v in f["box"]] for f in faces], "first": None,
+                "embedding": None}
+        if faces:
+            if attributes:
+                result = await self.analysis.analyze(image, Options(attributes=attributes),
+                                                     faces=faces[:1])
+                seen["first"] = result["faces"][0]
+            if embed:
+                seen["embedding"] = np.asarray(
+                    await self.analysis.embed_pair((image, faces[0])))[0]
+        return seen
+
+    async def liveness(self, path: Path) -> dict | None:
+        """{"score", "scores": {"antispoof", "liveness"}} of the largest face, or None."""
+        from analyzers import liveness
+
+        image = self._image(path)
+        faces = await self.analysis.detect(image)
+        if not faces:
+            return None
+        return (await self.analysis.liveness_scores(image, faces[:1], liveness.THRESHOLD))[0]
+
+    async def mask(self, path: Path) -> dict:
+        records, _ = await self.analysis.masks(self._image(path), max_faces=1)
+        if not records:
+            return {"value": None, "skipped": "no face"}
+        record = records[0]
+        return {"value": None if record["mask"] is None else record["mask"]["value"],
+                "skipped": record["mask_skipped"]}
+
+
+class Remote:
+    """The same questions asked of a running server's endpoints."""
+
+    def __init__(self, url: str):
+        import httpx
+
+        from analyzers.embedding import metric_for
+
+        self.http = httpx.AsyncClient(base_url=url.rstrip("/"), timeout=300)
+        self.tags = {}
+        self.metric = metric_for(None)
+        self.distance_note = ("euclidean distance of the unit vectors /analyze returns "
+                              "(return_embedding)")
+
+    async def _post(self, route: str, path: Path, **data) -> dict:
+        response = await self.http.post(route, files={"file": (path.name, path.read_bytes())},
+                                        data=data)
+        if response.status_code != 200:
+            raise RuntimeError(f"{route} {path.name}: {response.status_code} {response.text[:200]}")
+        body = response.json()
+        self.tags.update({k: v for k, v in body.get("models", {}).items() if v})
+        return body
+
+    async def look(self, path: Path, attributes: tuple, embed: bool) -> dict:
+        wanted = list(attributes) + (["embedding"] if embed else [])
+        body = await self._post("/analyze", path, attributes=",".join(wanted) or "none")
+        faces = body["faces"]
+        first = faces[0] if faces else None
+        vector = first.get("embedding") if first and embed else None
+        return {"boxes": [f["bbox"] for f in faces], "first": first,
+                "embedding": None if vector is None else np.asarray(vector, np.float32)}
+
+    async def liveness(self, path: Path) -> dict | None:
+        # mode=all: the largest face's verdict whatever the count, as in-process
+        body = await self._post("/liveness", path, mode="all", max_faces="1")
+        return body["faces"][0]["liveness"] if body["faces"] else None
+
+    async def mask(self, path: Path) -> dict:
+        body = await self._post("/mask", path, max_faces="1")
+        if not body["faces"]:
+            return {"value": None, "skipped": "no face"}
+        face = body["faces"][0]
+        return {"value": None if face["mask"] is None else face["mask"]["value"],
+                "skipped": face["mask_skipped"]}
+
+
+# ----------------------------------------------------------------- harness
+class Harness:
+    def __init__(self, labels: Labels, backend, limit: int | None = None,
+                 progress: bool = False):
+        self.labels, self.backend, self.limit, self.progress = labels, backend, limit, progress
+        self._seen: dict = {}
+        self.errors: list[str] = []
+
+    async def seen(self, path: str) -> dict | None:
+        """The backend's look at one photo, cached per photo (every field that needs the
+        same photo shares one look: attributes age, gender, emotion and the embedding)."""
+        if path not in self._seen:
+            try:
+                self._seen[path] = await self.backend.look(
+                    self.labels.folder / path, ("age", "gender", "emotion"), embed=True)
+            except Exception as error:  # one unreadable photo must not end the run
+                self.errors.append(f"{path}: {error}")
+                self._seen[path] = None
+            if self.progress and len(self._seen) % 100 == 0:
+                print(f"  {len(self._seen)} photos looked at", file=sys.stderr, flush=True)
+        return self._seen[path]
+
+    async def detection(self) -> dict:
+        """Per source: labelled faces found and extra faces. Photos of the single-face sets
+        (LFW, FG-NET, spoof, mask) count one labelled face each; face_count photos their
+        count; dlib's photos their boxes, matched at IoU >= 0.5."""
+        per_source = defaultdict(lambda: {"images": 0, "labelled": 0, "found": 0,
+                                          "extra": 0, "no_face_images": 0})
+        single = {}
+        for row in self.labels.of_kind("gender", "age", "spoof", "mask"):
+            single.setdefault(row["path"], row["path"].split("/")[1])
+        chosen = balanced(sorted(single), lambda p: single[p], self.limit)
+        # a photo with boxes is scored by its boxes only (dlib's also carry a face_count)
+        counted = {r["path"]: int(r["label"]) for r in
+                   self.labels.of_kind("face_count", "face_count_manual")
+                   if r["path"] not in self.labels.boxes}
+        jobs = [(p, 1, None) for p in chosen]
+        jobs += [(p, n, None) for p, n in list(counted.items())[: self.limit]]
+        jobs += [(p, len(b), b) for p, b in list(self.labels.boxes.items())[: self.limit]]
+        for path, labelled, boxes in jobs:
+            seen = await self.seen(path)
+            if seen is None:
+                continue
+            source = path.split("/")[1] + (" (boxes, IoU>=0.5)" if boxes is not None else "")
+            entry = per_source[source]
+            found = len(seen["boxes"])
+            hits = (metrics.match_boxes(boxes, seen["boxes"]) if boxes is not None
+                    else min(found, labelled))
+            entry["images"] += 1
+            entry["labelled"] += labelled
+            entry["found"] += hits
+            entry["extra"] += max(0, found - hits)
+            entry["no_face_images"] += found == 0
+        report = {}
+        for source, e in sorted(per_source.items()):
+            report[source] = {**e, "recall": metrics.proportion(e["found"], e["labelled"]),
+                              "extra_per_image": round(e["extra"] / e["images"], 4)}
+        total = {k: sum(e[k] for e in per_source.values())
+                 for k in ("images", "labelled", "found", "extra", "no_face_images")}
+        return {"by_source": report, "all": {**total, "recall": metrics.proportion(
+            total["found"], total["labelled"])}}
+
+    async def verification(self) -> dict:
+        pairs = balanced(self.labels.pairs, lambda p: p[2], self.limit)
+        distances, same, not_compared = [], [], 0
+        for path_a, path_b, is_same in pairs:
+            a, b = await self.seen(path_a), await self.seen(path_b)
+            if not a or not b or a["embedding"] is None or b["embedding"] is None:
+                not_compared += 1
+                continue
+            distances.append(self.backend.metric.distance(a["embedding"], b["embedding"]))
+            same.append(is_same)
+        scores, same = -np.asarray(distances, float), np.asarray(same, bool)
+        threshold = self.backend.metric.threshold
+        report = {"pairs": len(pairs), "compared": len(distances), "not_compared": not_compared,
+                  "same": int(same.sum()), "different": int((~same).sum()),
+                  "distance": self.backend.distance_note}
+        if len(set(same.tolist())) < 2:
+            return {**report, "reason": "needs same and different pairs that could be compared"}
+        rate, at = metrics.eer(scores, same)
+        report["roc_auc"] = {"value": round(metrics.roc_auc(scores, same), 4),
+                             "ci95": metrics._rounded(metrics.bootstrap(metrics.roc_auc,
+                                                                        scores, same))}
+        report["eer"] = {"value": round(rate, 4), "threshold_distance": round(-at, 4),
+                         "ci95": metrics._rounded(metrics.bootstrap(
+                             lambda s, y: metrics.eer(s, y)[0], scores, same))}
+        for far in FARS:
+            tar, reached, at = metrics.tar_at_far(scores, same, far)
+            positives = int(same.sum())
+            report[f"tar_at_far_{far:g}"] = {
+                **metrics.proportion(round(tar * positives), positives),
+                "far_reached": round(reached, 5),
+                "threshold_distance": None if at == float("inf") else round(-at, 4),
+                "negatives": int((~same).sum()),
+                "note": "interval over the same pairs at this fixed threshold"}
+        predicted = (-scores) < threshold
+        report["at_model_threshold"] = {
+            "threshold_distance": threshold,
+            "accuracy": metrics.accuracy(same.tolist(), predicted.tolist()),
+            "accuracy_counting_not_compared_as_wrong": metrics.proportion(
+                int((predicted == same).sum()), len(pairs))}
+        return report
+
+    async def _labelled_first_face(self, kind: str, key=None):
+        rows = balanced(self.labels.of_kind(kind), key or (lambda r: r["label"]), self.limit)
+        answered, no_face = [], 0
+        for row in rows:
+            seen = await self.seen(row["path"])
+            if not seen or seen["first"] is None:
+                no_face += 1
+                continue
+            answered.append((row, seen["first"]))
+        return rows, answered, no_face
+
+    async def age(self) -> dict:
+        rows, answered, no_face = await self._labelled_first_face(
+            "age", key=lambda r: next(n for n, lo, hi in AGE_BANDS
+                                      if lo <= float(r["label"]) < hi))
+        pairs = [(float(r["label"]), f["age"]) for r, f in answered if f.get("age") is not None]
+        truth, predicted = [t for t, _ in pairs], [p for _, p in pairs]
+        return {"photos": len(rows), "no_face": no_face, "no_age": len(answered) - len(pairs),
+                "mae": metrics.mae(truth, predicted),
+                "mae_by_band": metrics.mae_by_band(truth, predicted, AGE_BANDS),
+                "mean_signed_error": round(float(np.mean(np.subtract(predicted, truth))), 3)
+                if pairs else None}
+
+    async def _classification(self, kind: str, value) -> dict:
+        rows, answered, no_face = await self._labelled_first_face(kind)
+        truth = [r["label"] for r, f in answered]
+        predicted = [value(f) for r, f in answered]
+        labels = sorted(set(truth) | {p for p in predicted if p is not None})
+        return {"photos": len(rows), "no_face": no_face,
+                "accuracy": metrics.accuracy(truth, predicted),
+                "accuracy_counting_no_face_as_wrong": metrics.proportion(
+                    sum(t == p for t, p in zip(truth, predicted)), len(rows)),
+                "by_source": {source: metrics.accuracy(
+                    [t for (r, _), t in zip(answered, truth) if r["path"].split("/")[1] == source],
+                    [p for (r, _), p in zip(answered, predicted)
+                     if r["path"].split("/")[1] == source])
+                    for source in sorted({r["path"].split("/")[1] for r, _ in answered})},
+                "confusion": metrics.confusion_matrix(truth, [str(p) for p in predicted],
+                                                      labels + (["None"] if None in predicted
+                                                                else []))}
+
+    async def gender(self) -> dict:
+        return await self._classification(
+            "gender", lambda f: (f.get("gender") or {}).get("value"))
+
+    async def emotion(self) -> dict:
+        return await self._classification(
+            "emotion", lambda f: (f.get("emotion") or {}).get("dominant"))
+
+    async def liveness(self) -> dict:
+        from analyzers.liveness import THRESHOLD
+
+        rows = balanced(self.labels.of_kind("spoof"), lambda r: r["label"], self.limit)
+        scores, parts, live, no_face = [], defaultdict(list), [], 0
+        for row in rows:
+            try:
+                answer = await self.backend.liveness(self.labels.folder / row["path"])
+            except Exception as error:
+                self.errors.append(f"{row['path']}: {error}")
+                answer = None
+            if answer is None:
+                no_face += 1
+                continue
+            scores.append(answer["score"])
+            for name, value in answer["scores"].items():
+                parts[name].append(value)
+            live.append(row["label"] == "live")
+        scores, live = np.asarray(scores, float), np.asarray(live, bool)
+        report = {"photos": len(rows), "no_face": no_face, "live": int(live.sum()),
+                  "spoof": int((~live).sum()), "score": "mean of antispoof and liveness, "
+                  "REAL at or above the threshold"}
+        if len(set(live.tolist())) < 2:
+            return {**report, "reason": "needs live and spoof photos with a face"}
+        report["roc_auc"] = {"value": round(metrics.roc_auc(scores, live), 4),
+                             "ci95": metrics._rounded(metrics.bootstrap(metrics.roc_auc,
+                                                                        scores, live))}
+        # each of the two nets alone: does either separate better than their mean?
+        report["roc_auc_by_model"] = {
+            name: {"value": round(metrics.roc_auc(values, live), 4),
+                   "ci95": metrics._rounded(metrics.bootstrap(metrics.roc_auc,
+                                                              np.asarray(values), live))}
+            for name, values in parts.items()}
+        apcer, bpcer = metrics.apcer_bpcer(scores, live, THRESHOLD)
+        report["at_threshold"] = {"threshold": THRESHOLD, "apcer": apcer, "bpcer": bpcer,
+                                  "accuracy": metrics.accuracy(live.tolist(),
+                                                               (scores >= THRESHOLD).tolist())}
+        rate, at = metrics.eer(scores, live)
+        apcer, bpcer = metrics.apcer_bpcer(scores, live, at)
+        report["at_eer_threshold"] = {"threshold": round(at, 4), "eer": round(rate, 4),
+                                      "apcer": apcer, "bpcer": bpcer,
+                                      "note": "threshold chosen on these same photos"}
+        return report
+
+    async def mask(self) -> dict:
+        rows = balanced(self.labels.of_kind("mask"), lambda r: r["label"], self.limit)
+        truth, predicted, no_face, skipped = [], [], 0, defaultdict(int)
+        for row in rows:
+            try:
+                answer = await self.backend.mask(self.labels.folder / row["path"])
+            except Exception as error:
+                self.errors.append(f"{row['path']}: {error}")
+                answer = {"value": None, "skipped": "error"}
+            if answer["value"] is None:
+                if answer["skipped"] == "no face":
+                    no_face += 1
+                else:
+                    skipped[str(answer["skipped"])[:60]] += 1
+                continue
+            truth.append(row["label"] == "with_mask")
+            predicted.append(bool(answer["value"]))
+        right = sum(t == p for t, p in zip(truth, predicted))
+        return {"photos": len(rows), "no_face": no_face, "skipped": sum(skipped.values()),
+                "skipped_reasons": dict(skipped),
+                "accuracy": metrics.accuracy(truth, predicted),
+                "accuracy_counting_unanswered_as_wrong": metrics.proportion(right, len(rows)),
+                "confusion": metrics.confusion_matrix(
+                    ["mask" if t else "no mask" for t in truth],
+                    ["mask" if p else "no mask" for p in predicted], ["mask", "no mask"])}
+
+    async def run(self, fields=FIELDS, done=None) -> dict:
+        """Each field in turn; done(report so far) after each (a long run saves as it goes)."""
+        report = {}
+        for name in fields:
+            started = time.perf_counter()
+            if self.progress:
+                print(f"{name} ...", file=sys.stderr, flush=True)
+            report[name] = await getattr(self, name)()
+            report[name]["seconds"] = round(time.perf_counter() - started, 1)
+            if done is not None:
+                done(report)
+        return report
+
+
+# ------------------------------------------------------------------ output
+def _interval(entry) -> str:
+    if not entry or entry.get("ci95") is None:
+        return ""
+    low, high = entry["ci95"]
+    return f" [{low:.3g}, {high:.3g}]"
+
+
+def _rate(entry) -> str:
+    if not entry or entry.get("value") is None:
+        return "n/a"
+    return f"{entry['value']:.3f}{_interval(entry)} (n={entry['n']})"
+
+
+def markdown(report: dict) -> str:
+    """One row per figure: field, measure, value [95% interval] (n)."""
+    rows = []
+    fields = report["fields"]
+    if "detection" in fields:
+        for source, e in fields["detection"]["by_source"].items():
+            rows.append(("detection", f"recall, {source}", _rate(e["recall"]) +
+                         f"; extra faces {e['extra']} on {e['images']} images"))
+    if "verification" in fields:
+        v = fields["verification"]
+        rows.append(("verification", "pairs compared / not compared",
+                     f"{v['compared']} / {v['not_compared']}"))
+        if "eer" in v:
+            rows.append(("verification", "ROC AUC", f"{v['roc_auc']['value']:.4f}"
+                         f"{_interval(v['roc_auc'])}"))
+            rows.append(("verification", "EER (distance threshold)",
+                         f"{v['eer']['value']:.4f}{_interval(v['eer'])} "
+                         f"(at {v['eer']['threshold_distance']})"))
+            for far in FARS:
+                t = v[f"tar_at_far_{far:g}"]
+                rows.append(("verification", f"TAR at FAR {far:g} (distance threshold)",
+                             f"{_rate(t)} (at {t['threshold_distance']}, FAR reached "
+                             f"{t['far_reached']})"))
+            m = v["at_model_threshold"]
+            rows.append(("verification", f"accuracy at distance < {m['threshold_distance']}",
+                         _rate(m["accuracy"])))
+    if "age" in fields:
+        a = fields["age"]
+        rows.append(("age", "MAE, years (all)", _rate(a["mae"]) + f"; no face {a['no_face']}"))
+        for band, e in a["mae_by_band"].items():
+            rows.append(("age", f"MAE, years ({band})", _rate(e)))
+    for name in ("gender", "emotion"):
+        if name in fields:
+            f = fields[name]
+            rows.append((name, "accuracy", _rate(f["accuracy"]) + f"; no face {f['no_face']}"))
+            for source, e in f["by_source"].items():
+                rows.append((name, f"accuracy, {source}", _rate(e)))
+    if "liveness" in fields:
+        lv = fields["liveness"]
+        if "roc_auc" in lv:
+            rows.append(("liveness", "ROC AUC", f"{lv['roc_auc']['value']:.4f}"
+                         f"{_interval(lv['roc_auc'])} (n={lv['live']}+{lv['spoof']}); "
+                         f"no face {lv['no_face']}"))
+            for name, auc in lv["roc_auc_by_model"].items():
+                rows.append(("liveness", f"ROC AUC, {name} score alone",
+                             f"{auc['value']:.4f}{_interval(auc)}"))
+            for key in ("at_threshold", "at_eer_threshold"):
+                t = lv[key]
+                rows.append(("liveness", f"APCER at {t['threshold']}", _rate(t["apcer"])))
+                rows.append(("liveness", f"BPCER at {t['threshold']}", _rate(t["bpcer"])))
+    if "mask" in fields:
+        m = fields["mask"]
+        rows.append(("mask", "accuracy (answered)", _rate(m["accuracy"])))
+        rows.append(("mask", "accuracy (unanswered = wrong)",
+                     _rate(m["accuracy_counting_unanswered_as_wrong"]) +
+                     f"; no face {m['no_face']}, skipped {m['skipped']}"))
+    lines = ["| field | measure | value [95% interval] (n) |", "| --- | --- | --- |"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines) + "\n"
+
+
+def commit() -> str | None:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+                              capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def measure(data: Path, url: str | None = None, limit: int | None = None,
+            fields=FIELDS, progress: bool = False, save=None) -> dict:
+    """The report; save(report so far) after each field when given."""
+    labels = Labels(data)
+    backend = Remote(url) if url else InProcess()
+    harness = Harness(labels, backend, limit, progress)
+    started, at = time.perf_counter(), datetime.now(timezone.utc).isoformat(timespec="seconds")
+    code = commit()  # the code that runs is the code at the start, not at each save
+
+    def report(fields_report: dict) -> dict:
+        return {"date": at, "commit": code, "mode": f"server {url}" if url else "in-process",
+                "data": str(data), "limit_per_field": limit, "models": dict(backend.tags),
+                "photos_looked_at": len(harness._seen), "errors": harness.errors,
+                "seconds": round(time.perf_counter() - started, 1), "fields": fields_report}
+
+    done = None if save is None else (lambda so_far: save(report(so_far)))
+    return report(asyncio.run(harness.run(fields, done)))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=None,
+                        help="labels folder (default: ../shared/labelled-faces)")
+    parser.add_argument("--url", help="measure a running server instead of in-process")
+    parser.add_argument("--limit", type=int, default=None, help="at most N samples per field")
+    parser.add_argument("--fields", default=",".join(FIELDS),
+                        help=f"comma-separated subset of {list(FIELDS)}")
+    parser.add_argument("--json", type=Path, default=REPO / "bench/results/accuracy.json")
+    parser.add_argument("--markdown", type=Path, default=None, help="also write the table here")
+    args = parser.parse_args(argv)
+    data = args.data or default_data()
+    if data is None or not (Path(data) / "index.csv").is_file():
+        parser.error("no labels folder: pass --data (a folder with index.csv)")
+    fields = [f.strip() for f in args.fields.split(",") if f.strip()]
+    unknown = sorted(set(fields) - set(FIELDS))
+    if unknown:
+        parser.error(f"unknown fields {unknown}; choose from {list(FIELDS)}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+
+    def save(report: dict) -> None:
+        args.json.write_text(json.dumps(report, indent=1, default=float))
+
+    report = measure(Path(data), args.url, args.limit, fields, progress=True, save=save)
+    save(report)
+    table = markdown(report)
+    if args.markdown:
+        args.markdown.write_text(table)
+    print(table)
+    print(f"JSON: {args.json}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
