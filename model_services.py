@@ -65,10 +65,8 @@ def chosen(task: str) -> str | None:
 
 
 def missing_reason(source: ModelSource) -> str:
-    command = f"python -m models import --only {source.name}"
-    if source.local_only:  # no public download: the user brings the file (README, Models)
-        command += f" --from {' or '.join(source.local_files) or 'PATH'}"
-    return f"model {source.name} is not in the BentoML model store; run `{command}`"
+    return (f"model {source.name} is not in the BentoML model store; "
+            f"run `{source.import_command}`")
 
 
 def load_model(source: ModelSource, folder: Path):

@@ -11,14 +11,6 @@ from models.importer import import_model, is_current, stored_model
 from models.registry import BY_NAME, sources_in
 
 
-def import_command(source) -> str:
-    """The command that brings `source` into the store (local-only ones need its file)."""
-    command = f"python -m models import --only {source.name}"
-    if source.local_only:
-        command += f" --from {' or '.join(source.local_files) or 'PATH'}"
-    return command
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m models", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -43,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'MODEL':28} {'TASK':12} {'SET':8} STORED (or the command that imports it)")
         for source in sources_in("all"):
             model = stored_model(source)
-            state = f"missing: {import_command(source)}"
+            state = f"missing: {source.import_command}"
             if model is not None:
                 current = is_current(source)
                 state = f"{model.tag}{'' if current else ' (outdated)'}"

@@ -71,6 +71,15 @@ class ModelSource:
     def tag(self) -> str:
         return f"{self.name}:latest"
 
+    @property
+    def import_command(self) -> str:
+        """The command that brings it into the store (a local-only model needs its file:
+        no public download, README "Models")."""
+        command = f"python -m models import --only {self.name}"
+        if self.local_only:
+            command += f" --from {' or '.join(self.local_files) or 'PATH'}"
+        return command
+
 
 _FACENET = ("facenet-pytorch", "2.6.0")
 _MEDIAPIPE = ("mediapipe", "0.10.14")
