@@ -136,21 +136,22 @@ def _learned_beauty(m: Merge) -> None:
     m.record["beauty_score"] = m.output  # the mesh's merge weighs it into chopped_score
 
 
-def _hair(m: Merge) -> dict:
-    return m.record.setdefault("hair", {"type": None, "length": None, "colour": None,
-                                        "hat": None})
+def _hair(record: dict) -> dict:
+    """The face's hair field, made on first use by either of its two models."""
+    return record.setdefault("hair", {"type": None, "length": None, "colour": None,
+                                      "hat": None})
 
 
 def _hair_type(m: Merge) -> None:
     from analyzers import classifiers
 
-    _hair(m)["type"] = classifiers.as_field(m.output)
+    _hair(m.record)["type"] = classifiers.as_field(m.output)
 
 
 def _parsing(m: Merge) -> None:
     from analyzers import parsing
 
-    _hair(m).update(parsing.describe(
+    _hair(m.record).update(parsing.describe(
         np.asarray(m.output), m.model_input, parsing.face_box_in_crop(m.face["box"], m.transform),
         m.labels))
 
@@ -158,10 +159,8 @@ def _parsing(m: Merge) -> None:
 def parsing_skipped(record: dict) -> None:
     """The hair fields of a face past FACE_PARSING_MAX_FACES."""
     reason = f"only the {PARSING_MAX_FACES} largest faces are parsed (FACE_PARSING_MAX_FACES)"
-    hair = record.setdefault("hair", {"type": None, "length": None, "colour": None,
-                                      "hat": None})
-    hair.update(length={"value": None, "reason": reason},
-                colour={"value": None, "reason": reason}, hat=None)
+    _hair(record).update(length={"value": None, "reason": reason},
+                         colour={"value": None, "reason": reason}, hat=None)
 
 
 # ------------------------------------------------------------------------ the table

@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 import time
 
+import numpy as np
+
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable, Options
 from front import pools
-from inputs.budget import announced_pixels
 from front.form_fields import attributes_of
+from inputs.budget import announced_pixels
 from inputs.imageio import InputError, Limits, decode_base64, decode_image, load_document
 from inputs.sources import FetchPolicy, fetch_url
 from responses.output_formats import check_output_format, scaleflex
@@ -147,8 +149,6 @@ class Flows:
         return await self.analysis.embed_pair((images[0], faces[0][0]), (images[1], faces[1][0]))
 
     async def faces_and_vectors(self, data: bytes, limit: int):
-        import numpy as np
-
         image = await self.decode(data)
         faces = (await self.analysis.detect(image))[:limit]
         if not faces:
