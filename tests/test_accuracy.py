@@ -125,7 +125,8 @@ DATA = accuracy.default_data()
 
 @pytest.mark.skipif(DATA is None, reason="../shared/labelled-faces (the labelled photos) "
                                          "is not next to this checkout")
-def test_harness_on_a_slice_of_labelled_faces(tmp_path):
+def test_harness_on_a_slice_of_labelled_faces(default_models, tmp_path):
+    # default_models: on a new machine nothing else has imported them yet (this file runs first)
     out = tmp_path / "accuracy.json"
     table = tmp_path / "accuracy.md"
     accuracy.main(["--data", str(DATA), "--limit", "4", "--json", str(out),
