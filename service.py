@@ -144,6 +144,7 @@ class FaceAnalysisService(model_dependencies()):
     # -------------------------------------------------------- /extract-face
     @bentoml.api(route="/extract-face")
     @json_errors
+    @nsfas.bad_file_is_400
     async def extract_face(
         self,
         file: Path,
@@ -155,7 +156,7 @@ class FaceAnalysisService(model_dependencies()):
         data = await read_upload(file, self.limits, "file")
         image, faces = await self.flows.within_deadline(self.flows.document_faces(data, page))
         if not faces:
-            return error(404, "no face was found in the document")
+            return error(404, "no face was found in the document", "no_face")
         height, width = image.shape[:2]
         scores = prominence_scores([f["box"] for f in faces], width, height)
         best = max(range(len(faces)), key=lambda i: scores[i]["combined_score"])
@@ -164,6 +165,7 @@ class FaceAnalysisService(model_dependencies()):
     # ------------------------------------------------------- /compare-faces
     @bentoml.api(route="/compare-faces")
     @json_errors
+    @nsfas.bad_file_is_400
     async def compare_faces(
         self,
         selfie: Path,
@@ -393,4 +395,6 @@ FaceAnalysisService.add_asgi_middleware(HealthEndpoint)
 FaceAnalysisService.add_asgi_middleware(ServiceInfo, health=health_state)
 header_timeout.install()  # uvicorn would wait forever for slow headers (issue 18)
 # /docs.json as valid OpenAPI 3.0 with every status each endpoint answers (front/openapi_contract.py)
-FaceAnalysisService.add_asgi_middleware(OpenAPIContract, service=FaceAnalysisService)
+FaceAnalysisService.add_asgi_middleware(OpenAPIContract, service=FaceAnalysisService,
+                                        mounted_paths=image_api.openapi_paths(),
+                                        mounted_schemas=image_api.OPENAPI_SCHEMAS)

@@ -352,6 +352,81 @@ HANDLERS = {
 assert set(HANDLERS) == set(SERVICES)
 
 
+# --------------------------------------------------------- the OpenAPI document
+# what each service adds to the objects (README, "Replacing the 3DiVi Image API")
+SUMMARIES = {
+    "body-detector": "people in the photo: objects of class body with a fractional bbox",
+    "gender-estimator": "gender per face: MALE / FEMALE",
+    "age-estimator": "age per face, whole years as a string",
+    "emotion-estimator": "emotions per face, most likely first (ANGRY, SCARED ...)",
+    "liveness-anti-spoofing": "liveness per face (REAL / FAKE); 400 for more than one face",
+    "quality-liveness-anti-spoofing": "liveness after a quality gate: 400 when the quality "
+                                      "totalScore is below quality_threshold (default 30)",
+    "face-detector-liveness-estimator": "faces with their liveness",
+    "mask-estimator": "mask per face (value true = masked)",
+    "face-detector-face-fitter": "faces with the 478-point mesh (fitter) and head angles",
+    "quality-assessment-estimator": "quality.qaa per face; takes the fitter's objects",
+    "face-detector-template-extractor": "faces with their $template and template_size",
+    "verify-matcher": "two extractor objects in, verification {distance, fa_r, fr_r, score}",
+}
+assert set(SUMMARIES) == set(SERVICES)
+OPENAPI_SCHEMAS = {
+    "ImageApiRequest": {
+        "type": "object", "title": "ImageApiRequest", "required": ["$image"],
+        "properties": {
+            "$image": {"type": "string", "description": "the image, base64 (JPEG, PNG ...)"},
+            "objects": {"type": "array", "items": {"type": "object",
+                                                   "additionalProperties": True},
+                        "description": "[{}] to find the faces here, or an earlier "
+                                       "service's objects (with bbox) to add to",
+                        "default": [{}]},
+            "quality_threshold": {"type": "number", "minimum": 0, "maximum": 100,
+                                  "description": "quality-liveness-anti-spoofing only: the "
+                                                 "least totalScore accepted (default 30)"},
+        },
+    },
+    "ImageApiResponse": {
+        "type": "object", "title": "ImageApiResponse", "required": ["objects"],
+        "properties": {
+            "$image": {"type": "string", "description": "the request's image, echoed"},
+            "objects": {"type": "array", "items": {"type": "object",
+                                                   "additionalProperties": True},
+                        "description": "one per face or body: id, class, fractional bbox, "
+                                       "confidence, and the service's own fields"},
+        },
+    },
+}
+ERRORS = {400: "More than one face detected / Low image quality ... / a body that is not JSON",
+          401: "a missing or wrong API key (only when FACE_API_KEY is set)",
+          413: "the image is over 4.7 MB, or over 10 megapixels for the liveness and "
+               "quality services",
+          415: "a request content type other than application/json",
+          422: "a JSON body that cannot be answered (no $image, objects not a list, "
+               "a bbox that overlaps no face)",
+          503: "a model the service needs is not in the store",
+          504: "the analysis took longer than FACE_REQUEST_DEADLINE_S"}
+
+
+def openapi_paths() -> dict:
+    """The services as OpenAPI 3.0 path items, for the document at /docs.json (the
+    app is mounted, so BentoML's own document does not list them)."""
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}}
+    paths = {}
+    for name in SERVICES:
+        responses = {"200": {"description": "the objects with this service's fields",
+                             "content": {"application/json": {"schema": {
+                                 "$ref": "#/components/schemas/ImageApiResponse"}}}}}
+        responses.update({str(status): {"description": why, "content": error}
+                          for status, why in ERRORS.items()})
+        paths[f"{PREFIX}/{name}"] = {"post": {
+            "tags": ["image_api"], "operationId": f"image_api__{name.replace('-', '_')}",
+            "summary": SUMMARIES[name],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/ImageApiRequest"}}}},
+            "responses": responses}}
+    return paths
+
+
 # ------------------------------------------------------------------ the app
 async def endpoint(request: Request):
     import bentoml

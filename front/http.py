@@ -16,8 +16,11 @@ from inputs.imageio import InputError, Limits
 health_state: dict = {"status": "starting", "models": {}}
 
 
-def error(status: int, detail: str) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status)
+def error(status: int, detail: str, code: str | None = None) -> JSONResponse:
+    """The JSON body of every error answer: `detail` a sentence, `code` (when the
+    error has one) a short machine-readable tag such as "too_many_pixels"."""
+    body = {"detail": detail} if code is None else {"detail": detail, "code": code}
+    return JSONResponse(body, status_code=status)
 
 
 def json_errors(endpoint):
@@ -29,7 +32,7 @@ def json_errors(endpoint):
         try:
             return await endpoint(*args, **kwargs)
         except InputError as problem:
-            return error(problem.status, problem.detail)
+            return error(problem.status, problem.detail, problem.code)
         except ModelUnavailable as problem:
             return error(503, str(problem))
 
@@ -54,7 +57,8 @@ def _plain(value):
 async def read_upload(path: Path, limits: Limits, name: str) -> bytes:
     size = path.stat().st_size
     if size > limits.max_bytes:
-        raise InputError(413, f"{name} is {size} bytes, the limit is {limits.max_bytes} bytes")
+        raise InputError(413, f"{name} is {size} bytes, the limit is {limits.max_bytes} bytes",
+                         "too_large")
     return path.read_bytes()
 
 

@@ -23,7 +23,10 @@ ERROR = {"$ref": "#/components/schemas/ErrorDetail"}
 ERROR_SCHEMAS = {
     "ErrorDetail": {
         "type": "object", "title": "ErrorDetail", "required": ["detail"],
-        "properties": {"detail": {"type": "string", "description": "what was wrong"}},
+        "properties": {"detail": {"type": "string", "description": "what was wrong"},
+                       "code": {"type": "string", "description": (
+                           "a short machine-readable tag for the problem, e.g. "
+                           "too_many_pixels, unsupported_format, pdf_encrypted, no_face")}},
         "description": "every 4xx / 5xx answer of this service",
     },
     "ValidationErrors": {
@@ -56,6 +59,11 @@ MODEL_STATUSES = {
 # endpoints that run no model, and the statuses only some endpoints answer
 WITHOUT_MODELS = {"/templates/verify", "/batch-stats"}
 EXTRA_STATUSES = {"/extract-face": {404: "no face was found in the document"}}
+# NSFAS's routes answer 400 for every problem with an uploaded file (compat/nsfas.py)
+NSFAS_BAD_FILE = ("a problem with an uploaded file (empty, over the upload limit, not an image, "
+                  "a PDF that cannot be read safely; `code` says which), a malformed body, or "
+                  "a field that fails its type or bounds")
+NSFAS_ROUTES = {"/extract-face", "/compare-faces"}
 HEALTH = {
     "get": {
         "tags": ["Infrastructure"],
@@ -80,12 +88,16 @@ READYZ_503 = {"description": "not ready: a model every request needs (the face d
                              "missing; /health says which and how to import it"}
 
 
-def rewrite(spec: dict) -> dict:
-    """A valid OpenAPI 3.0 copy of BentoML's document (see the module docstring)."""
+def rewrite(spec: dict, mounted_paths: dict | None = None,
+            mounted_schemas: dict | None = None) -> dict:
+    """A valid OpenAPI 3.0 copy of BentoML's document (see the module docstring),
+    plus the path items (and their schemas) of mounted apps, which BentoML does not
+    see (the 3DiVi Image API: compat.image_api.openapi_paths)."""
     spec = json.loads(json.dumps(spec))  # a copy whose keys are all strings, as served
     spec["paths"] = {path: {method: _operation(path, method, operation)
                             for method, operation in item.items()}
                      for path, item in spec.get("paths", {}).items()}
+    spec["paths"].update(copy.deepcopy(mounted_paths or {}))
     spec["paths"]["/health"] = copy.deepcopy(HEALTH)
     spec["paths"].get("/readyz", {}).get("get", {}).get("responses", {})["503"] = \
         dict(READYZ_503)
@@ -94,6 +106,7 @@ def rewrite(spec: dict) -> dict:
         schemas.pop(name, None)  # BentoML's {"error"} bodies, which this service never sends
     schemas.update(copy.deepcopy(ERROR_SCHEMAS))
     schemas["Health"] = copy.deepcopy(HEALTH_SCHEMA)
+    schemas.update(copy.deepcopy(mounted_schemas or {}))
     return _schema_walk(spec)
 
 
@@ -106,6 +119,11 @@ def _operation(path: str, method: str, operation: dict) -> dict:
     if path not in WITHOUT_MODELS:
         statuses.update(MODEL_STATUSES)
     statuses.update(EXTRA_STATUSES.get(path, {}))
+    if path in NSFAS_ROUTES:
+        statuses[400] = NSFAS_BAD_FILE
+        statuses[413] = "the whole request body is over FACE_MAX_REQUEST_BYTES"
+        statuses[415] = "a request content type other than multipart/form-data"
+        statuses[422] = "no face in one of the photos (/compare-faces)"
     for status, why in sorted(statuses.items()):
         schema = ERROR if status != 400 else {
             "anyOf": [ERROR, {"$ref": "#/components/schemas/ValidationErrors"}]}
@@ -182,15 +200,18 @@ class OpenAPIContract:
     """Serves GET /docs.json as `rewrite` makes it (ASGI middleware; the document
     BentoML generates is read once, from the service, and kept)."""
 
-    def __init__(self, app, service):
+    def __init__(self, app, service, mounted_paths: dict | None = None,
+                 mounted_schemas: dict | None = None):
         self.app = app
         self.service = service
+        self.mounted = mounted_paths, mounted_schemas
         self.body: bytes | None = None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["path"] in SPEC_PATHS and scope["method"] == "GET":
             if self.body is None:
-                self.body = json.dumps(rewrite(self.service.openapi_spec.asdict())).encode()
+                self.body = json.dumps(rewrite(self.service.openapi_spec.asdict(),
+                                               *self.mounted)).encode()
             await JSONResponse(json.loads(self.body))(scope, receive, send)
         else:
             await self.app(scope, receive, send)

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from testkit.photos import photo
+from tests import hostile
 
 pytestmark = pytest.mark.usefixtures("server")
 
@@ -51,10 +52,24 @@ def test_extract_face_errors(client):
     assert response.status_code == 404 and response.json()["detail"]
     response = client.post("/extract-face", files={"file": ("empty.jpg", b"")})
     assert response.status_code == 400 and response.json()["detail"]
-    # NSFAS: at most 10 MB
-    response = client.post("/extract-face",
-                           files={"file": ("big.jpg", b"\xff\xd8\xff" + bytes(10 * 1024 * 1024))})
-    assert response.status_code == 413 and "limit" in response.json()["detail"]
+    # NSFAS documents 400 for every bad file: at most 10 MB, JPEG / PNG / PDF, and a
+    # PDF this server will not open (encrypted); the body's `code` says which
+    bad_files = {
+        "big.jpg": (b"\xff\xd8\xff" + bytes(10 * 1024 * 1024), "too_large", "limit"),
+        "notes.txt": (b"hello, I am a text file", "unsupported_format", "text"),
+        "locked.pdf": (hostile.encrypted_pdf(), "pdf_encrypted", "encrypted"),
+    }
+    for name, (data, code, words) in bad_files.items():
+        response = client.post("/extract-face", files={"file": (name, data)})
+        assert response.status_code == 400, (name, response.text[:300])
+        body = response.json()
+        assert body["code"] == code and words in body["detail"].lower(), (name, body)
+    # the same files on a native route keep their finer statuses
+    response = client.post("/analyze", files={"file": ("notes.txt", b"hello, I am a text file")})
+    assert response.status_code == 415
+    # no face is not a bad file: 404, as NSFAS documents
+    assert client.post("/extract-face", files={"file": ("blank.jpg", blank.getvalue())}
+                       ).json()["code"] == "no_face"
 
 
 def test_compare_faces(client):

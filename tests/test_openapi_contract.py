@@ -69,6 +69,11 @@ def test_every_status_is_documented_with_the_error_body(spec):
     health = spec["paths"]["/health"]["get"]["responses"]["200"]
     assert health["content"]["application/json"]["schema"]["$ref"].endswith("/Health")
     assert "503" in spec["paths"]["/readyz"]["get"]["responses"]
+    # the mounted 3DiVi Image API is documented too (compat/image_api.py)
+    services = [p for p in spec["paths"] if p.startswith("/image-api/")]
+    assert len(services) == 12 and "/image-api/verify-matcher" in services
+    body = spec["paths"]["/image-api/gender-estimator"]["post"]["requestBody"]
+    assert body["content"]["application/json"]["schema"]["$ref"].endswith("/ImageApiRequest")
 
 
 def test_rewrite_turns_json_schema_into_openapi_3_0():
@@ -138,3 +143,17 @@ def test_the_generated_client_calls_the_server(server, generated):
                                                            id_photo=upload("obama2.jpg")))
         assert compared.status_code == 200, compared.content
         assert compared.parsed.match is True
+    # a mounted Image API service through the same generated client
+    import base64
+
+    from face_client.api.image_api import image_api_gender_estimator
+    from face_client.models import ImageApiRequest
+
+    with generated.Client(base_url=server, timeout=120) as api:
+        request = ImageApiRequest.from_dict(
+            {"$image": base64.b64encode(photo("obama.jpg").read_bytes()).decode(),
+             "objects": [{}]})
+        answer = image_api_gender_estimator.sync_detailed(client=api, body=request)
+        assert answer.status_code == 200, answer.content
+        objects = answer.parsed.objects
+        assert len(objects) == 1 and objects[0]["gender"] == "MALE"
