@@ -79,15 +79,16 @@ import sys
 import threading
 import time
 from dataclasses import asdict, dataclass, fields
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 import settings
 from inputs.budget import check_jpeg_work
+
+if TYPE_CHECKING:  # pypdfium2 is imported where a PDF is read: every model service
+    import pypdfium2 as pdfium  # process imports this module, and pdfium cost each ~9 MB
 
 log = logging.getLogger(__name__)
 
@@ -642,6 +643,9 @@ def _check_pdf(data, limits: Limits) -> bytes:
 
 
 def _open_pdf(data: bytes) -> pdfium.PdfDocument:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
     """Caller holds PDFIUM_LOCK."""
     try:
         return pdfium.PdfDocument(data)
@@ -753,6 +757,8 @@ def _render_in_child(data: bytes, page: int, limits: Limits) -> np.ndarray:
 def render_pdf_page_here(data: bytes, page: int, limits: Limits) -> np.ndarray:
     """render_pdf_page's work in this process, without isolation (inputs.pdf_worker
     calls it in the child)."""
+    import pypdfium2 as pdfium
+
     with PDFIUM_LOCK:
         pdf = _open_pdf(data)
         try:
@@ -810,6 +816,9 @@ def _fit_scale(width_pt: float, height_pt: float, limits: Limits) -> float:
 
 def _render_page(pdf_page, page: int, limits: Limits) -> np.ndarray:
     """Caller holds PDFIUM_LOCK."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
     width_pt, height_pt = pdf_page.get_size()  # /Rotate already applied by PDFium
     if not (math.isfinite(width_pt) and math.isfinite(height_pt)) \
             or width_pt <= 0 or height_pt <= 0:
