@@ -122,8 +122,8 @@ def _mesh(m: Merge) -> None:
         m.record["eyes_open"] = geometry.eyes_open(points)
     if "colour" in m.wanted:
         region, local = crops.face_region(m.image, points)
-        m.record["skin_tone"] = colour.skin_tone(region, local)
-        m.record["hair_colour"] = colour.hair_colour(region, local)
+        skin = m.record["skin_tone"] = colour.skin_tone(region, local)
+        m.record["hair_colour"] = colour.hair_colour(region, local, skin)  # its reference
         m.record["eye_colour"] = colour.eye_colour(region, local)
         m.record["lip_colour"] = colour.lip_colour(region, local)
     if "beauty" in m.wanted:
