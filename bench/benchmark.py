@@ -1,7 +1,7 @@
 """Latency and throughput of the running service, against the same models in-process
 and against face_recognition's (dlib HOG + ResNet) detect+encode as a peer baseline.
 
-    python -m bench.benchmark                 # full run, ~5 minutes
+    python -m bench.benchmark                 # full run, ~6 minutes
     python -m bench.benchmark --quick         # fewer requests, for a smoke test
     python -m bench.benchmark --json out.json
 
@@ -113,6 +113,86 @@ def median_stages(stages: list[dict]) -> dict:
             for name in sorted(names)}
 
 
+def rss_total_mb(server: Server) -> float:
+    """Resident memory of `bentoml serve` and every worker it started, summed."""
+    total = 0
+    for pid in server.pids():
+        try:
+            for line in open(f"/proc/{pid}/status"):
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return round(total / 1024, 1)
+
+
+def poisoning(url: str, requests: int) -> dict:
+    """The 1-face /analyze p50 before and after ONE request of a 2400x1950 photo tiled
+    with 480 faces (issue 15: adaptive batching used to learn from that request's
+    queue and slow every later small request 2.6x). Target: after / before <= 1.1."""
+    from testkit.attacks import tiled_faces
+
+    path, files, data = workloads()["analyze (1 face, 640 px)"]
+    large = tiled_faces(24, tile=100, rows=20)  # 2400x2000, 480 faces
+
+    def p50() -> float:
+        with httpx.Client(base_url=url, timeout=120, headers={"X-API-Key": STATS_KEY}) as http:
+            times = []
+            for _ in range(requests + 5):  # five to warm up
+                started = time.perf_counter()
+                response = http.post(path, files=files, data=data)
+                assert response.status_code == 200, response.text[:300]
+                times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times[5:])
+
+    before = p50()
+    with httpx.Client(base_url=url, timeout=300, headers={"X-API-Key": STATS_KEY}) as http:
+        started = time.perf_counter()
+        answer = http.post("/analyze", files={"file": ("many.jpg", large)})
+        large_ms = (time.perf_counter() - started) * 1000
+    after = p50()
+    return {"before_p50_ms": before, "after_p50_ms": after, "ratio": after / before,
+            "large_status": answer.status_code, "large_ms": large_ms,
+            "large_faces": answer.json().get("face_count") if answer.status_code == 200
+            else None}
+
+
+def targets(report: dict) -> list[tuple[str, float, str, bool]]:
+    """Issue 15's targets, each a ratio of two figures of this one run:
+    (what, ratio, target, met)."""
+    cores = report["cores"]
+    served, local = report["server"], report["in_process"]
+    rows = []
+    for name, limit in (("analyze (1 face, 640 px)", 1.10), ("analyze (6 faces, t1.jpg)", 1.05)):
+        ratio = served[name][0]["p50_ms"] / local[name]["p50_ms"]
+        rows.append((f"overhead, served / in-process p50, {name}", ratio, f"<= {limit}",
+                     ratio <= limit))
+    for name in ("analyze (1 face, 640 px)", "analyze (6 faces, t1.jpg)"):
+        ceiling = cores * 1000 / local[name]["p50_ms"]
+        ratio = served[name][-1]["images_per_s"] / ceiling
+        rows.append((f"throughput at {served[name][-1]['clients']} clients / "
+                     f"{cores}-core limit ({ceiling:.1f} images/s), {name}", ratio, ">= 0.8",
+                     ratio >= 0.8))
+    name = "analyze (6 faces, t1.jpg)"
+    ratio = served[name][-1]["images_per_s"] / report["batching_off"][name]["images_per_s"]
+    rows.append(("batching on / off, images/s at 16 clients, t1.jpg", ratio, ">= 1.3",
+                 ratio >= 1.3))
+    name = "compare-faces (640 px pair)"
+    ratio = served[name][0]["p50_ms"] / report["peer_face_recognition"][name]["p50_ms"]
+    rows.append(("compare-faces p50 / face_recognition's", ratio, "<= 0.4", ratio <= 0.4))
+    stages = local["analyze (1 face, 640 px)"]["stages_p50_ms"]
+    ratio = stages["detection"] / stages["total"]
+    rows.append(("detection / in-process total, 1 face", ratio, "<= 0.35", ratio <= 0.35))
+    for when in ("after_start", "after_load"):
+        gb = report["rss_mb"][when] / 1024
+        rows.append((f"total RSS {when.replace('_', ' ')}, GB (not a ratio)", gb, "<= 2.0",
+                     gb <= 2.0))
+    ratio = report["poisoning"]["ratio"]
+    rows.append(("1-face p50 after one 480-face request / before", ratio, "<= 1.1",
+                 ratio <= 1.1))
+    return rows
+
+
 def batch_stats(url: str) -> dict:
     # internal statistics answer only with the API key (security.PRIVATE_PATHS)
     response = httpx.post(f"{url}/batch-stats", json={}, timeout=30,
@@ -208,13 +288,18 @@ def main() -> None:
 
     report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores",
-              "server": {}, "batching_off": {}}
+              "cores": __import__("os").cpu_count(), "server": {}, "batching_off": {},
+              "rss_mb": {}}
     with Server(env={"FACE_API_KEY": STATS_KEY}) as server:
+        time.sleep(5)  # past the start-up's own allocations
+        report["rss_mb"]["after_start"] = rss_total_mb(server)
+        report["poisoning"] = poisoning(server.url, 10 if args.quick else 20)
         for name, (path, files, data) in workloads().items():
             report["server"][name] = [
                 load_test(server.url, path, files, data, c, max(12, per_client * c))
                 for c in CONCURRENCY]
         report["batch_sizes"] = batch_stats(server.url)
+        report["rss_mb"]["after_load"] = rss_total_mb(server)
     with Server(env={"FACE_BATCHING": "off"}) as server:
         name = "analyze (6 faces, t1.jpg)"
         path, files, data = workloads()[name]
@@ -260,6 +345,15 @@ def main() -> None:
     print("batch sizes seen (items per model run: runs):")
     for service, stats in report["batch_sizes"].items():
         print(f"  {service}: {stats.get('batch_sizes', stats)}")
+    print()
+    print("issue 15's targets, each measured in this run:")
+    print(table([[what, f"{ratio:.2f}", goal, "met" if met else "MISSED"]
+                 for what, ratio, goal, met in targets(report)],
+                ["measure", "value", "target", ""]))
+    poison = report["poisoning"]
+    print(f"  (the large request: {poison['large_status']}, {poison['large_faces']} faces, "
+          f"{poison['large_ms']:.0f} ms; small p50 {poison['before_p50_ms']:.0f} ms before, "
+          f"{poison['after_p50_ms']:.0f} ms after)")
     from pathlib import Path
 
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
