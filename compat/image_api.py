@@ -204,11 +204,12 @@ async def liveness(call: Call) -> dict:
     if call.name == "quality-liveness-anti-spoofing":
         fitted, _ = await call.analysis.assess_quality(call.image, flows.quality_thresholds,
                                                        1, faces=faces)
-        score = float(fitted[0]["quality"]["totalScore"])
+        score = scales.capture_quality(fitted[0]["quality"])
         threshold = quality_threshold(call.body)
-        if score < threshold:
-            raise InputError(400, f"Low image quality. Calculated score value ({score:.0f}) "
-                                  f"is less than the threshold ({threshold:g})")
+        if score is None or score < threshold:
+            raise InputError(400, f"Low image quality. Calculated score value "
+                                  f"({score or 0:.0f}) is less than the threshold "
+                                  f"({threshold:g})")
     verdicts = await call.analysis.liveness_scores(call.image, faces, LIVENESS_THRESHOLD)
     answered = []
     for obj, face, verdict in zip(objects, faces, verdicts):
@@ -242,8 +243,9 @@ async def face_fitter(call: Call) -> dict:
 
 
 def qaa(native: dict) -> dict:
-    """Our quality checks (measures/quality.py) under 3DiVi's qaa keys: is*/has* the
-    check's verdict, *Score its 0-100 score; a check that could not be made is null
+    """Our quality checks (measures/quality.py) under 3DiVi's qaa keys: totalScore
+    the weakest capture check (scales.capture_quality), is*/has* the check's
+    verdict, *Score its 0-100 score; a check that could not be made is null
     (its reason under `skipped`). eyesDistance is the measured pixels between the
     eyes, maxRotationDeviation the largest of |yaw|, |pitch|, |roll| in degrees,
     marginOuterDeviation how far the smallest margin falls short of the minimum
@@ -265,7 +267,7 @@ def qaa(native: dict) -> dict:
     minimum = margins["threshold"]["min"] if margins else None
     watermark = check("watermark")
     return {
-        "totalScore": native.get("totalScore"),
+        "totalScore": scales.capture_quality(native),
         "isSharp": passed("sharpness"), "sharpnessScore": score("sharpness"),
         "isEvenlyIlluminated": passed("evenIllumination"),
         "illuminationScore": score("evenIllumination"),

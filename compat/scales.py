@@ -85,3 +85,25 @@ def emotion_name(label: str) -> str:
 def pixel_box(box) -> list[int]:
     """A float pixel box as whole pixels, rounded (Scaleflex's integer box)."""
     return [round(float(v)) for v in box]
+
+
+# The checks of measures/quality.py that say whether the image of the face can be
+# used at all (focus, exposure, resolution, sensor noise, head turn), as opposed to
+# what the subject does (smiling, eyes, mask) or the scene (background, margins).
+CAPTURE_CHECKS = ("sharpness", "illumination", "dynamicRange", "eyeDistance", "noise",
+                  "rotation")
+
+
+def capture_quality(quality: dict) -> float | None:
+    """3DiVi's qaa `totalScore` (0-100) from our quality answer: the lowest score of
+    the CAPTURE_CHECKS that could be computed.
+
+    3DiVi's one figure decides whether a photo is good enough to judge (its liveness
+    gate refuses below 30). Our native totalScore is the mean of up to 14 checks,
+    where one failing check hardly moves it: a blurred copy of obama.jpg scored 74
+    of 100 against the sharp photo's 76 (sharpness 4 of 100), so the gate could never
+    refuse a real photo. The weakest capture check is what makes an image unusable;
+    the sharp portrait scores 77.5 (eye distance), the blurred one 4."""
+    scores = [quality[name]["score"] for name in CAPTURE_CHECKS
+              if isinstance(quality.get(name), dict)]
+    return round(min(scores), 2) if scores else None

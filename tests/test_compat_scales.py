@@ -61,12 +61,26 @@ def test_qaa_keys_from_our_checks():
         "notMasked", "rotation")}
     native["margins"] = {"passed": False, "score": 30.0, "value": 0.15, "centreOffset": 0.05,
                          "threshold": {"min": 0.2, "maxCentreOffset": 0.1}}
+    native["noise"]["score"] = 42.0  # the weakest capture check
     native.update(watermark=None, totalScore=71.5)
     qaa = image_api.qaa(native)
-    assert len(qaa) == 29 and qaa["totalScore"] == 71.5
+    # 3DiVi's totalScore is the weakest capture check, not our mean (scales.capture_quality)
+    assert len(qaa) == 29 and qaa["totalScore"] == 42.0
     assert qaa["isMarginsAcceptable"] is False and qaa["marginOuterDeviation"] == 0.05
     assert qaa["hasWatermark"] is None and qaa["watermarkScore"] is None
     assert qaa["isSharp"] is True and qaa["sharpnessScore"] == 80.0
+
+
+def test_capture_quality_is_the_weakest_capture_check():
+    checks = {name: {"score": 90.0} for name in scales.CAPTURE_CHECKS}
+    assert scales.capture_quality(checks) == 90.0
+    checks["sharpness"]["score"] = 4.0
+    # a failing check of the subject or the scene does not decide it
+    checks["neutralEmotion"] = {"score": 0.0}
+    checks["margins"] = {"score": 1.0}
+    assert scales.capture_quality(checks) == 4.0
+    assert scales.capture_quality({"rotation": None, "noise": {"score": 61.234}}) == 61.23
+    assert scales.capture_quality({"totalScore": 70.0}) is None
 
 
 def test_quality_threshold_of_the_request():

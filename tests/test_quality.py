@@ -85,6 +85,19 @@ def test_blurred_copy_is_less_sharp():
     assert not blurred["passed"] and sharp["passed"]
 
 
+def test_the_mean_hardly_sees_blur_the_weakest_capture_check_does():
+    """README, "Replacing the 3DiVi Image API": why its totalScore is
+    compat.scales.capture_quality and not our mean."""
+    from compat.scales import capture_quality
+
+    sharp = obama()
+    blurred = assess(cv2.GaussianBlur(lm.load("obama.jpg"), (0, 0), 4))
+    assert sharp["totalScore"] == pytest.approx(76.3, abs=0.5)
+    assert blurred["totalScore"] == pytest.approx(74.4, abs=1.0)  # one point from the sharp
+    assert capture_quality(sharp) == pytest.approx(77.5, abs=0.5)
+    assert capture_quality(blurred) == pytest.approx(4.0, abs=2.0)  # sharpness
+
+
 def test_darkened_copy_fails_illumination_and_dynamic_range():
     dark = assess((lm.load("obama.jpg") * 0.3).astype(np.uint8))
     assert not dark["illumination"]["passed"] and dark["illumination"]["value"] < 50
