@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import io
 import json
+import os
 import platform
 import statistics
 import threading
@@ -59,8 +60,32 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
 
-def load_test(url: str, path: str, files: dict, data: dict, clients: int, requests: int) -> dict:
-    """`clients` threads each sending requests until `requests` are done in total."""
+def process_cpu_ms(server: Server) -> dict:
+    """CPU time (user + system, ms) each of the server's processes has used so far,
+    by service name. CPU time, unlike latency, hardly depends on what else the host
+    runs, so its share per process says where a served request's work goes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict = {}
+    for pid in server.pids():
+        try:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            command = open(f"/proc/{pid}/cmdline").read().split("\0")
+        except OSError:
+            continue
+        if "--service-name" in command:
+            name = command[command.index("--service-name") + 1]
+        elif any(part.endswith("serve") for part in command):
+            name = "bentoml serve"
+        else:
+            name = "front (face-analysis)"
+        used[name] = used.get(name, 0.0) + (int(fields[11]) + int(fields[12])) * 1000 / tick
+    return used
+
+
+def load_test(url: str, path: str, files: dict, data: dict, clients: int, requests: int,
+              server: Server | None = None) -> dict:
+    """`clients` threads each sending requests until `requests` are done in total;
+    with `server`, also the CPU ms per answered request of each of its processes."""
     latencies, faces, errors, error_bodies, stages = [], [], [], set(), []
     lock = threading.Lock()
     remaining = [requests]
@@ -89,6 +114,7 @@ def load_test(url: str, path: str, files: dict, data: dict, clients: int, reques
                       headers={"X-API-Key": STATS_KEY}) as http:  # warm-up
         for _ in range(2):
             http.post(path, files=files, data=data)
+    cpu_before = process_cpu_ms(server) if server else {}
     started = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(clients)]
     for thread in threads:
@@ -96,7 +122,13 @@ def load_test(url: str, path: str, files: dict, data: dict, clients: int, reques
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    cpu = {}
+    if server and latencies:
+        after = process_cpu_ms(server)
+        cpu = {name: round((after[name] - cpu_before.get(name, 0.0)) / len(latencies), 1)
+               for name in after if after[name] - cpu_before.get(name, 0.0) > 0}
     return {
+        "cpu_ms_per_request": cpu,
         "clients": clients, "requests": len(latencies), "errors": len(errors),
         "error_statuses": sorted(set(errors)), "error_bodies": sorted(error_bodies),
         "p50_ms": percentile(latencies, 50), "p90_ms": percentile(latencies, 90),
@@ -229,12 +261,13 @@ def in_process(repeats: int) -> dict:
         call = analyze if path == "/analyze" else compare_pair
         for _ in range(2):
             asyncio.run(call(*payloads))
-        times = []
+        times, cpu = [], []
         for _ in range(repeats):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             asyncio.run(call(*payloads))
             times.append((time.perf_counter() - started) * 1000)
-        results[name] = {"p50_ms": statistics.median(times),
+            cpu.append((time.process_time() - cpu_started) * 1000)
+        results[name] = {"p50_ms": statistics.median(times), "cpu_ms": statistics.median(cpu),
                          "stages_p50_ms": median_stages(stages[2:])}
     return results
 
@@ -288,7 +321,7 @@ def main() -> None:
 
     report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores",
-              "cores": __import__("os").cpu_count(), "server": {}, "batching_off": {},
+              "cores": os.cpu_count(), "server": {}, "batching_off": {},
               "rss_mb": {}}
     with Server(env={"FACE_API_KEY": STATS_KEY}) as server:
         time.sleep(5)  # past the start-up's own allocations
@@ -296,7 +329,7 @@ def main() -> None:
         report["poisoning"] = poisoning(server.url, 10 if args.quick else 20)
         for name, (path, files, data) in workloads().items():
             report["server"][name] = [
-                load_test(server.url, path, files, data, c, max(12, per_client * c))
+                load_test(server.url, path, files, data, c, max(12, per_client * c), server)
                 for c in CONCURRENCY]
         report["batch_sizes"] = batch_stats(server.url)
         report["rss_mb"]["after_load"] = rss_total_mb(server)
@@ -304,7 +337,7 @@ def main() -> None:
         name = "analyze (6 faces, t1.jpg)"
         path, files, data = workloads()[name]
         report["batching_off"][name] = load_test(server.url, path, files, data, 16,
-                                                 max(12, per_client * 16))
+                                                 max(12, per_client * 16), server)
     report["in_process"] = in_process(repeats)
     report["peer_face_recognition"] = peer_face_recognition(repeats)
 
@@ -354,6 +387,17 @@ def main() -> None:
     print(f"  (the large request: {poison['large_status']}, {poison['large_faces']} faces, "
           f"{poison['large_ms']:.0f} ms; small p50 {poison['before_p50_ms']:.0f} ms before, "
           f"{poison['after_p50_ms']:.0f} ms after)")
+    print()
+    print("CPU ms per request by process at 16 clients (the served ceiling is cores x 1000 / "
+          "their sum; in-process CPU per request beside it):")
+    for name in ("analyze (1 face, 640 px)", "analyze (6 faces, t1.jpg)"):
+        cpu = report["server"][name][-1]["cpu_ms_per_request"]
+        local = report["in_process"][name]["cpu_ms"]
+        print(f"  {name}: served {sum(cpu.values()):.0f} ms (" + ", ".join(
+            f"{k} {v:.0f}" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1]) if v >= 0.5)
+            + f"), in-process {local:.0f} ms")
+    off = report["batching_off"]["analyze (6 faces, t1.jpg)"]["cpu_ms_per_request"]
+    print(f"  analyze (6 faces, t1.jpg), batching off: served {sum(off.values()):.0f} ms")
     from pathlib import Path
 
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
