@@ -196,21 +196,28 @@ def targets(report: dict) -> list[tuple[str, float, str, bool]]:
     served, local = report["server"], report["in_process"]
     rows = []
     for name, limit in (("analyze (1 face, 640 px)", 1.10), ("analyze (6 faces, t1.jpg)", 1.05)):
-        ratio = served[name][0]["p50_ms"] / local[name]["p50_ms"]
-        rows.append((f"overhead, served / in-process p50, {name}", ratio, f"<= {limit}",
-                     ratio <= limit))
+        ratio = local[name]["served_p50_ms"] / local[name]["p50_ms"]
+        rows.append((f"overhead, served / in-process p50 (alternating), {name}", ratio,
+                     f"<= {limit}", ratio <= limit))
     for name in ("analyze (1 face, 640 px)", "analyze (6 faces, t1.jpg)"):
         ceiling = cores * 1000 / local[name]["p50_ms"]
         ratio = served[name][-1]["images_per_s"] / ceiling
         rows.append((f"throughput at {served[name][-1]['clients']} clients / "
                      f"{cores}-core limit ({ceiling:.1f} images/s), {name}", ratio, ">= 0.8",
                      ratio >= 0.8))
+    for name in ("analyze (1 face, 640 px)", "analyze (6 faces, t1.jpg)"):
+        # the same question asked of CPU time, which the host's other load hardly moves:
+        # the share of the served path's CPU per request that is the in-process work
+        cpu = sum(served[name][-1]["cpu_ms_per_request"].values())
+        ratio = local[name]["cpu_ms"] / cpu if cpu else float("nan")
+        rows.append((f"in-process CPU / served CPU per request (the ceiling's share), {name}",
+                     ratio, ">= 0.8", ratio >= 0.8))
     name = "analyze (6 faces, t1.jpg)"
     ratio = served[name][-1]["images_per_s"] / report["batching_off"][name]["images_per_s"]
     rows.append(("batching on / off, images/s at 16 clients, t1.jpg", ratio, ">= 1.3",
                  ratio >= 1.3))
     name = "compare-faces (640 px pair)"
-    ratio = served[name][0]["p50_ms"] / report["peer_face_recognition"][name]["p50_ms"]
+    ratio = local[name]["served_p50_ms"] / report["peer_face_recognition"][name]["p50_ms"]
     rows.append(("compare-faces p50 / face_recognition's", ratio, "<= 0.4", ratio <= 0.4))
     stages = local["analyze (1 face, 640 px)"]["stages_p50_ms"]
     ratio = stages["detection"] / stages["total"]
@@ -232,8 +239,12 @@ def batch_stats(url: str) -> dict:
     return response.json() if response.status_code == 200 else {"error": response.text}
 
 
-def in_process(repeats: int) -> dict:
-    """The front's work (decode, crops, merge) and every model, with no server in between."""
+def in_process(repeats: int, url: str | None = None) -> dict:
+    """The front's work (decode, crops, merge) and every model, with no server in between.
+
+    With `url`, each in-process call is paired with one served request of the same
+    workload sent just before it, so a change in the host's speed hits both alike:
+    `served_p50_ms` / `p50_ms` is the served path's overhead (issue 15, target 1)."""
     from analyzers.embedding import compare
     from analyzers.face_analysis import FaceAnalysis, Options
     from inputs.imageio import decode_image
@@ -242,6 +253,8 @@ def in_process(repeats: int) -> dict:
     predictors, tags = load_in_process()
     analysis = FaceAnalysis(predictors, tags)
     results = {}
+    peers = {"compare-faces (640 px pair)": peer_face_recognition()}
+    peer_answers, peer_times = {}, {}
 
     async def analyze(data: bytes):
         result = await analysis.analyze(decode_image(data), Options())
@@ -261,20 +274,41 @@ def in_process(repeats: int) -> dict:
         call = analyze if path == "/analyze" else compare_pair
         for _ in range(2):
             asyncio.run(call(*payloads))
-        times, cpu = [], []
-        for _ in range(repeats):
+        times, cpu, served = [], [], []
+        http = httpx.Client(base_url=url, timeout=120, headers={"X-API-Key": STATS_KEY}) \
+            if url else None
+        for round_ in range(repeats + (2 if http else 0)):
+            if http:
+                started = time.perf_counter()
+                answer = http.post(path, files=files)
+                assert answer.status_code == 200, answer.text[:300]
+                if round_ >= 2:  # two rounds warm the server up
+                    served.append((time.perf_counter() - started) * 1000)
             started, cpu_started = time.perf_counter(), time.process_time()
             asyncio.run(call(*payloads))
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - cpu_started) * 1000)
+            if name in peers:  # the peer's same work, in the same round
+                started = time.perf_counter()
+                peer_answers[name] = peers[name]()
+                peer_times.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+        if http:
+            http.close()
+            times, cpu, stages = times[2:], cpu[2:], stages[2:]
         results[name] = {"p50_ms": statistics.median(times), "cpu_ms": statistics.median(cpu),
                          "stages_p50_ms": median_stages(stages[2:])}
+        if served:
+            results[name]["served_p50_ms"] = statistics.median(served)
+        if name in peer_times:
+            results[name]["peer_p50_ms"] = statistics.median(peer_times[name][-repeats:])
+            results[name]["peer_distance"] = peer_answers[name]
     return results
 
 
-def peer_face_recognition(repeats: int) -> dict:
+def peer_face_recognition():
     """The calls face_recognition makes for compare_faces: HOG detector (upsample 1),
-    5-point shape, ResNet descriptor (num_jitters 1), on both photos, then a distance."""
+    5-point shape, ResNet descriptor (num_jitters 1), on both photos, then a distance.
+    Returns that as a function of no arguments (it answers the distance)."""
     import bentoml
     import dlib
 
@@ -285,23 +319,16 @@ def peer_face_recognition(repeats: int) -> dict:
     shape5 = dlib.shape_predictor(f"{folder}/shape_predictor_5_face_landmarks.dat")
     encoder = dlib.face_recognition_model_v1(f"{folder}/dlib_face_recognition_resnet_model_v1.dat")
     _, files, _ = workloads()["compare-faces (640 px pair)"]
-    images = [decode_image(content) for _, content in files.values()]
 
     def detect_encode_compare():
         vectors = []
-        for image in images:
+        for _, content in files.values():
+            image = decode_image(content)
             box = detector(image, 1)[0]
             vectors.append(np.array(encoder.compute_face_descriptor(image, shape5(image, box), 1)))
         return float(np.linalg.norm(vectors[0] - vectors[1]))
 
-    detect_encode_compare()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        distance = detect_encode_compare()
-        times.append((time.perf_counter() - started) * 1000)
-    return {"compare-faces (640 px pair)": {"p50_ms": statistics.median(times),
-                                            "distance": distance}}
+    return detect_encode_compare
 
 
 def table(rows: list[list], header: list[str]) -> str:
@@ -333,13 +360,16 @@ def main() -> None:
                 for c in CONCURRENCY]
         report["batch_sizes"] = batch_stats(server.url)
         report["rss_mb"]["after_load"] = rss_total_mb(server)
+        # served and in-process requests alternate here (the overhead ratio)
+        report["in_process"] = in_process(repeats, server.url)
     with Server(env={"FACE_BATCHING": "off"}) as server:
         name = "analyze (6 faces, t1.jpg)"
         path, files, data = workloads()[name]
         report["batching_off"][name] = load_test(server.url, path, files, data, 16,
                                                  max(12, per_client * 16), server)
-    report["in_process"] = in_process(repeats)
-    report["peer_face_recognition"] = peer_face_recognition(repeats)
+    report["peer_face_recognition"] = {
+        name: {"p50_ms": measured["peer_p50_ms"], "distance": measured["peer_distance"]}
+        for name, measured in report["in_process"].items() if "peer_p50_ms" in measured}
 
     rows = []
     for name, levels in report["server"].items():
@@ -353,13 +383,13 @@ def main() -> None:
     print()
     rows = []
     for name, measured in report["in_process"].items():
-        served = report["server"][name][0]["p50_ms"]
+        served = measured["served_p50_ms"]
         peer = report["peer_face_recognition"].get(name, {}).get("p50_ms")
         rows.append([name, f"{served:.0f}", f"{measured['p50_ms']:.0f}",
                      f"{(served / measured['p50_ms'] - 1) * 100:+.0f}%",
                      "" if peer is None else f"{peer:.0f}"])
-    print(table(rows, ["1 client", "served p50 ms", "in-process p50 ms", "overhead",
-                       "face_recognition p50 ms"]))
+    print(table(rows, ["1 client, alternating", "served p50 ms", "in-process p50 ms",
+                       "overhead", "face_recognition p50 ms"]))
     print()
     print("where the time goes, 1 client, p50 ms per stage (served | in-process):")
     for name, measured in report["in_process"].items():
