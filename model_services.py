@@ -16,6 +16,7 @@ from pathlib import Path
 import bentoml
 import numpy as np
 
+import allocator
 import settings
 from analyzers.tasks import ABSENT_WHEN_MISSING
 from models import priority
@@ -96,6 +97,7 @@ class ModelService:
             cls.model = stored(cls.source_name)
 
     def __init__(self) -> None:
+        allocator.keep_freed_memory()  # this worker's large buffers (allocator.py)
         self.source = BY_NAME[self.source_name]
         self.batch_sizes: Counter[int] = Counter()  # items per model run
         self.runner = None
@@ -345,6 +347,7 @@ def load_in_process(tasks=None) -> tuple[dict, dict]:
     For measuring what the service adds on top of the models (bench/benchmark.py);
     `tasks` limits it to some of them (training/calibration/calibrate.py).
     """
+    allocator.keep_freed_memory()  # as each service process does, for a fair comparison
     predictors, tags = {}, {}
     for task in SERVED:
         if tasks is not None and task not in tasks:

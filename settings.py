@@ -82,6 +82,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     # serving (model_services.py; docs/benchmarks.md has the measurements)
     Variable("FACE_MODEL_THREADS", "1", "onnxruntime / LiteRT threads per model service "
              "(1 measured fastest on 2 cores)", _SERVING),
+    Variable("FACE_MALLOC_KEEP_MB", "32", "freed memory each server process keeps for "
+             "reuse instead of faulting fresh pages in for every large buffer (allocator.py; "
+             "0: glibc's defaults)", _SERVING),
     Variable("FACE_BATCHING", "on", "adaptive batching of the model services (off: each "
              "call alone)", _SERVING),
     Variable("FACE_MAX_BATCH_SIZE", "32", "most items BentoML merges into one model run",
