@@ -9,6 +9,10 @@ and decode_image of t1.jpg 33.4 -> 19.3 ms (one run each, side by side, issue 15
 `keep_freed_memory` makes buffers up to FACE_MALLOC_KEEP_MB come from the heap and
 lets that much freed memory stay there for reuse before glibc trims it, so a process
 holds at most that much more than it uses. 0 keeps glibc's own behaviour.
+
+What a burst of large requests leaves behind is given back by `trim_every`: every
+FACE_MALLOC_TRIM_S seconds a daemon thread calls malloc_trim(0), which returns the
+free pages of every arena (not only the top of the heap) to the system.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
+import threading
 
 import settings
 
@@ -28,6 +33,13 @@ M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD_MAX_MB = 32
 
 
+def _libc():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
 def keep_freed_memory(megabytes: int | None = None) -> bool:
     """Apply FACE_MALLOC_KEEP_MB (or `megabytes`) to this process; False where the C
     library is not glibc (e.g. musl) or the value is 0, and nothing changed."""
@@ -35,10 +47,8 @@ def keep_freed_memory(megabytes: int | None = None) -> bool:
         megabytes = int(settings.read("FACE_MALLOC_KEEP_MB"))
     if megabytes <= 0:
         return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
+    mallopt = getattr(_libc(), "mallopt", None)
+    if mallopt is None:
         return False
     size = min(megabytes, MMAP_THRESHOLD_MAX_MB) << 20
     done = mallopt(M_MMAP_THRESHOLD, size) == 1
@@ -46,3 +56,32 @@ def keep_freed_memory(megabytes: int | None = None) -> bool:
     if not done:
         log.warning("mallopt refused FACE_MALLOC_KEEP_MB=%s; glibc's defaults stay", megabytes)
     return done
+
+
+_trimmer: threading.Thread | None = None
+
+
+def trim_every(seconds: float | None = None) -> bool:
+    """Start (once per process) the daemon thread that gives freed memory back every
+    FACE_MALLOC_TRIM_S seconds; False where there is no malloc_trim or it is 0."""
+    global _trimmer
+    if seconds is None:
+        seconds = float(settings.read("FACE_MALLOC_TRIM_S"))
+    trim = getattr(_libc(), "malloc_trim", None)
+    if seconds <= 0 or trim is None:
+        return False
+    if _trimmer is None:
+        def loop():
+            while True:
+                threading.Event().wait(seconds)
+                trim(0)
+
+        _trimmer = threading.Thread(target=loop, name="malloc-trim", daemon=True)
+        _trimmer.start()
+    return True
+
+
+def tune() -> None:
+    """Both, for a server process at start (service.py, model_services.py)."""
+    keep_freed_memory()
+    trim_every()

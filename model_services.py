@@ -97,7 +97,7 @@ class ModelService:
             cls.model = stored(cls.source_name)
 
     def __init__(self) -> None:
-        allocator.keep_freed_memory()  # this worker's large buffers (allocator.py)
+        allocator.tune()  # this worker's large buffers and idle memory (allocator.py)
         self.source = BY_NAME[self.source_name]
         self.batch_sizes: Counter[int] = Counter()  # items per model run
         self.runner = None

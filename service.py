@@ -75,7 +75,7 @@ class FaceAnalysisService(model_dependencies()):
     # chosen model is in the store (model_services.SERVED, models/priority.py)
 
     def __init__(self) -> None:
-        allocator.keep_freed_memory()  # this worker's large buffers (allocator.py)
+        allocator.tune()  # this worker's large buffers and idle memory (allocator.py)
         self.limits = Limits.from_env()
         fetch_policy = FetchPolicy.from_env(max_bytes=self.limits.max_bytes)
         log.info("input limits: %s; %s; URL sources: %s", self.limits,

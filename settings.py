@@ -85,6 +85,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("FACE_MALLOC_KEEP_MB", "32", "freed memory each server process keeps for "
              "reuse instead of faulting fresh pages in for every large buffer (allocator.py; "
              "0: glibc's defaults)", _SERVING),
+    Variable("FACE_MALLOC_TRIM_S", "10", "seconds between the calls that give a server "
+             "process's freed memory back to the system (allocator.py; 0: never)", _SERVING),
     Variable("FACE_BATCHING", "on", "adaptive batching of the model services (off: each "
              "call alone)", _SERVING),
     Variable("FACE_MAX_BATCH_SIZE", "32", "most items BentoML merges into one model run",
