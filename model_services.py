@@ -26,9 +26,16 @@ from topology import VIT_CLASSIFIER, Topology
 # One thread per model: with one process per model service, the services
 # already spread over the cores; more threads each only contend.
 THREADS = int(settings.read("FACE_MODEL_THREADS"))
-# Adaptive batching: BentoML merges concurrent calls into one model run, waiting
-# at most max_latency_ms for company. FACE_BATCHING=off serves each call alone
-# (what bench/benchmark.py compares against).
+# Adaptive batching (FACE_BATCHING=on): BentoML merges concurrent calls into one
+# model run, waiting at most max_latency_ms for company. Off by default, because on
+# CPU it did not earn its keep (issue 15, docs/benchmarks.md): a batch of 32 faces
+# costs 0.6-1.4x the CPU per face of a batch of 1 (bench/batch_efficiency.py; the
+# mesh model is slower batched), calls from different requests rarely meet (the
+# detector paces them: age/gender saw 108 runs of 1, 65 of one photo's 6 and 1 of
+# 16 at 16 clients), and the dispatcher's own work cost CPU: t1.jpg at 16 clients,
+# two servers alternating, 512 CPU ms per request with batching and 383 without,
+# 1.04 against 1.40 images/s. Where a model runs a batch for little more than one
+# item (a GPU) and the per-face services are what requests wait for, turn it on.
 BATCHING = settings.read("FACE_BATCHING").lower() not in ("off", "0", "false")
 BATCH = {
     "batchable": True,

@@ -125,7 +125,10 @@ def test_front_and_detector_as_separate_servers_answer_like_bentoml_serve(client
     expected = client.post("/analyze", files={"file": ("obama.jpg", image)})
     assert expected.status_code == 200, expected.text
     detector = Server(command=START, env={"BENTOML_SERVE_SERVICE_NAME": "FaceDetector"})
-    front = Server(command=START, env={"BENTOML_SERVE_DEPENDS": f"FaceDetector={detector.url}"})
+    # batching on here: the default is off (model_services.py), and this keeps
+    # BentoML's batched path answering the same as the shared server
+    front = Server(command=START, env={"BENTOML_SERVE_DEPENDS": f"FaceDetector={detector.url}",
+                                       "FACE_BATCHING": "on"})
     with detector, front:  # started in this order, stopped in reverse
         # the front did not start a detector of its own
         commands = [Path(f"/proc/{pid}/cmdline").read_text() for pid in front.pids()]
