@@ -9,6 +9,7 @@ still answers, the work each call got): no timing asserts.
 from __future__ import annotations
 
 import asyncio
+import http.client
 import ipaddress
 import socket
 import threading
@@ -169,6 +170,50 @@ def test_statistics_only_with_a_key():
     assert status == 403 and "FACE_API_KEY" in answer["detail"]
     keyed = RequestGuard(echo_app, routes, Settings(api_keys=("k",)))
     assert call(keyed, "/batch-stats")[0] == 200  # ApiKeyMiddleware, outside, checks the key
+
+
+# ------------------------------------------------------------- header timeout
+def test_header_timeout_is_a_setting():
+    assert header_timeout.seconds_from_env({}) == 10.0
+    assert header_timeout.seconds_from_env({"FACE_HEADER_TIMEOUT_S": " 2.5 "}) == 2.5
+    for bad in ("0", "-1", "soon", "inf", "nan"):
+        with pytest.raises(ValueError, match="FACE_HEADER_TIMEOUT_S"):
+            header_timeout.seconds_from_env({"FACE_HEADER_TIMEOUT_S": bad})
+
+
+def test_slow_headers_are_closed_after_the_set_time(monkeypatch):
+    """uvicorn in this process, as BentoML runs it, with the patch and a 1 s timeout:
+    a connection that never finishes its headers is closed, a normal request is
+    answered, and so is a second one on the same keep-alive connection."""
+    import uvicorn
+
+    monkeypatch.setattr(header_timeout, "HEADER_SECONDS", 1.0)
+    header_timeout.install()
+    server = uvicorn.Server(uvicorn.Config(echo_app, host="127.0.0.1", port=0,
+                                           lifespan="off", log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            time.sleep(0.02)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        good = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as slow:
+            slow.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: a")
+            for _ in range(2):  # one keep-alive connection
+                good.request("GET", "/")
+                answer = good.getresponse()
+                assert answer.status == 200 and answer.read() == b'{"read": 0}'
+            good.close()
+            slow.settimeout(10)  # recv raises a timeout (the test fails) if it stays open
+            try:
+                closed = slow.recv(1024) == b""
+            except ConnectionResetError:
+                closed = True
+            assert closed
+    finally:
+        server.should_exit = True
+        thread.join(10)
 
 
 # ------------------------------------------------------------- the real server
