@@ -20,6 +20,7 @@ import settings
 from analyzers.tasks import ABSENT_WHEN_MISSING
 from models import priority
 from models.registry import BY_NAME, SOURCES, ModelSource, wrapper_of
+from security import MODEL_PRIVATE_PATHS, PrivateEndpoints, Settings
 from topology import VIT_CLASSIFIER, Topology
 
 # One thread per model: with one process per model service, the services
@@ -105,7 +106,8 @@ class ModelService:
 
     @bentoml.api
     def stats(self) -> dict:
-        """How many items each model run got: the adaptive batching at work."""
+        """How many items each model run got: the adaptive batching at work. Only
+        with the API key, never without one (security.PrivateEndpoints, below)."""
         return {"model": self.source.name, "batching": BATCHING,
                 "batch_sizes": {str(k): v for k, v in sorted(self.batch_sizes.items())}}
 
@@ -298,6 +300,9 @@ for _service in set(SERVICES.values()):
         _service.name, VIT_CLASSIFIER if _service in CLASSIFIER_SERVICES.values() else None)
     _service.config = {**_service.config, **_options,
                        "traffic": {**_service.config.get("traffic", {}), **_options["traffic"]}}
+    # its statistics: the front's /batch-stats rule (security.py), on the service's own port
+    _service.add_asgi_middleware(PrivateEndpoints, paths=MODEL_PRIVATE_PATHS,
+                                 keys=Settings.from_env().api_keys)
 # tasks only one model answers (the others are models/priority.py's roles)
 SINGLE_MODEL_TASKS = {source.task: source.name for source in SOURCES
                       if source.task not in priority.ROLES}

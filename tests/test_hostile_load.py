@@ -19,12 +19,14 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 
+import model_services
 from front import header_timeout, pools
 from front.model_clients import CALL_ITEMS, remote_predict
 from inputs.budget import MAX_JPEG_SCANS, MAX_SCAN_PIXELS, announced_pixels, jpeg_scans
 from inputs.imageio import InputError, decode_image
 from inputs.sources import FetchPolicy, fetch_url
-from security import MAX_JSON_DEPTH, RequestGuard, Route, Settings, check_multipart, json_depth
+from security import (MAX_JSON_DEPTH, MODEL_PRIVATE_PATHS, PrivateEndpoints, RequestGuard,
+                      Route, Settings, check_multipart, json_depth)
 from testkit.attacks import jpeg_scan_bomb, nested_json, tiled_faces
 from testkit.photos import photo
 from tests.fetch_server import FetchServer
@@ -170,6 +172,26 @@ def test_statistics_only_with_a_key():
     assert status == 403 and "FACE_API_KEY" in answer["detail"]
     keyed = RequestGuard(echo_app, routes, Settings(api_keys=("k",)))
     assert call(keyed, "/batch-stats")[0] == 200  # ApiKeyMiddleware, outside, checks the key
+
+
+def test_model_services_statistics_only_with_a_key():
+    """Each model service's own /stats, the same rule as the front's /batch-stats;
+    predict, which the front calls, is left alone."""
+    assert MODEL_PRIVATE_PATHS == {"/stats"}
+    for service in set(model_services.SERVICES.values()):
+        assert (PrivateEndpoints, {"paths": MODEL_PRIVATE_PATHS, "keys": ()}) \
+            in service.middlewares, service.name
+    open_ = PrivateEndpoints(echo_app)  # no key on this server
+    status, answer, _ = call(open_, "/stats")
+    assert status == 403 and "FACE_API_KEY" in answer["detail"]
+    assert call(open_, "/stats/")[0] == 403
+    assert call(open_, "/predict")[0] == 200
+    keyed = PrivateEndpoints(echo_app, keys=("k1", "k2"))
+    assert call(keyed, "/stats")[0] == 401
+    assert call(keyed, "/stats", [(b"x-api-key", b"wrong")])[0] == 401
+    assert call(keyed, "/stats", [(b"x-api-key", b"k2")])[0] == 200
+    assert call(keyed, "/stats", [(b"authorization", b"Bearer k1")])[0] == 200
+    assert call(keyed, "/predict")[0] == 200
 
 
 # ------------------------------------------------------------- header timeout
