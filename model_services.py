@@ -44,6 +44,14 @@ PARSING_BATCH = {**BATCH, "max_batch_size": min(
 # Workers, resources and traffic.concurrency are set per service below, from
 # topology.py (FACE_MODEL_WORKERS / FACE_SERVICE_WORKERS, the measured costs).
 SERVICE = {"traffic": {"timeout": 60}}
+# Detections run at once in one detector worker. BentoML runs a sync API in
+# `threads` threads (default 1): a normal photo's detection (~0.1 s) then waited
+# behind a crowd's (1-3 s for 400 faces), and the normal /analyze p99 rose 6x
+# while two crowds were sent (bench/hostile_load.py). Measured in-process: obama.jpg
+# detected in 0.21 s alone and in 0.42 s beside the crowd's detection, against
+# the crowd's whole 2.9 s in one thread. Four: a slow detection takes one thread,
+# and up to three more run beside it (40 MP photos are shrunk to 1600 px first).
+DETECTOR_THREADS = 4
 TOPOLOGY = Topology.from_env()
 
 
@@ -116,8 +124,9 @@ class ModelService:
 class DetectorService(ModelService):
     """Whole images in, faces per image out. Not batched: a detector runs image by
     image anyway (MTCNN's pyramid, SCRFD's letterbox), so a batch only makes
-    requests queue behind each other; concurrent calls run in threads instead
-    (onnxruntime releases the GIL)."""
+    requests queue behind each other; concurrent calls run in DETECTOR_THREADS
+    threads instead (onnxruntime releases the GIL; the detectors keep no state
+    between calls)."""
 
     @bentoml.api
     def predict(self, images: list[np.ndarray]) -> list[list[dict]]:
@@ -140,7 +149,7 @@ class RecordService(ModelService):
         return self.answer(batch)
 
 
-@bentoml.service(**SERVICE)
+@bentoml.service(**SERVICE, threads=DETECTOR_THREADS)
 class FaceDetector(DetectorService):
     source_name = "face-detector-mtcnn"
 
@@ -207,7 +216,7 @@ class BodyModel(ModelService):
 # When stored, SCRFD, ArcFace and genderage answer detection, embedding and
 # age/gender in place of the default set's models (models/priority.py); the 106
 # points are an extra field.
-@bentoml.service(**SERVICE)
+@bentoml.service(**SERVICE, threads=DETECTOR_THREADS)
 class SCRFDDetector(DetectorService):
     source_name = "face-detector-scrfd"
 

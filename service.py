@@ -54,6 +54,7 @@ from schemas import (AnalyzeResponse, BodyResponse, CompareResponse, ExtractFace
                      LivenessResponse, MaskResponse, QualityResponse, TemplateExtractResponse,
                      VerifyResponse)
 from security import ApiKeyMiddleware, RequestGuard, Settings, cors_options, routes_of
+from topology import bulk_items
 from ui.serve import UiPages
 
 log = logging.getLogger("face_analysis")
@@ -82,7 +83,8 @@ class FaceAnalysisService(model_dependencies()):
         predictors, tags, labels = {}, {}, {}
         for task, client in self.clients.items():
             stored_model = bentoml.models.get(BY_NAME[TASK_MODELS[task]].tag)
-            predictors[task] = remote_predict(client, SETTINGS.model_timeout_s)
+            predictors[task] = remote_predict(client, SETTINGS.model_timeout_s,
+                                              bulk_items(SERVED[task].name))
             tags[task] = str(stored_model.tag)
             names = Path(stored_model.path) / "labels.json"  # the Hugging Face models' classes
             if names.is_file():

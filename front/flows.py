@@ -12,6 +12,7 @@ import numpy as np
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable, Options
 from front import pools
 from front.form_fields import attributes_of
+from front.model_clients import REQUEST_DEADLINE
 from inputs.budget import announced_pixels
 from inputs.imageio import InputError, Limits, decode_base64, decode_image, load_document
 from inputs.sources import FetchPolicy, fetch_url
@@ -37,6 +38,9 @@ class Flows:
     async def within_deadline(self, work):
         """Await the request's work under FACE_REQUEST_DEADLINE_S: 504 past it."""
         seconds = self.settings.request_deadline_s
+        # the task wait_for makes copies this context: the request's bulk model
+        # calls wait in deadline order (front/model_clients.py)
+        REQUEST_DEADLINE.set(time.monotonic() + seconds)
         try:
             return await asyncio.wait_for(work, seconds)
         except asyncio.TimeoutError:

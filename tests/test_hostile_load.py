@@ -20,8 +20,10 @@ import numpy as np
 import pytest
 
 import model_services
-from front import header_timeout, pools
-from front.model_clients import CALL_ITEMS, remote_predict
+import topology
+from analyzers.face_analysis import FaceAnalysis, Options
+from front import header_timeout, model_clients, pools
+from front.model_clients import CALL_ITEMS, REQUEST_DEADLINE, BulkLane, remote_predict
 from inputs.budget import MAX_JPEG_SCANS, MAX_SCAN_PIXELS, announced_pixels, jpeg_scans
 from inputs.imageio import InputError, decode_image
 from inputs.sources import FetchPolicy, fetch_url
@@ -133,6 +135,157 @@ def test_model_calls_are_split_into_parts_in_order():
     small = RecordingClient(lambda batch: batch)
     asyncio.run(remote_predict(small, 30)(batch[:3]))
     assert small.sizes == [3]
+
+
+def test_bulk_calls_go_in_the_service_s_parts_one_call_at_a_time():
+    """Two crowds' calls to two services: one bulk call at a time in all, in parts
+    of each service's bulk size; a normal call meanwhile does not wait for them."""
+    in_flight, most, order = [0], [0], []
+
+    class Slow(RecordingClient):
+        def __init__(self, name):
+            super().__init__(lambda batch: batch * 2)
+            client = self
+
+            class Async:
+                async def predict(inner, batch):
+                    client.sizes.append(len(batch))
+                    in_flight[0] += 1
+                    most[0] = max(most[0], in_flight[0])
+                    await asyncio.sleep(0.01)
+                    in_flight[0] -= 1
+                    order.append(name)
+                    return client.answer(batch)
+
+            self.to_async = Async()
+
+    mesh, embedding, normal = Slow("mesh"), Slow("embedding"), RecordingClient(lambda b: b)
+    crowd = np.arange(40, dtype=np.float32).reshape(40, 1)
+
+    async def scenario():
+        first = asyncio.ensure_future(remote_predict(mesh, 30, bulk_items=6)(crowd))
+        second = asyncio.ensure_future(remote_predict(embedding, 30, bulk_items=1)(crowd))
+        await asyncio.sleep(0.02)
+        alone = await remote_predict(normal, 30)(crowd[:3])  # while the bulk ones run
+        assert not (first.done() and second.done())
+        return await first, await second, alone
+
+    first, second, alone = asyncio.run(scenario())
+    np.testing.assert_array_equal(first, crowd * 2)
+    np.testing.assert_array_equal(second, crowd * 2)
+    assert mesh.sizes == [6] * 6 + [4] and embedding.sizes == [1] * 40
+    assert most[0] == 1  # never two bulk parts at once, across services
+    assert order == ["mesh"] * 7 + ["embedding"] * 40  # a bulk call keeps the lane
+    assert normal.sizes == [3] and len(alone) == 3
+
+
+def test_bulk_lane_serves_the_earliest_deadline_first():
+    async def scenario():
+        lane, served = BulkLane(), []
+
+        async def wait(deadline, name):
+            async with lane.turn(deadline):
+                served.append(name)
+                await asyncio.sleep(0)
+
+        async with lane.turn(0.0):  # held while the others queue
+            tasks = [asyncio.ensure_future(wait(d, n))
+                     for d, n in ((30.0, "late"), (10.0, "early"), (20.0, "middle"),
+                                  (5.0, "gives up"))]
+            await asyncio.sleep(0.01)
+            tasks[3].cancel()  # its request timed out while it waited
+        await asyncio.gather(*tasks, return_exceptions=True)
+        assert not lane.busy and not lane.waiting
+        return served
+
+    assert asyncio.run(scenario()) == ["early", "middle", "late"]
+
+
+def test_a_bulk_call_waits_in_its_request_s_deadline_order():
+    """The deadline comes from the request's context (front/flows.py sets it)."""
+    client = RecordingClient(lambda batch: batch)
+    order = []
+
+    async def request(deadline, name):
+        REQUEST_DEADLINE.set(deadline)
+        await remote_predict(client, 30, bulk_items=17)(np.zeros((17, 1), np.float32))
+        order.append(name)
+
+    async def scenario():
+        lane = model_clients.bulk_lane()
+        async with lane.turn(0.0):
+            tasks = [asyncio.ensure_future(request(d, n)) for d, n in ((2.0, "b"), (1.0, "a"))]
+            await asyncio.sleep(0.01)
+        await asyncio.gather(*tasks)
+
+    asyncio.run(scenario())
+    assert order == ["a", "b"]
+
+
+def test_bulk_parts_are_sized_to_the_services_measured_cost():
+    for name, capacity in topology.CAPACITY.items():
+        parts = topology.bulk_items(name)
+        assert 1 <= parts <= CALL_ITEMS
+        # within the budget, unless one item alone costs more
+        assert parts * capacity.item_ms <= topology.BULK_BUDGET_MS or parts == 1, name
+    assert topology.bulk_items("EmbeddingModel") == 1  # dlib: ~100 ms a face
+    assert topology.bulk_items("SomeNewVitModel") == topology.VIT_CLASSIFIER.bulk_items
+
+
+def test_the_detector_runs_calls_side_by_side():
+    """BentoML runs a sync API in `threads` threads, 1 unless set: a normal photo's
+    detection then queued behind a crowd's (bench/hostile_load.py)."""
+    for service in (model_services.FaceDetector, model_services.SCRFDDetector):
+        assert service.config["threads"] == model_services.DETECTOR_THREADS >= 2
+
+
+def test_per_face_work_of_a_crowd_runs_off_the_event_loop(monkeypatch):
+    """Crops and merges of many faces took the front's event loop for 0.35 and
+    0.56 s (100 faces); they run in worker threads."""
+    loop_thread, seen = threading.get_ident(), []
+    original = FaceAnalysis.inputs
+
+    def inputs(self, *args, **kwargs):
+        seen.append(threading.get_ident())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FaceAnalysis, "inputs", inputs)
+    merges = []
+    original_merge = FaceAnalysis._merge
+
+    def merge(self, *args):
+        merges.append(threading.get_ident())
+        return original_merge(self, *args)
+
+    monkeypatch.setattr(FaceAnalysis, "_merge", merge)
+    image = np.zeros((400, 400, 3), np.uint8)
+    faces = [{"box": np.array([x, 10, x + 60, 70], np.float32), "score": 0.99,
+              "keypoints": np.array([[x + 20, 30], [x + 40, 30], [x + 30, 40], [x + 22, 55],
+                                     [x + 38, 55]], np.float32)} for x in range(0, 300, 60)]
+
+    async def detect(images):
+        return [faces]
+
+    async def age_gender(batch):
+        return [{"age": 30.0, "age_bracket": "25-32", "gender": "female"}] * len(batch)
+
+    async def embedding(batch):
+        return np.ones((len(batch), 128), np.float32)
+
+    analysis = FaceAnalysis({"detection": detect, "age_gender": age_gender,
+                             "embedding": embedding},
+                            {"detection": "face-detector-mtcnn:t",
+                             "age_gender": "face-age-gender-cydral:t",
+                             "embedding": "face-embedding-dlib:t"})
+
+    async def scenario():
+        result = await analysis.analyze(image, Options(attributes=("age",)))
+        vectors = await analysis.embed_pair(*((image, face) for face in faces))
+        return result, vectors
+
+    result, vectors = asyncio.run(scenario())
+    assert result["face_count"] == 5 and len(vectors) == 5
+    assert seen and merges and loop_thread not in seen + merges
 
 
 # ------------------------------------------------------------- JSON anywhere
