@@ -23,6 +23,7 @@ import model_services
 import topology
 from analyzers.face_analysis import FaceAnalysis, Options
 from front import header_timeout, model_clients, pools
+from front.flows import Flows
 from front.model_clients import CALL_ITEMS, REQUEST_DEADLINE, BulkLane, remote_predict
 from inputs.budget import MAX_JPEG_SCANS, MAX_SCAN_PIXELS, announced_pixels, jpeg_scans
 from inputs.imageio import InputError, decode_image
@@ -286,6 +287,106 @@ def test_per_face_work_of_a_crowd_runs_off_the_event_loop(monkeypatch):
     result, vectors = asyncio.run(scenario())
     assert result["face_count"] == 5 and len(vectors) == 5
     assert seen and merges and loop_thread not in seen + merges
+
+
+# ------------------------------------------------------------- large images in flight
+def test_at_most_two_requests_hold_a_decoded_large_image(monkeypatch):
+    monkeypatch.setattr(pools, "LARGE_PIXELS", 1000)  # obama.jpg counts as large here
+    data = photo("obama.jpg").read_bytes()
+    flows = Flows(None, None, Settings(request_deadline_s=30), None, {})
+    release, most, trims = asyncio.Event(), [0], []
+    monkeypatch.setattr(pools, "return_memory", lambda: trims.append(1))
+
+    async def request():
+        image = await flows.decode(data)
+        most[0] = max(most[0], pools.large_slots().held)
+        await release.wait()
+        return image.shape
+
+    async def scenario():
+        tasks = [asyncio.ensure_future(flows.within_deadline(request())) for _ in range(4)]
+        for _ in range(200):  # until two decodes are through
+            await asyncio.sleep(0.02)
+            if pools.large_slots().held == pools.LARGE_IN_FLIGHT:
+                break
+        await asyncio.sleep(0.2)
+        waiting = sum(not t.done() for t in tasks)
+        held = pools.large_slots().held
+        release.set()
+        shapes = await asyncio.gather(*tasks)
+        await asyncio.sleep(0.05)  # the trim runs in a thread
+        return waiting, held, shapes, pools.large_slots().held
+
+    waiting, held, shapes, after = asyncio.run(scenario())
+    assert held == most[0] == pools.LARGE_IN_FLIGHT == 2 and waiting == 4
+    assert shapes == [(1137, 910, 3)] * 4 and after == 0 and trims
+
+
+def test_a_request_that_times_out_waiting_gives_up_its_claim(monkeypatch):
+    monkeypatch.setattr(pools, "LARGE_PIXELS", 1000)
+    data = photo("obama.jpg").read_bytes()
+    slow = Flows(None, None, Settings(request_deadline_s=30), None, {})
+    quick = Flows(None, None, Settings(request_deadline_s=0.3), None, {})
+    release = asyncio.Event()
+
+    async def hold():
+        await slow.decode(data)
+        await release.wait()
+
+    async def scenario():
+        holders = [asyncio.ensure_future(slow.within_deadline(hold())) for _ in range(2)]
+        while pools.large_slots().held < 2:
+            await asyncio.sleep(0.02)
+        with pytest.raises(InputError) as late:
+            await quick.within_deadline(quick.decode(data))
+        release.set()
+        await asyncio.gather(*holders)
+        assert pools.large_slots().held == 0  # the timed-out claim took none
+        return late.value.status
+
+    assert asyncio.run(scenario()) == 504
+
+
+def test_a_face_region_is_shrunk_by_a_whole_factor_with_its_points():
+    from analyzers.crops import face_region
+
+    image = np.zeros((7100, 5600, 3), np.uint8)
+    image[3000:3010, 2000:2010] = (255, 0, 0)  # a red mark at (2005, 3005)
+    points = np.array([[500.0, 500.0], [5000.0, 6500.0], [2005.0, 3005.0]])
+    region, local = face_region(image, points, max_side=1600)
+    assert max(region.shape[:2]) <= 1600
+    x, y = np.floor(local[2]).astype(int)
+    assert tuple(region[y, x]) == (255, 0, 0)
+    small = image[:900, :900]  # a region under the cap is a view, its points as they were
+    region, local = face_region(small, points[:2] / 10, max_side=1600)
+    assert np.shares_memory(region, small) and np.array_equal(local, points[:2] / 10)
+
+
+def test_colours_of_a_40_mp_face_match_the_photo_s_own():
+    """The colour region of a face filling a 40 MP photo is measured shrunk
+    (analyzers/tasks.py COLOUR_REGION_MAX_SIDE): the same colours as the photo
+    it was upscaled from, named alike."""
+    from bench.huge_images import huge_photo
+    from measures.colour import delta_e
+    from testkit import local_models
+
+    analysis = FaceAnalysis(local_models.predictors(), local_models.TAGS)
+    options = Options(attributes=("colour",))
+
+    async def colours(image):
+        return (await analysis.analyze(image, options))["faces"][0]
+
+    small = asyncio.run(colours(local_models.load("obama.jpg")))
+    huge = asyncio.run(colours(decode_image(huge_photo())))
+    for field, most in (("skin_tone", 1.0), ("hair_colour", 1.0), ("lip_colour", 1.0),
+                        ("eye_colour", 4.0)):
+        lab = [[record[field]["lab"][c] for c in "Lab"] for record in (small, huge)]
+        assert delta_e(*lab) < most, (field, small[field], huge[field])
+        assert small[field].get("name") == huge[field].get("name"), field
+
+
+def test_memory_goes_back_to_the_system_where_glibc_can():
+    assert pools.return_memory() is True  # this machine's Python is on glibc
 
 
 # ------------------------------------------------------------- JSON anywhere
