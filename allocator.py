@@ -58,6 +58,16 @@ def keep_freed_memory(megabytes: int | None = None) -> bool:
     return done
 
 
+def trim_now() -> bool:
+    """Give the free pages of every arena back to the system now (malloc_trim(0));
+    False where there is no malloc_trim."""
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
 _trimmer: threading.Thread | None = None
 
 

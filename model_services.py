@@ -21,6 +21,7 @@ import settings
 from analyzers.tasks import ABSENT_WHEN_MISSING
 from models import priority
 from models.registry import BY_NAME, SOURCES, ModelSource, wrapper_of
+from security import MODEL_PRIVATE_PATHS, PrivateEndpoints, Settings
 from topology import VIT_CLASSIFIER, Topology
 
 # One thread per model: with one process per model service, the services
@@ -45,9 +46,18 @@ BATCH = {
 # SegFormer-B5 peaked at 6.8 GB parsing a batch of 8 crops (docs/benchmarks.md,
 # "Full model set"): its runs take at most FACE_PARSING_MAX_BATCH crops (BentoML
 # splits a larger call), whatever FACE_MAX_BATCH_SIZE allows the others.
-PARSING_BATCH = {**BATCH, "max_batch_size": min(
-    BATCH["max_batch_size"], max(1, int(settings.read("FACE_PARSING_MAX_BATCH"))))
-} if BATCHING else {}
+PARSING_MAX = max(1, int(settings.read("FACE_PARSING_MAX_BATCH")))
+PARSING_BATCH = {**BATCH, "max_batch_size": min(BATCH["max_batch_size"], PARSING_MAX)
+                 } if BATCHING else {}
+
+
+def in_parts(run, batch: np.ndarray, most: int) -> np.ndarray:
+    """`run` on at most `most` items at a time, the answers joined: the parser's
+    memory bound holds whether BentoML batches (and splits) its calls or not."""
+    if len(batch) <= most:
+        return run(batch)
+    return np.concatenate([run(batch[start:start + most])
+                           for start in range(0, len(batch), most)])
 # Workers, resources and traffic.concurrency are set per service below, from
 # topology.py (FACE_MODEL_WORKERS / FACE_SERVICE_WORKERS, the measured costs).
 #
@@ -59,6 +69,14 @@ PARSING_BATCH = {**BATCH, "max_batch_size": min(
 INTERNAL_CALLS = {"metrics": {"enabled": False}, "logging": {"access": {"enabled": False}},
                   "tracing": {"excluded_urls": ["predict", "stats"]}}
 SERVICE = {"traffic": {"timeout": 60}, **INTERNAL_CALLS}
+# Detections run at once in one detector worker. BentoML runs a sync API in
+# `threads` threads (default 1): a normal photo's detection (~0.1 s) then waited
+# behind a crowd's (1-3 s for 400 faces), and the normal /analyze p99 rose 6x
+# while two crowds were sent (bench/hostile_load.py). Measured in-process: obama.jpg
+# detected in 0.21 s alone and in 0.42 s beside the crowd's detection, against
+# the crowd's whole 2.9 s in one thread. Four: a slow detection takes one thread,
+# and up to three more run beside it (40 MP photos are shrunk to 1600 px first).
+DETECTOR_THREADS = 4
 TOPOLOGY = Topology.from_env()
 
 
@@ -122,7 +140,8 @@ class ModelService:
 
     @bentoml.api
     def stats(self) -> dict:
-        """How many items each model run got: the adaptive batching at work."""
+        """How many items each model run got: the adaptive batching at work. Only
+        with the API key, never without one (security.PrivateEndpoints, below)."""
         return {"model": self.source.name, "batching": BATCHING,
                 "batch_sizes": {str(k): v for k, v in sorted(self.batch_sizes.items())}}
 
@@ -131,8 +150,9 @@ class ModelService:
 class DetectorService(ModelService):
     """Whole images in, faces per image out. Not batched: a detector runs image by
     image anyway (MTCNN's pyramid, SCRFD's letterbox), so a batch only makes
-    requests queue behind each other; concurrent calls run in threads instead
-    (onnxruntime releases the GIL)."""
+    requests queue behind each other; concurrent calls run in DETECTOR_THREADS
+    threads instead (onnxruntime releases the GIL; the detectors keep no state
+    between calls)."""
 
     @bentoml.api
     def predict(self, images: list[np.ndarray]) -> list[list[dict]]:
@@ -155,7 +175,7 @@ class RecordService(ModelService):
         return self.answer(batch)
 
 
-@bentoml.service(**SERVICE)
+@bentoml.service(**SERVICE, threads=DETECTOR_THREADS)
 class FaceDetector(DetectorService):
     source_name = "face-detector-mtcnn"
 
@@ -222,7 +242,7 @@ class BodyModel(ModelService):
 # When stored, SCRFD, ArcFace and genderage answer detection, embedding and
 # age/gender in place of the default set's models (models/priority.py); the 106
 # points are an extra field.
-@bentoml.service(**SERVICE)
+@bentoml.service(**SERVICE, threads=DETECTOR_THREADS)
 class SCRFDDetector(DetectorService):
     source_name = "face-detector-scrfd"
 
@@ -279,7 +299,7 @@ class HumanParsingModel(ModelService):
 
     @bentoml.api(**PARSING_BATCH)
     def predict(self, crops: np.ndarray) -> np.ndarray:
-        return self.answer(crops)
+        return in_parts(self.answer, crops, PARSING_MAX)
 
 
 # registry name -> the service that serves it (emotion and antispoof: one service
@@ -315,6 +335,9 @@ for _service in set(SERVICES.values()):
         _service.name, VIT_CLASSIFIER if _service in CLASSIFIER_SERVICES.values() else None)
     _service.config = {**_service.config, **_options,
                        "traffic": {**_service.config.get("traffic", {}), **_options["traffic"]}}
+    # its statistics: the front's /batch-stats rule (security.py), on the service's own port
+    _service.add_asgi_middleware(PrivateEndpoints, paths=MODEL_PRIVATE_PATHS,
+                                 keys=Settings.from_env().api_keys)
 # tasks only one model answers (the others are models/priority.py's roles)
 SINGLE_MODEL_TASKS = {source.task: source.name for source in SOURCES
                       if source.task not in priority.ROLES}

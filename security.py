@@ -48,6 +48,10 @@ OPEN_PATHS = frozenset({"/livez", "/readyz", "/healthz", "/health", "/metrics", 
 #: Internal statistics: answered only to a client with the API key, so never when
 #: no FACE_API_KEY is set (they tell an attacker how the server batches its load).
 PRIVATE_PATHS = frozenset({"/batch-stats"})
+#: The same rule on every model service, for its own statistics (the `stats` API of
+#: model_services.ModelService, which /batch-stats gathers): in a cluster each model
+#: service is a server of its own, reachable without the front (PrivateEndpoints).
+MODEL_PRIVATE_PATHS = frozenset({"/stats"})
 MAX_PARTS = 32
 
 
@@ -156,6 +160,28 @@ class ApiKeyMiddleware:
                           {"WWW-Authenticate": 'Bearer error="invalid_token"'})
             return
         await self.app(scope, receive, send)
+
+
+class PrivateEndpoints:
+    """``paths`` answer only to a client with one of ``keys`` (401 without a right
+    one, as ApiKeyMiddleware), and to nobody when there is no key (403); every
+    other path passes untouched. For servers whose other endpoints have no key:
+    the model services, which only the front calls."""
+
+    def __init__(self, app, paths=MODEL_PRIVATE_PATHS, keys=()):
+        self.app = app
+        self.paths = frozenset(paths)
+        self.keys = tuple(keys)
+        self.checked = ApiKeyMiddleware(app, keys)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or _bare(scope.get("path", "")) not in self.paths:
+            await self.app(scope, receive, send)
+        elif not self.keys:
+            await _refuse(scope, receive, send, 403, f"{_bare(scope['path'])} answers only "
+                          "with the API key, and this server has none (FACE_API_KEY)")
+        else:
+            await self.checked(scope, receive, send)
 
 
 # --------------------------------------------------------------------------

@@ -53,6 +53,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "and its ceiling (at most 1000; 422 above)", _LIMITS),
     Variable("FACE_REQUEST_DEADLINE_S", "30", "seconds for receiving the body (408), then "
              "for the whole analysis (504)", _LIMITS),
+    Variable("FACE_HEADER_TIMEOUT_S", "10", "seconds a connection has to send a request's "
+             "headers, from connecting or from its previous answer (also the longest idle "
+             "keep-alive); then it is closed", _LIMITS),
     Variable("FACE_MODEL_TIMEOUT_S", "", "seconds one model-service call may take before "
              "only its fields are null; default 60% of the request deadline", _LIMITS),
     Variable("FACE_URL_TIMEOUT_S", "10", "seconds for fetching an image_url (422)", _LIMITS),

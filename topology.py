@@ -24,16 +24,26 @@ import settings
 @dataclass(frozen=True)
 class Capacity:
     """What one replica of a model service asks for (`resources`, used by BentoCloud
-    to place it) and how many concurrent calls it is sized for (`traffic.concurrency`,
-    the autoscaler's signal: more calls in flight per replica than this adds one)."""
+    to place it), what one item (a face, an image) costs it, and from that how many
+    concurrent calls it is sized for (`traffic.concurrency`, the autoscaler's
+    signal: more calls in flight per replica than this adds one) and how many items
+    a bulk call carries at once (`bulk_items`, front/model_clients.py)."""
 
     memory: str
-    concurrency: int
+    item_ms: float  # measured, docs/benchmarks.md
     # one onnxruntime / LiteRT thread per worker (FACE_MODEL_THREADS=1): a whole core
     # runs it at the measured speed; half a core (LIGHT) is for the services whose
     # call costs under half the detector's, so that even at half speed they finish
     # within its time
     cpu: str = "1"
+
+    @property
+    def concurrency(self) -> int:
+        return _within(QUEUE_BUDGET_MS, self.item_ms)
+
+    @property
+    def bulk_items(self) -> int:
+        return _within(BULK_BUDGET_MS, self.item_ms)
 
 
 # Concurrency rule: the calls one single-threaded worker finishes within a 250 ms
@@ -45,46 +55,62 @@ class Capacity:
 # a ViT classifier's 0.6-0.7 GB, SegFormer-B5's 3.5 GB at its batch limit of 4.
 QUEUE_BUDGET_MS = 250
 MAX_CONCURRENCY = 16
+# Bulk rule: a call of more faces than a normal request has (a crowd, up to
+# FACE_MAX_FACES) goes to a service in parts of the items one worker runs in
+# BULK_BUDGET_MS, one part at a time (front/model_clients.py), so that a normal
+# request's call waits behind at most one such part. 100 ms: a quarter of the
+# quiet p99 of a normal /analyze (obama.jpg, age and gender: 410 ms in
+# bench/hostile_load.py), so two such waits (two model hops) stay well under it;
+# the per-call overhead (~3 ms a hop, docs/benchmarks.md) is then a few percent.
+BULK_BUDGET_MS = 100
 SMALL = "512Mi"  # default-set services: at most 287 MB RSS measured
 LIGHT = "500m"
 
 
-def _concurrency(per_call_ms: float) -> int:
-    return max(1, min(MAX_CONCURRENCY, int(QUEUE_BUDGET_MS // per_call_ms)))
+def _within(budget_ms: float, item_ms: float) -> int:
+    """Items one single-threaded worker finishes within budget_ms: 1 to MAX_CONCURRENCY."""
+    return max(1, min(MAX_CONCURRENCY, int(budget_ms // item_ms)))
 
 
 CAPACITY: dict[str, Capacity] = {
     # default set: served per-stage times, 1 face (docs/benchmarks.md)
-    "FaceDetector": Capacity(SMALL, _concurrency(36)),      # MTCNN 26-36 ms an image
-    "FaceMeshModel": Capacity(SMALL, _concurrency(16), LIGHT),     # 13-16 ms
-    "AgeGenderModel": Capacity(SMALL, _concurrency(18), LIGHT),    # 10-18 ms
-    "EmotionModel": Capacity(SMALL, _concurrency(14), LIGHT),      # fer 7-11, HSEmotion 14 ms
-    "EmbeddingModel": Capacity(SMALL, _concurrency(100)),   # dlib ResNet ~100 ms a face
+    "FaceDetector": Capacity(SMALL, 36),      # MTCNN 26-36 ms an image
+    "FaceMeshModel": Capacity(SMALL, 16, LIGHT),     # 13-16 ms
+    "AgeGenderModel": Capacity(SMALL, 18, LIGHT),    # 10-18 ms
+    "EmotionModel": Capacity(SMALL, 14, LIGHT),      # fer 7-11, HSEmotion 14 ms
+    "EmbeddingModel": Capacity(SMALL, 100),   # dlib ResNet ~100 ms a face
     # default set, not timed separately (idle in the benchmark's workload): small
     # mobile nets like the mesh; given the mesh's figure
-    "Landmarks68Model": Capacity(SMALL, _concurrency(16), LIGHT),
-    "SegmentationModel": Capacity(SMALL, _concurrency(16), LIGHT),
-    "AntiSpoofModel": Capacity(SMALL, _concurrency(16), LIGHT),
-    "LivenessModel": Capacity(SMALL, _concurrency(16), LIGHT),
-    "BodyModel": Capacity(SMALL, _concurrency(16), LIGHT),
+    "Landmarks68Model": Capacity(SMALL, 16, LIGHT),
+    "SegmentationModel": Capacity(SMALL, 16, LIGHT),
+    "AntiSpoofModel": Capacity(SMALL, 16, LIGHT),
+    "LivenessModel": Capacity(SMALL, 16, LIGHT),
+    "BodyModel": Capacity(SMALL, 16, LIGHT),
     # set `full`: per-face times of the stand-ins (docs/benchmarks.md, Full model set)
-    "SCRFDDetector": Capacity(SMALL, _concurrency(323.5)),  # 17 MB ONNX, 323 ms an image
-    "ArcFaceModel": Capacity("1Gi", _concurrency(132)),     # 174 MB ONNX, 132 ms
-    "Landmarks106Model": Capacity(SMALL, _concurrency(3.5), LIGHT),
-    "GenderAgeInsightFace": Capacity(SMALL, _concurrency(0.5), LIGHT),
-    "BeautyModel": Capacity("1Gi", _concurrency(81)),       # ResNet-50, 81 ms
+    "SCRFDDetector": Capacity(SMALL, 323.5),  # 17 MB ONNX, 323 ms an image
+    "ArcFaceModel": Capacity("1Gi", 132),     # 174 MB ONNX, 132 ms
+    "Landmarks106Model": Capacity(SMALL, 3.5, LIGHT),
+    "GenderAgeInsightFace": Capacity(SMALL, 0.5, LIGHT),
+    "BeautyModel": Capacity("1Gi", 81),       # ResNet-50, 81 ms
     # the ViT classifiers' services are made from their registry entries
     # (model_services.classifier_service) and named after them
-    "FaceGenderVitModel": Capacity("1Gi", _concurrency(393.6)),  # ViT-B/16: 0.7 GB, ~0.4 s
-    "FaceEthnicityVitModel": Capacity("1Gi", _concurrency(368.4)),
-    "FaceObstructionVitModel": Capacity("1Gi", _concurrency(376.7)),
-    "HairTypeVitModel": Capacity("1Gi", _concurrency(376.2)),
-    "HumanParsingModel": Capacity("4Gi", _concurrency(3256.3)),  # 3.3 s a face, 3.5 GB
+    "FaceGenderVitModel": Capacity("1Gi", 393.6),  # ViT-B/16: 0.7 GB, ~0.4 s
+    "FaceEthnicityVitModel": Capacity("1Gi", 368.4),
+    "FaceObstructionVitModel": Capacity("1Gi", 376.7),
+    "HairTypeVitModel": Capacity("1Gi", 376.2),
+    "HumanParsingModel": Capacity("4Gi", 3256.3),  # 3.3 s a face, 3.5 GB
 }
 
 
 # a ViT-Base/16 classifier the registry gains: what the four measured ones cost
-VIT_CLASSIFIER = Capacity("1Gi", _concurrency(394))
+VIT_CLASSIFIER = Capacity("1Gi", 394)
+
+
+def bulk_items(name: str) -> int:
+    """Items per part of a bulk call to the model service `name` (the bulk rule
+    above); a service CAPACITY does not name is a ViT classifier made from the
+    registry (service_config refuses any other at start)."""
+    return CAPACITY.get(name, VIT_CLASSIFIER).bulk_items
 
 
 def _pairs(name: str, value: str) -> dict[str, str]:

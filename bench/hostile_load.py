@@ -5,9 +5,16 @@ N normal /analyze requests (obama.jpg, age and gender) one after another with
 nothing else running (the quiet baseline), then the same N again while one
 attack runs alongside, for each attack in ATTACKS. It prints, per phase, the
 normal requests' p50 and p99, p99 over the quiet p99 (target: under 2), the
-normal requests that did not answer 200 (target: none), and the statuses the
-attack got. Loopback only (the slow upstream is a local server), bounded:
-N requests per phase, each attack stops when its phase ends.
+normal requests that did not answer 200 (target: none), the statuses the
+attack got and how long its answers took. A second table says where the normal
+requests' time went: the p99 of the server's own stage timings (`timings_ms`:
+detection, the age / gender model, the analysis in all) and of what the client
+waited beyond the analysis (upload, parsing, decoding, queueing in the front).
+`--only TEXT` runs the phases whose name contains TEXT (repeatable);
+`--checkout PATH` serves another checkout (an export of an older commit, to
+compare its ratios with this one's, each from its own run). Loopback
+only (the slow upstream is a local server), bounded: N requests per phase, each
+attack stops when its phase ends.
 """
 
 from __future__ import annotations
@@ -20,15 +27,17 @@ import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import numpy as np
 from PIL import Image
 
+from front import header_timeout
 from testkit.attacks import jpeg, jpeg_scan_bomb, nested_json, tiled_faces
 from testkit.photos import photo
-from testkit.server import Server
+from testkit.server import ROOT, Server
 
 NORMAL = photo("obama.jpg").read_bytes()
 
@@ -71,25 +80,57 @@ class SlowUpstream:
         self.httpd.server_close()
 
 
+#: The crowd: 20 x 20 copies of obama.jpg's face, 80 px tiles, 1600 px a side.
+#: Every one is found at the detector's working size (1600 px): the 32 x 32 sheet
+#: of 100 px tiles used before (3200 px) shrinks to faces under the detector's
+#: 40 px minimum and had none found, so it measured two empty detections, not a
+#: crowd. Each request analyses the FACE_MAX_FACES (100) largest.
+CROWD_FACES = 400
+
+
+def crowd() -> bytes:
+    return tiled_faces(20, tile=80)
+
+
 # ------------------------------------------------------------------ attacks
-#: Shortest phase: longer than the header timeout (10 s), so that the slow-header
-#: phase shows whether the server closes those connections.
-PHASE_MIN_S = 15.0
+#: Shortest phase: longer than the header timeout (FACE_HEADER_TIMEOUT_S, which the
+#: server reads from the same environment), so that the slow-header phase shows
+#: whether the server closes those connections.
+PHASE_MIN_S = header_timeout.HEADER_SECONDS + 5.0
 #: Seconds each attacking client waits between its requests (--interval); 0:
 #: back to back, which also measures a flood of that request, not only its kind.
 INTERVAL = [0.0]
 
 
+class Tally:
+    """What one attack got: statuses (or what went wrong) and, for its answers,
+    the seconds each took."""
+
+    def __init__(self):
+        self.statuses, self.seconds, self.details = Counter(), [], {}
+
+    def __getitem__(self, key):
+        return self.statuses[key]
+
+    def __setitem__(self, key, value):
+        self.statuses[key] = value
+
+
 def repeat(post, clients: int):
     """An attack: `clients` threads calling post(http) until told to stop."""
-    def attack(url: str, stop: threading.Event, statuses: Counter):
+    def attack(url: str, stop: threading.Event, tally: Tally):
         def loop():
             with httpx.Client(base_url=url, timeout=120) as http:
                 while not stop.is_set():
+                    started = time.perf_counter()
                     try:
-                        statuses[post(http).status_code] += 1
+                        response = post(http)
+                        tally[response.status_code] += 1
+                        tally.seconds.append(time.perf_counter() - started)
+                        if response.status_code >= 500:  # the first reason of each
+                            tally.details.setdefault(response.status_code, response.text[:200])
                     except httpx.HTTPError as problem:
-                        statuses[type(problem).__name__] += 1
+                        tally[type(problem).__name__] += 1
                     stop.wait(INTERVAL[0])
         threads = [threading.Thread(target=loop) for _ in range(clients)]
         for thread in threads:
@@ -99,7 +140,7 @@ def repeat(post, clients: int):
 
 
 def slowloris(connections: int = 200):
-    def attack(url: str, stop: threading.Event, statuses: Counter):
+    def attack(url: str, stop: threading.Event, statuses: Tally):
         address = urlsplit(url)
 
         def hold():
@@ -128,8 +169,8 @@ def slowloris(connections: int = 200):
 
 
 def attacks(upstream: SlowUpstream) -> dict:
-    # the sizes issue 18 tried: a 6000x6000 bomb of 2000 scans, 32x32 faces
-    bomb, many, huge = jpeg_scan_bomb(6000, 2000), tiled_faces(32, tile=100), huge_photo()
+    # the sizes issue 18 tried: a 6000x6000 bomb of 2000 scans, 40 MP photos
+    bomb, many, huge = jpeg_scan_bomb(6000, 2000), crowd(), huge_photo()
     deep = nested_json(5000)
     return {
         "progressive-JPEG scan bomb x7": repeat(
@@ -139,8 +180,10 @@ def attacks(upstream: SlowUpstream) -> dict:
         "nested JSON in form fields x4": repeat(
             lambda http: http.post("/analyze", files={"file": ("o.jpg", NORMAL)},
                                    data={"attributes": deep}), 4),
-        "1024-face photo on /templates/extract x2": repeat(
+        f"{CROWD_FACES}-face photo on /templates/extract x2": repeat(
             lambda http: http.post("/templates/extract", files={"file": ("c.jpg", many)}), 2),
+        f"{CROWD_FACES}-face photo on /analyze x2": repeat(
+            lambda http: http.post("/analyze", files={"file": ("c.jpg", many)}), 2),
         "40 MP photos x4": repeat(
             lambda http: http.post("/analyze", files={"file": ("h.jpg", huge)},
                                    data={"attributes": "age"}), 4),
@@ -152,8 +195,14 @@ def attacks(upstream: SlowUpstream) -> dict:
 
 
 # ------------------------------------------------------------------ measuring
-def normal_stream(url: str, requests: int) -> tuple[list[float], Counter]:
-    latencies, statuses = [], Counter()
+#: The server's stage timings reported per phase (timings_ms of /analyze)
+STAGES = ("detection", "age_gender", "total")
+
+
+def normal_stream(url: str, requests: int) -> tuple[list[float], Counter, dict]:
+    """Latencies (ms) of the 200s, statuses, and per stage the server's timings
+    plus "outside": the client's wait beyond the analysis's total."""
+    latencies, statuses, stages = [], Counter(), {s: [] for s in (*STAGES, "outside")}
     with httpx.Client(base_url=url, timeout=120) as http:
         for _ in range(requests):
             started = time.perf_counter()
@@ -162,42 +211,55 @@ def normal_stream(url: str, requests: int) -> tuple[list[float], Counter]:
             statuses[response.status_code] += 1
             if response.status_code == 200:
                 latencies.append((time.perf_counter() - started) * 1000)
-    return latencies, statuses
+                timings = response.json().get("timings_ms", {})
+                for stage in STAGES:
+                    stages[stage].append(timings.get(stage, float("nan")))
+                stages["outside"].append(latencies[-1] - timings.get("total", float("nan")))
+    return latencies, statuses, stages
 
 
-def summary(name: str, latencies, statuses, attack_statuses, quiet_p99) -> dict:
+def p99(values) -> float:
+    return float(np.percentile(values, 99)) if len(values) else float("nan")
+
+
+def summary(name: str, latencies, statuses, tally: Tally | None, quiet_p99, stages) -> dict:
     p50 = statistics.median(latencies) if latencies else float("nan")
-    p99 = float(np.percentile(latencies, 99)) if latencies else float("nan")
-    return {"phase": name, "p50_ms": p50, "p99_ms": p99,
-            "p99_ratio": p99 / quiet_p99 if quiet_p99 else float("nan"),
+    seconds = tally.seconds if tally else []
+    return {"phase": name, "p50_ms": p50, "p99_ms": p99(latencies),
+            "p99_ratio": p99(latencies) / quiet_p99 if quiet_p99 else float("nan"),
             "normal_not_200": sum(v for k, v in statuses.items() if k != 200),
             "normal_5xx": sum(v for k, v in statuses.items() if isinstance(k, int) and k >= 500),
-            "attack": dict(attack_statuses)}
+            "attack": dict(tally.statuses) if tally else {},
+            "attack_5xx_details": tally.details if tally else {},
+            "attack_s": (statistics.median(seconds), max(seconds)) if seconds else None,
+            "stages_p99_ms": {stage: p99(values) for stage, values in stages.items()}}
 
 
-def run(requests: int) -> list[dict]:
+def run(requests: int, only: list[str] | None = None, checkout: Path = ROOT) -> list[dict]:
     upstream = SlowUpstream()
     env = {"FACE_URL_ALLOWLIST": "127.0.0.1"}  # the slow upstream is on loopback
     rows = []
     try:
-        with Server(env=env) as server:
+        with Server(env=env, cwd=checkout) as server:
             normal_stream(server.url, 3)  # warm-up
-            latencies, statuses = normal_stream(server.url, requests)
-            quiet_p99 = float(np.percentile(latencies, 99))
-            rows.append(summary("quiet", latencies, statuses, {}, quiet_p99))
+            latencies, statuses, stages = normal_stream(server.url, requests)
+            quiet_p99 = p99(latencies)
+            rows.append(summary("quiet", latencies, statuses, None, quiet_p99, stages))
             print(rows[-1], flush=True)
             for name, attack in attacks(upstream).items():
-                stop, attack_statuses = threading.Event(), Counter()
-                threads = attack(server.url, stop, attack_statuses)
+                if only and not any(part in name for part in only):
+                    continue
+                stop, tally = threading.Event(), Tally()
+                threads = attack(server.url, stop, tally)
                 time.sleep(2.0)  # let the attack take hold
                 started = time.monotonic()
-                latencies, statuses = normal_stream(server.url, requests)
+                latencies, statuses, stages = normal_stream(server.url, requests)
                 # long enough for the header timeout to show (front/header_timeout.py)
                 time.sleep(max(0.0, PHASE_MIN_S - (time.monotonic() - started)))
                 stop.set()
                 for thread in threads:
                     thread.join()
-                rows.append(summary(name, latencies, statuses, attack_statuses, quiet_p99))
+                rows.append(summary(name, latencies, statuses, tally, quiet_p99, stages))
                 print(rows[-1], flush=True)
     finally:
         upstream.close()
@@ -206,11 +268,25 @@ def run(requests: int) -> list[dict]:
 
 def table(rows: list[dict]) -> str:
     lines = [("| phase | normal p50 ms | normal p99 ms | p99 / quiet p99 | normal not 200 "
-              "| attack's answers |"), "|---|---:|---:|---:|---:|---|"]
+              "| attack's answers | attack's answer s (p50 / max) |"),
+             "|---|---:|---:|---:|---:|---|---:|"]
     for row in rows:
         answers = ", ".join(f"{k}: {v}" for k, v in sorted(row["attack"].items(), key=str))
+        took = "{:.1f} / {:.1f}".format(*row["attack_s"]) if row["attack_s"] else "-"
         lines.append(f"| {row['phase']} | {row['p50_ms']:.0f} | {row['p99_ms']:.0f} | "
-                     f"{row['p99_ratio']:.2f} | {row['normal_not_200']} | {answers or '-'} |")
+                     f"{row['p99_ratio']:.2f} | {row['normal_not_200']} | {answers or '-'} "
+                     f"| {took} |")
+    return "\n".join(lines)
+
+
+def stages_table(rows: list[dict]) -> str:
+    """Where the normal requests' time went: p99 per stage, in ms."""
+    names = (*STAGES, "outside")
+    lines = ["| phase | " + " | ".join(f"{n} p99 ms" for n in names) + " |",
+             "|---|" + "---:|" * len(names)]
+    for row in rows:
+        lines.append(f"| {row['phase']} | " + " | ".join(
+            f"{row['stages_p99_ms'][n]:.0f}" for n in names) + " |")
     return "\n".join(lines)
 
 
@@ -221,9 +297,16 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.0,
                         help="seconds each attacking client waits between requests "
                              "(default 0: back to back)")
+    parser.add_argument("--only", action="append",
+                        help="run only the phases whose name contains this (repeatable)")
+    parser.add_argument("--checkout", type=Path, default=ROOT,
+                        help="the checkout to serve (default: this one)")
     args = parser.parse_args()
     INTERVAL[0] = args.interval
-    print(table(run(args.requests)))
+    rows = run(args.requests, args.only, args.checkout.resolve())
+    print(table(rows))
+    print()
+    print(stages_table(rows))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ paths (ROUTES), so the body cap and the JSON content type hold here too.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 
@@ -31,7 +30,7 @@ from analyzers.face_analysis import ModelUnavailable, Options
 from compat import scales
 from front.flows import LIVENESS_THRESHOLD
 from front.http import ok
-from inputs.imageio import InputError, decode_base64, decode_image
+from inputs.imageio import InputError, decode_base64
 from responses import numbers, shapes, templates
 from security import Route
 
@@ -84,7 +83,8 @@ class Call:
             max_pixels=min(self.flows.limits.max_pixels, MAX_PIXELS)
             if self.name in TEN_MEGAPIXELS else self.flows.limits.max_pixels)
         data = decode_base64(text, limits)
-        self.image = await asyncio.to_thread(decode_image, data, limits)
+        # the front's decode pools and large-image slots (front/pools.py)
+        self.image = await self.flows.decode(data, limits)
         return self.image
 
     @property

@@ -5,6 +5,7 @@ Plain async code around FaceAnalysis, so it runs without BentoML."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 
 import numpy as np
@@ -12,11 +13,16 @@ import numpy as np
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable, Options
 from front import pools
 from front.form_fields import attributes_of
+from front.model_clients import REQUEST_DEADLINE
 from inputs.budget import announced_pixels
 from inputs.imageio import InputError, Limits, decode_base64, decode_image, load_document
 from inputs.sources import FetchPolicy, fetch_url
 from responses.output_formats import check_output_format, scaleflex
 from security import Settings
+
+# The request's claim on a large-image slot (front/pools.py), if it has a large
+# image; set per request by Flows.within_deadline, which gives it back at the end
+_CLAIMS: contextvars.ContextVar[list | None] = contextvars.ContextVar("CLAIMS", default=None)
 
 # /liveness: the modes, and the defaults of its thresholds (README, Liveness)
 LIVENESS_MODES = ("plain", "quality", "all")
@@ -37,11 +43,21 @@ class Flows:
     async def within_deadline(self, work):
         """Await the request's work under FACE_REQUEST_DEADLINE_S: 504 past it."""
         seconds = self.settings.request_deadline_s
+        # the task wait_for makes copies this context: the request's bulk model
+        # calls wait in deadline order (front/model_clients.py)
+        REQUEST_DEADLINE.set(time.monotonic() + seconds)
+        claims: list = []
+        _CLAIMS.set(claims)
         try:
             return await asyncio.wait_for(work, seconds)
         except asyncio.TimeoutError:
             raise InputError(504, f"the request took longer than its deadline of {seconds:g} s "
                                   "(FACE_REQUEST_DEADLINE_S)", "deadline") from None
+        finally:
+            if claims and pools.give_back(claims[0]) == 0:
+                # no large image is held any more: its freed buffers go back to the
+                # system (off the event loop; nothing waits for it)
+                asyncio.get_running_loop().run_in_executor(None, pools.return_memory)
 
     def deadline(self) -> float:
         return time.monotonic() + self.settings.request_deadline_s
@@ -72,11 +88,20 @@ class Flows:
         return model
 
     # -------------------------------------------------------------- images
-    async def decode(self, data: bytes):
+    async def decode(self, data: bytes, limits: Limits | None = None):
         # decoding is CPU work: a thread of the decode pool (front/pools.py) keeps the
-        # event loop serving other requests
-        kind = "decode_large" if announced_pixels(data) > pools.LARGE_PIXELS else "decode"
-        return await pools.run(kind, decode_image, data, self.limits)
+        # event loop serving other requests; a request with a large image first takes
+        # one of the large-image slots, held until it ends (within_deadline). One
+        # slot a request, whatever number of images: two requests each holding one
+        # and waiting for a second would wait for each other.
+        large = announced_pixels(data) > pools.LARGE_PIXELS
+        claims = _CLAIMS.get()
+        if large and claims is not None:
+            if not claims:  # the request's first large image: its claim on a slot
+                claims.append(asyncio.ensure_future(pools.large_slots().take()))
+            await asyncio.shield(claims[0])  # the claim is the request's, not this image's
+        return await pools.run("decode_large" if large else "decode", decode_image, data,
+                               limits or self.limits)
 
     async def fetch(self, url: str, deadline: float) -> bytes:
         # blocking I/O with its own deadline and SSRF checks (inputs/sources.py); it may

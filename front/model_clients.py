@@ -1,9 +1,35 @@
-"""The front's calls to the model services: one async predict(batch) per task, in
-calls of at most CALL_ITEMS items."""
+"""The front's calls to the model services: one async predict(batch) per task.
+
+A normal call (at most CALL_ITEMS items: the faces of an ordinary photo) goes as
+it is. A larger one is bulk work (a crowd, up to FACE_MAX_FACES faces): it goes
+in parts of `bulk_items` items (topology.bulk_items: what one worker of that
+service runs in about 100 ms), one after the other, and only one bulk call runs
+at a time in this process, whichever service and request it is for; among the
+waiting ones, the one whose request has the earliest deadline goes next
+(`BulkLane`).
+
+Why (issue 18, measured with bench/hostile_load.py): a model service runs one
+batch at a time, so a normal request's one face waited behind whatever crowd
+batch was running, up to 32 faces merged from two crowds (age / gender p99 1.6 s
+against 70 ms quiet); and the three task services of two crowd /analyze
+requests kept both cores busy at once. One 100 ms part at a time bounds both:
+a normal call waits behind at most one part, and bulk work holds about one core.
+A bulk call keeps the lane for all its parts, and the earliest deadline goes
+next (the deadline is the same length for all, so the oldest request first):
+crowds finish one after the other, rather than all of them late together, which
+handing the lane on after each part did (two crowd /templates/extract requests
+took turns part by part: one answered 504, the other 200 after 46.8 s).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
+import heapq
+import itertools
+import math
+import weakref
 
 import aiohttp
 import numpy as np
@@ -14,20 +40,77 @@ import numpy as np
 CONNECTION_RETRIES = 2
 
 
-# Items per call to a model service. /templates/extract on a photo of 1000 faces
+# Items a normal call carries at most. /templates/extract on a photo of 1000 faces
 # sent its 100 crops to the embedding service in one 19.6 MB call, which did not
-# answer within the model timeout (issue 18): a larger batch is sent as calls of
-# at most CALL_ITEMS, one after the other, each under the model timeout. 16 is
-# half of FACE_MAX_BATCH_SIZE's default, so adaptive batching can still merge two
+# answer within the model timeout (issue 18): a larger batch is bulk (see above),
+# and each of its parts is well under the model timeout. 16 is half of
+# FACE_MAX_BATCH_SIZE's default, so adaptive batching can still merge two normal
 # requests' calls into one model run.
 CALL_ITEMS = 16
+
+#: The deadline (time.monotonic()) of the request this task works for; front/flows.py
+#: sets it when a request's work starts. Without one, a bulk part waits last.
+REQUEST_DEADLINE: contextvars.ContextVar[float] = contextvars.ContextVar(
+    "REQUEST_DEADLINE", default=math.inf)
 
 
 class ModelTimeout(Exception):
     pass
 
 
-def remote_predict(client, timeout_s: float):
+class BulkLane:
+    """One holder at a time; waiters go in order of their deadline, then arrival.
+
+    A waiter that is cancelled (its request timed out) leaves the queue; one that
+    was handed the lane as it was cancelled hands it on."""
+
+    def __init__(self) -> None:
+        self.busy = False
+        self.waiting: list[tuple[float, int, asyncio.Future]] = []
+        self._order = itertools.count()
+
+    @contextlib.asynccontextmanager
+    async def turn(self, deadline: float):
+        if self.busy or self.waiting:
+            turn = asyncio.get_running_loop().create_future()
+            heapq.heappush(self.waiting, (deadline, next(self._order), turn))
+            try:
+                await turn
+            except asyncio.CancelledError:
+                if turn.done() and not turn.cancelled():  # handed over, then cancelled
+                    self._release()
+                raise
+        else:
+            self.busy = True
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        while self.waiting:
+            _, _, turn = heapq.heappop(self.waiting)
+            if not turn.done():  # a cancelled waiter's future is done: skipped
+                turn.set_result(None)  # the lane passes straight on: still busy
+                return
+        self.busy = False
+
+
+# one lane per event loop (the front runs one; tests start several)
+_LANES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def bulk_lane() -> BulkLane:
+    loop = asyncio.get_running_loop()
+    lane = _LANES.get(loop)
+    if lane is None:
+        lane = _LANES[loop] = BulkLane()
+    return lane
+
+
+def remote_predict(client, timeout_s: float, bulk_items: int = CALL_ITEMS):
+    """An async predict(batch) that calls `client`'s predict; `bulk_items`: the
+    items of one part of a bulk call to this service (topology.bulk_items)."""
     async def attempts(batch):
         for attempt in range(CONNECTION_RETRIES + 1):
             try:
@@ -41,17 +124,24 @@ def remote_predict(client, timeout_s: float):
     async def call(batch):
         # A killed model worker's socket still accepts connections until the worker
         # is restarted: without a bound the call would wait for the request deadline.
+        # asyncio.timeout, not wait_for: Python 3.11's wait_for returns the answer
+        # and drops the cancel when its request's deadline cancels it just as the
+        # answer arrives, and the request then ran on: a crowd /templates/extract
+        # answered 200 after 46.8 s, its deadline 30 s (bench/hostile_load.py).
         try:
-            return await asyncio.wait_for(attempts(batch), timeout_s)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(timeout_s):
+                return await attempts(batch)
+        except TimeoutError:
             raise ModelTimeout(f"no answer within {timeout_s:g} s (FACE_MODEL_TIMEOUT_S)") \
                 from None
 
     async def predict(batch):
         if len(batch) <= CALL_ITEMS:
             return await call(batch)
-        parts = [await call(batch[start:start + CALL_ITEMS])
-                 for start in range(0, len(batch), CALL_ITEMS)]
+        parts = []
+        async with bulk_lane().turn(REQUEST_DEADLINE.get()):
+            for start in range(0, len(batch), bulk_items):
+                parts.append(await call(batch[start:start + bulk_items]))
         if all(isinstance(part, np.ndarray) for part in parts):
             return np.concatenate(parts)
         return [item for part in parts for item in part]

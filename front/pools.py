@@ -21,14 +21,26 @@ decode its photo (issue 18). Here a kind of work only waits for its own kind:
 Work still queued when its request's deadline passes is dropped before it
 starts: `asyncio.wait_for` cancels the awaiting future, and a cancelled future
 of a ThreadPoolExecutor never runs. Running work finishes within its own bound.
+
+A decoded large image (a 40 MP photo is a 120 MB array) then stays in memory for
+the rest of its request, so at most LARGE_IN_FLIGHT requests hold one at a time
+(`large_slots`, taken before the decode, given back when the request ends;
+front/flows.py); the others wait with their compressed bytes only. When the
+last one ends, the freed heap is handed back to the system (`return_memory`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import os
+import weakref
 from concurrent.futures import ThreadPoolExecutor
+
+import allocator
+
+log = logging.getLogger(__name__)
 
 CORES = os.cpu_count() or 1
 SIZES = {
@@ -42,6 +54,10 @@ SIZES = {
 #: Above this many pixels an image decodes on the decode_large pool: a 12 MP
 #: phone photo is still a normal one.
 LARGE_PIXELS = 16_000_000
+#: Requests holding a decoded large image at once: one decoding (decode_large has
+#: one thread) while one is analysed. Eight concurrent 40 MP JPEGs on /analyze
+#: took the front to a 1740 MB peak without this bound (bench/huge_images.py).
+LARGE_IN_FLIGHT = 2
 _POOLS = {kind: ThreadPoolExecutor(size, thread_name_prefix=f"front-{kind}")
           for kind, size in SIZES.items()}
 
@@ -51,3 +67,53 @@ async def run(kind: str, function, *args):
     not started yet."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(_POOLS[kind], functools.partial(function, *args))
+
+
+class LargeSlots:
+    """LARGE_IN_FLIGHT slots; `held` counts the ones taken."""
+
+    def __init__(self, size: int = LARGE_IN_FLIGHT):
+        self._semaphore = asyncio.Semaphore(size)
+        self.held = 0
+
+    async def take(self) -> "LargeSlots":
+        await self._semaphore.acquire()
+        self.held += 1  # no await in between: a cancel cannot lose the slot
+        return self
+
+    def give_back(self) -> None:
+        self.held -= 1
+        self._semaphore.release()
+
+
+def give_back(claim: asyncio.Future) -> int | None:
+    """End a request's claim (a task of LargeSlots.take): the slot goes back if it
+    was taken, a claim still waiting is cancelled. The slots still held after, or
+    None when this claim held none."""
+    if not claim.done():
+        claim.cancel()
+        return None
+    if claim.cancelled() or claim.exception() is not None:
+        return None
+    slots = claim.result()
+    slots.give_back()
+    return slots.held
+
+
+# one set of slots per event loop (the front runs one; tests start several)
+_SLOTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def large_slots() -> LargeSlots:
+    loop = asyncio.get_running_loop()
+    slots = _SLOTS.get(loop)
+    if slots is None:
+        slots = _SLOTS[loop] = LargeSlots()
+    return slots
+
+
+def return_memory() -> bool:
+    """Give the heap's free pages back to the system (allocator.trim_now): the
+    buffers of a large image are freed to the allocator, which otherwise keeps
+    them. False where there is no malloc_trim."""
+    return allocator.trim_now()

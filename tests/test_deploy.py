@@ -124,26 +124,39 @@ def test_front_and_detector_as_separate_servers_answer_like_bentoml_serve(client
     image = photo("obama.jpg").read_bytes()
     expected = client.post("/analyze", files={"file": ("obama.jpg", image)})
     assert expected.status_code == 200, expected.text
-    detector = Server(command=START, env={"BENTOML_SERVE_SERVICE_NAME": "FaceDetector"})
+    key = {"FACE_API_KEY": "cluster-key"}
+    detector = Server(command=START, env={"BENTOML_SERVE_SERVICE_NAME": "FaceDetector", **key})
     # batching on here: the default is off (model_services.py), and this keeps
     # BentoML's batched path answering the same as the shared server
     front = Server(command=START, env={"BENTOML_SERVE_DEPENDS": f"FaceDetector={detector.url}",
-                                       "FACE_BATCHING": "on"})
+                                       "FACE_BATCHING": "on", **key})
     with detector, front:  # started in this order, stopped in reverse
         # the front did not start a detector of its own
         commands = [Path(f"/proc/{pid}/cmdline").read_text() for pid in front.pids()]
         assert not any("FaceDetector" in command for command in commands)
         assert any("FaceMeshModel" in command for command in commands)
         answer = httpx.post(front.url + "/analyze", files={"file": ("obama.jpg", image)},
-                            timeout=120)
+                            headers={"X-API-Key": "cluster-key"}, timeout=120)
         assert answer.status_code == 200, answer.text
-        stats = httpx.post(detector.url + "/stats", json={}, timeout=30).json()
+        # the detector's own statistics, on its own port: only with the key
+        # (security.PrivateEndpoints), as the front's /batch-stats
+        anonymous = httpx.post(detector.url + "/stats", json={}, timeout=30)
+        stats = httpx.post(detector.url + "/stats", json={}, timeout=30,
+                           headers={"X-API-Key": "cluster-key"}).json()
+        # the front's /batch-stats passes its key on to the model services
+        gathered = httpx.post(front.url + "/batch-stats", json={}, timeout=30,
+                              headers={"X-API-Key": "cluster-key"})
         # BentoML's internal (pickle) protocol: refused by the front, which faces
         # users; the model services accept it, so they stay inside the cluster
         pickled = httpx.post(front.url + "/analyze", content=b"\x80\x04N.", timeout=30,
-                             headers={"Content-Type": "application/vnd.bentoml+pickle"})
+                             headers={"Content-Type": "application/vnd.bentoml+pickle",
+                                     "X-API-Key": "cluster-key"})
     assert pickled.status_code == 415, pickled.text
     assert stats["batch_sizes"] == {"1": 1}  # the front's one detection went there
+    assert anonymous.status_code == 401, anonymous.text
+    assert gathered.status_code == 200, gathered.text
+    assert gathered.json()["detection"].get("batch_sizes") == {"1": 1}, gathered.text
+    assert gathered.json()["mesh"]["model"] == "face-mesh-mediapipe"
     assert without_timings(answer.json()) == without_timings(expected.json())
     assert len(answer.json()["faces"]) == 1 and answer.json()["faces"][0]["age"] is not None
 

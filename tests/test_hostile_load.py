@@ -9,6 +9,7 @@ still answers, the work each call got): no timing asserts.
 from __future__ import annotations
 
 import asyncio
+import http.client
 import ipaddress
 import socket
 import threading
@@ -18,12 +19,17 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 
-from front import header_timeout, pools
-from front.model_clients import CALL_ITEMS, remote_predict
+import model_services
+import topology
+from analyzers.face_analysis import FaceAnalysis, Options
+from front import header_timeout, model_clients, pools
+from front.flows import Flows
+from front.model_clients import CALL_ITEMS, REQUEST_DEADLINE, BulkLane, remote_predict
 from inputs.budget import MAX_JPEG_SCANS, MAX_SCAN_PIXELS, announced_pixels, jpeg_scans
 from inputs.imageio import InputError, decode_image
 from inputs.sources import FetchPolicy, fetch_url
-from security import MAX_JSON_DEPTH, RequestGuard, Route, Settings, check_multipart, json_depth
+from security import (MAX_JSON_DEPTH, MODEL_PRIVATE_PATHS, PrivateEndpoints, RequestGuard,
+                      Route, Settings, check_multipart, json_depth)
 from testkit.attacks import jpeg_scan_bomb, nested_json, tiled_faces
 from testkit.photos import photo
 from tests.fetch_server import FetchServer
@@ -132,6 +138,257 @@ def test_model_calls_are_split_into_parts_in_order():
     assert small.sizes == [3]
 
 
+def test_bulk_calls_go_in_the_service_s_parts_one_call_at_a_time():
+    """Two crowds' calls to two services: one bulk call at a time in all, in parts
+    of each service's bulk size; a normal call meanwhile does not wait for them."""
+    in_flight, most, order = [0], [0], []
+
+    class Slow(RecordingClient):
+        def __init__(self, name):
+            super().__init__(lambda batch: batch * 2)
+            client = self
+
+            class Async:
+                async def predict(inner, batch):
+                    client.sizes.append(len(batch))
+                    in_flight[0] += 1
+                    most[0] = max(most[0], in_flight[0])
+                    await asyncio.sleep(0.01)
+                    in_flight[0] -= 1
+                    order.append(name)
+                    return client.answer(batch)
+
+            self.to_async = Async()
+
+    mesh, embedding, normal = Slow("mesh"), Slow("embedding"), RecordingClient(lambda b: b)
+    crowd = np.arange(40, dtype=np.float32).reshape(40, 1)
+
+    async def scenario():
+        first = asyncio.ensure_future(remote_predict(mesh, 30, bulk_items=6)(crowd))
+        second = asyncio.ensure_future(remote_predict(embedding, 30, bulk_items=1)(crowd))
+        await asyncio.sleep(0.02)
+        alone = await remote_predict(normal, 30)(crowd[:3])  # while the bulk ones run
+        assert not (first.done() and second.done())
+        return await first, await second, alone
+
+    first, second, alone = asyncio.run(scenario())
+    np.testing.assert_array_equal(first, crowd * 2)
+    np.testing.assert_array_equal(second, crowd * 2)
+    assert mesh.sizes == [6] * 6 + [4] and embedding.sizes == [1] * 40
+    assert most[0] == 1  # never two bulk parts at once, across services
+    assert order == ["mesh"] * 7 + ["embedding"] * 40  # a bulk call keeps the lane
+    assert normal.sizes == [3] and len(alone) == 3
+
+
+def test_bulk_lane_serves_the_earliest_deadline_first():
+    async def scenario():
+        lane, served = BulkLane(), []
+
+        async def wait(deadline, name):
+            async with lane.turn(deadline):
+                served.append(name)
+                await asyncio.sleep(0)
+
+        async with lane.turn(0.0):  # held while the others queue
+            tasks = [asyncio.ensure_future(wait(d, n))
+                     for d, n in ((30.0, "late"), (10.0, "early"), (20.0, "middle"),
+                                  (5.0, "gives up"))]
+            await asyncio.sleep(0.01)
+            tasks[3].cancel()  # its request timed out while it waited
+        await asyncio.gather(*tasks, return_exceptions=True)
+        assert not lane.busy and not lane.waiting
+        return served
+
+    assert asyncio.run(scenario()) == ["early", "middle", "late"]
+
+
+def test_a_bulk_call_waits_in_its_request_s_deadline_order():
+    """The deadline comes from the request's context (front/flows.py sets it)."""
+    client = RecordingClient(lambda batch: batch)
+    order = []
+
+    async def request(deadline, name):
+        REQUEST_DEADLINE.set(deadline)
+        await remote_predict(client, 30, bulk_items=17)(np.zeros((17, 1), np.float32))
+        order.append(name)
+
+    async def scenario():
+        lane = model_clients.bulk_lane()
+        async with lane.turn(0.0):
+            tasks = [asyncio.ensure_future(request(d, n)) for d, n in ((2.0, "b"), (1.0, "a"))]
+            await asyncio.sleep(0.01)
+        await asyncio.gather(*tasks)
+
+    asyncio.run(scenario())
+    assert order == ["a", "b"]
+
+
+def test_bulk_parts_are_sized_to_the_services_measured_cost():
+    for name, capacity in topology.CAPACITY.items():
+        parts = topology.bulk_items(name)
+        assert 1 <= parts <= CALL_ITEMS
+        # within the budget, unless one item alone costs more
+        assert parts * capacity.item_ms <= topology.BULK_BUDGET_MS or parts == 1, name
+    assert topology.bulk_items("EmbeddingModel") == 1  # dlib: ~100 ms a face
+    assert topology.bulk_items("SomeNewVitModel") == topology.VIT_CLASSIFIER.bulk_items
+
+
+def test_the_detector_runs_calls_side_by_side():
+    """BentoML runs a sync API in `threads` threads, 1 unless set: a normal photo's
+    detection then queued behind a crowd's (bench/hostile_load.py)."""
+    for service in (model_services.FaceDetector, model_services.SCRFDDetector):
+        assert service.config["threads"] == model_services.DETECTOR_THREADS >= 2
+
+
+def test_per_face_work_of_a_crowd_runs_off_the_event_loop(monkeypatch):
+    """Crops and merges of many faces took the front's event loop for 0.35 and
+    0.56 s (100 faces); they run in worker threads."""
+    loop_thread, seen = threading.get_ident(), []
+    original = FaceAnalysis.inputs
+
+    def inputs(self, *args, **kwargs):
+        seen.append(threading.get_ident())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FaceAnalysis, "inputs", inputs)
+    merges = []
+    original_merge = FaceAnalysis._merge
+
+    def merge(self, *args):
+        merges.append(threading.get_ident())
+        return original_merge(self, *args)
+
+    monkeypatch.setattr(FaceAnalysis, "_merge", merge)
+    image = np.zeros((400, 400, 3), np.uint8)
+    faces = [{"box": np.array([x, 10, x + 60, 70], np.float32), "score": 0.99,
+              "keypoints": np.array([[x + 20, 30], [x + 40, 30], [x + 30, 40], [x + 22, 55],
+                                     [x + 38, 55]], np.float32)} for x in range(0, 300, 60)]
+
+    async def detect(images):
+        return [faces]
+
+    async def age_gender(batch):
+        return [{"age": 30.0, "age_bracket": "25-32", "gender": "female"}] * len(batch)
+
+    async def embedding(batch):
+        return np.ones((len(batch), 128), np.float32)
+
+    analysis = FaceAnalysis({"detection": detect, "age_gender": age_gender,
+                             "embedding": embedding},
+                            {"detection": "face-detector-mtcnn:t",
+                             "age_gender": "face-age-gender-cydral:t",
+                             "embedding": "face-embedding-dlib:t"})
+
+    async def scenario():
+        result = await analysis.analyze(image, Options(attributes=("age",)))
+        vectors = await analysis.embed_pair(*((image, face) for face in faces))
+        return result, vectors
+
+    result, vectors = asyncio.run(scenario())
+    assert result["face_count"] == 5 and len(vectors) == 5
+    assert seen and merges and loop_thread not in seen + merges
+
+
+# ------------------------------------------------------------- large images in flight
+def test_at_most_two_requests_hold_a_decoded_large_image(monkeypatch):
+    monkeypatch.setattr(pools, "LARGE_PIXELS", 1000)  # obama.jpg counts as large here
+    data = photo("obama.jpg").read_bytes()
+    flows = Flows(None, None, Settings(request_deadline_s=30), None, {})
+    release, most, trims = asyncio.Event(), [0], []
+    monkeypatch.setattr(pools, "return_memory", lambda: trims.append(1))
+
+    async def request():
+        image = await flows.decode(data)
+        most[0] = max(most[0], pools.large_slots().held)
+        await release.wait()
+        return image.shape
+
+    async def scenario():
+        tasks = [asyncio.ensure_future(flows.within_deadline(request())) for _ in range(4)]
+        for _ in range(200):  # until two decodes are through
+            await asyncio.sleep(0.02)
+            if pools.large_slots().held == pools.LARGE_IN_FLIGHT:
+                break
+        await asyncio.sleep(0.2)
+        waiting = sum(not t.done() for t in tasks)
+        held = pools.large_slots().held
+        release.set()
+        shapes = await asyncio.gather(*tasks)
+        await asyncio.sleep(0.05)  # the trim runs in a thread
+        return waiting, held, shapes, pools.large_slots().held
+
+    waiting, held, shapes, after = asyncio.run(scenario())
+    assert held == most[0] == pools.LARGE_IN_FLIGHT == 2 and waiting == 4
+    assert shapes == [(1137, 910, 3)] * 4 and after == 0 and trims
+
+
+def test_a_request_that_times_out_waiting_gives_up_its_claim(monkeypatch):
+    monkeypatch.setattr(pools, "LARGE_PIXELS", 1000)
+    data = photo("obama.jpg").read_bytes()
+    slow = Flows(None, None, Settings(request_deadline_s=30), None, {})
+    quick = Flows(None, None, Settings(request_deadline_s=0.3), None, {})
+    release = asyncio.Event()
+
+    async def hold():
+        await slow.decode(data)
+        await release.wait()
+
+    async def scenario():
+        holders = [asyncio.ensure_future(slow.within_deadline(hold())) for _ in range(2)]
+        while pools.large_slots().held < 2:
+            await asyncio.sleep(0.02)
+        with pytest.raises(InputError) as late:
+            await quick.within_deadline(quick.decode(data))
+        release.set()
+        await asyncio.gather(*holders)
+        assert pools.large_slots().held == 0  # the timed-out claim took none
+        return late.value.status
+
+    assert asyncio.run(scenario()) == 504
+
+
+def test_a_face_region_is_shrunk_by_a_whole_factor_with_its_points():
+    from analyzers.crops import face_region
+
+    image = np.zeros((7100, 5600, 3), np.uint8)
+    image[3000:3010, 2000:2010] = (255, 0, 0)  # a red mark at (2005, 3005)
+    points = np.array([[500.0, 500.0], [5000.0, 6500.0], [2005.0, 3005.0]])
+    region, local = face_region(image, points, max_side=1600)
+    assert max(region.shape[:2]) <= 1600
+    x, y = np.floor(local[2]).astype(int)
+    assert tuple(region[y, x]) == (255, 0, 0)
+    small = image[:900, :900]  # a region under the cap is a view, its points as they were
+    region, local = face_region(small, points[:2] / 10, max_side=1600)
+    assert np.shares_memory(region, small) and np.array_equal(local, points[:2] / 10)
+
+
+def test_colours_of_a_40_mp_face_match_the_photo_s_own():
+    """The colour region of a face filling a 40 MP photo is measured shrunk
+    (analyzers/tasks.py COLOUR_REGION_MAX_SIDE): the same colours as the photo
+    it was upscaled from, named alike."""
+    from bench.huge_images import huge_photo
+    from measures.colour import delta_e
+    from testkit import local_models
+
+    analysis = FaceAnalysis(local_models.predictors(), local_models.TAGS)
+    options = Options(attributes=("colour",))
+
+    async def colours(image):
+        return (await analysis.analyze(image, options))["faces"][0]
+
+    small = asyncio.run(colours(local_models.load("obama.jpg")))
+    huge = asyncio.run(colours(decode_image(huge_photo())))
+    for field, most in (("skin_tone", 1.0), ("hair_colour", 1.0), ("lip_colour", 1.0),
+                        ("eye_colour", 4.0)):
+        lab = [[record[field]["lab"][c] for c in "Lab"] for record in (small, huge)]
+        assert delta_e(*lab) < most, (field, small[field], huge[field])
+        assert small[field].get("name") == huge[field].get("name"), field
+
+
+def test_memory_goes_back_to_the_system_where_glibc_can():
+    assert pools.return_memory() is True  # this machine's Python is on glibc
+
+
 # ------------------------------------------------------------- JSON anywhere
 def test_json_depth_is_linear_and_ignores_strings():
     assert json_depth(DEEP) == 5000
@@ -169,6 +426,70 @@ def test_statistics_only_with_a_key():
     assert status == 403 and "FACE_API_KEY" in answer["detail"]
     keyed = RequestGuard(echo_app, routes, Settings(api_keys=("k",)))
     assert call(keyed, "/batch-stats")[0] == 200  # ApiKeyMiddleware, outside, checks the key
+
+
+def test_model_services_statistics_only_with_a_key():
+    """Each model service's own /stats, the same rule as the front's /batch-stats;
+    predict, which the front calls, is left alone."""
+    assert MODEL_PRIVATE_PATHS == {"/stats"}
+    for service in set(model_services.SERVICES.values()):
+        assert (PrivateEndpoints, {"paths": MODEL_PRIVATE_PATHS, "keys": ()}) \
+            in service.middlewares, service.name
+    open_ = PrivateEndpoints(echo_app)  # no key on this server
+    status, answer, _ = call(open_, "/stats")
+    assert status == 403 and "FACE_API_KEY" in answer["detail"]
+    assert call(open_, "/stats/")[0] == 403
+    assert call(open_, "/predict")[0] == 200
+    keyed = PrivateEndpoints(echo_app, keys=("k1", "k2"))
+    assert call(keyed, "/stats")[0] == 401
+    assert call(keyed, "/stats", [(b"x-api-key", b"wrong")])[0] == 401
+    assert call(keyed, "/stats", [(b"x-api-key", b"k2")])[0] == 200
+    assert call(keyed, "/stats", [(b"authorization", b"Bearer k1")])[0] == 200
+    assert call(keyed, "/predict")[0] == 200
+
+
+# ------------------------------------------------------------- header timeout
+def test_header_timeout_is_a_setting():
+    assert header_timeout.seconds_from_env({}) == 10.0
+    assert header_timeout.seconds_from_env({"FACE_HEADER_TIMEOUT_S": " 2.5 "}) == 2.5
+    for bad in ("0", "-1", "soon", "inf", "nan"):
+        with pytest.raises(ValueError, match="FACE_HEADER_TIMEOUT_S"):
+            header_timeout.seconds_from_env({"FACE_HEADER_TIMEOUT_S": bad})
+
+
+def test_slow_headers_are_closed_after_the_set_time(monkeypatch):
+    """uvicorn in this process, as BentoML runs it, with the patch and a 1 s timeout:
+    a connection that never finishes its headers is closed, a normal request is
+    answered, and so is a second one on the same keep-alive connection."""
+    import uvicorn
+
+    monkeypatch.setattr(header_timeout, "HEADER_SECONDS", 1.0)
+    header_timeout.install()
+    server = uvicorn.Server(uvicorn.Config(echo_app, host="127.0.0.1", port=0,
+                                           lifespan="off", log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            time.sleep(0.02)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        good = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as slow:
+            slow.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: a")
+            for _ in range(2):  # one keep-alive connection
+                good.request("GET", "/")
+                answer = good.getresponse()
+                assert answer.status == 200 and answer.read() == b'{"read": 0}'
+            good.close()
+            slow.settimeout(10)  # recv raises a timeout (the test fails) if it stays open
+            try:
+                closed = slow.recv(1024) == b""
+            except ConnectionResetError:
+                closed = True
+            assert closed
+    finally:
+        server.should_exit = True
+        thread.join(10)
 
 
 # ------------------------------------------------------------- the real server
