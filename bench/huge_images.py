@@ -7,7 +7,8 @@ under FACE_MAX_PIXELS) and prints, per process (the front and each model
 service, by name): RSS after warm-up, the peak RSS seen while the burst ran
 (sampled every 0.2 s), and RSS `settle` seconds after the last answer. The
 statuses of the burst are printed too: a huge photo is legitimate input, so
-each should answer 200.
+each should answer 200. `--checkout PATH` serves another checkout (an export of
+an older commit, for a before / after).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from PIL import Image
 
 from testkit.attacks import jpeg
 from testkit.photos import photo
-from testkit.server import Server
+from testkit.server import ROOT, Server
 
 NORMAL = photo("obama.jpg").read_bytes()
 
@@ -117,9 +118,11 @@ def main() -> None:
     parser.add_argument("--endpoint", default="/analyze", help="where they go (default /analyze)")
     parser.add_argument("--settle", type=float, default=5.0,
                         help="seconds after the last answer before RSS is read (default 5)")
+    parser.add_argument("--checkout", type=Path, default=ROOT,
+                        help="the checkout to serve (default: this one)")
     args = parser.parse_args()
     data = huge_photo()
-    with Server() as server:
+    with Server(cwd=args.checkout.resolve()) as server:
         with httpx.Client(base_url=server.url, timeout=120) as http:  # warm-up
             http.post(args.endpoint, files={"file": ("o.jpg", NORMAL)}).raise_for_status()
         before, peak, after, statuses = burst(server, args.endpoint, args.clients, data,

@@ -56,7 +56,8 @@ SIZES = {
 LARGE_PIXELS = 16_000_000
 #: Requests holding a decoded large image at once: one decoding (decode_large has
 #: one thread) while one is analysed. Eight concurrent 40 MP JPEGs on /analyze
-#: took the front to a 1740 MB peak without this bound (bench/huge_images.py).
+#: took the front to an 852 MB peak without this bound and to 616 MB with it
+#: (bench/huge_images.py, the colour region already capped).
 LARGE_IN_FLIGHT = 2
 _POOLS = {kind: ThreadPoolExecutor(size, thread_name_prefix=f"front-{kind}")
           for kind, size in SIZES.items()}
