@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from analyzers import body
 from analyzers import mesh as m
 from analyzers.face_analysis import FaceAnalysis
 from inputs.imageio import decode_image
@@ -209,3 +210,75 @@ def test_served_mesh_matches_solutions_face_mesh(images, mediapipe):
         assert distance(ours, theirs) < END_TO_END, name
         assert distance(ours, theirs, slice(468, 478)) < END_TO_END_IRIS, name
 
+
+# ------------------------------------------------------- the person detector
+# MediaPipe's detector on MediaPipe's letterboxed input; ours is fed the tile
+# analyzers/body.py cuts. Fed mediapipe's own input tensor, our interpreter
+# gives its raw outputs bit for bit; the tiles themselves differ by OpenCV 5's
+# bilinear rounding (a level or two on 5 % of the pixels), and the key points
+# the detector extrapolates (hip, full body) move with that. Measured, in tile
+# pixels (the photo's long side / 224: 2.3 to 9.8 px here): key points 0.09
+# apart on average, 0.37 at most; boxes 0.12; scores 0.007; the region's centre
+# 0.37, its side 0.13 %, its rotation 0.002 rad. With the earlier letterbox
+# (integer padding, INTER_AREA) key points were up to 69 px (13 tile pixels)
+# off, and t1.jpg gave 4 people at 0.5 where mediapipe gives 5.
+TILE_PIXELS, MEAN_TILE_PIXELS, SCORES = 0.5, 0.2, 0.02
+SIDE, ROTATION = 0.005, 0.01
+
+
+def our_people(detector: body.PoseDetector, image: np.ndarray):
+    """The whole-image pass at MediaPipe's threshold, in image pixels, and the tile's
+    pixel size."""
+    tiles, _, transforms = body.prepare(image, use_tiles=False)
+    x0, y0, scale = transforms[0]
+    found = []
+    for person in detector.predict(tiles)[0]:
+        found.append({"score": person["score"],
+                      "box": np.asarray(person["box"]) * body.INPUT_SIZE * scale
+                      + (x0, y0, x0, y0),
+                      "keypoints": np.asarray(person["keypoints"]) * body.INPUT_SIZE * scale
+                      + (x0, y0)})
+    return found, scale
+
+
+@pytest.fixture(scope="module")
+def pose_detector() -> body.PoseDetector:
+    path = local_models.files("body-detector-mediapipe")["pose_detection.tflite"]
+    return body.PoseDetector(path, min_score=body.MIN_SCORE)
+
+
+def test_person_detections_match_mediapipes_pose_detector(images, mediapipe, pose_detector):
+    people, gaps = 0, []
+    for name in BODY_PHOTOS:
+        ours, tile_pixel = our_people(pose_detector, images[name])
+        theirs = mediapipe["pose"][name]["detections"]
+        assert len(ours) == len(theirs), name
+        people += len(ours)
+        for mine, reference in zip(ours, theirs):  # both best first
+            assert mine["score"] == pytest.approx(reference["score"], abs=SCORES), name
+            assert np.abs(mine["box"] - reference["box"]).max() < TILE_PIXELS * tile_pixel, name
+            assert np.abs(mine["keypoints"] - reference["keypoints"]).max() \
+                < TILE_PIXELS * tile_pixel, name
+            gaps += list(np.linalg.norm(mine["keypoints"] - reference["keypoints"], axis=1)
+                         / tile_pixel)
+    assert people == 5 + len(BODY_PHOTOS) - 1  # t1.jpg: five at 0.5 on the whole image
+    assert np.mean(gaps) < MEAN_TILE_PIXELS
+
+
+def test_person_box_is_mediapipes_pose_region(images, mediapipe, pose_detector):
+    for name in BODY_PHOTOS:
+        image = images[name]
+        height, width = image.shape[:2]
+        ours, tile_pixel = our_people(pose_detector, image)
+        region = mediapipe["pose"][name]["roi"]
+        box, centre, side, rotation = body.person_box(ours[0]["keypoints"], width, height)
+        assert region["width"] == pytest.approx(region["height"])  # square in pixels
+        assert np.abs(np.subtract(centre, region["centre"])).max() < TILE_PIXELS * tile_pixel
+        assert side == pytest.approx(region["width"], rel=SIDE), name
+        assert abs(rotation - region["rotation"]) < ROTATION, name
+        # the person box: the region's upright bounding box, clipped to the image
+        half = region["width"] / 2 * (abs(math.cos(region["rotation"]))
+                                      + abs(math.sin(region["rotation"])))
+        (cx, cy), bound = region["centre"], [width, height, width, height]
+        upright = np.clip([cx - half, cy - half, cx + half, cy + half], 0, bound)
+        assert np.abs(np.subtract(box, upright)).max() < 2 * TILE_PIXELS * tile_pixel, name
