@@ -56,9 +56,10 @@ SCORE_CLIP = 100.0
 MIN_SCORE = 0.5          # MediaPipe's min_score_thresh
 # what the model service keeps, and what each pass needs (measured on 12
 # person photos, 17 people, and 24 skimage photos without people; README):
-# whole image >= 0.35 finds t1.jpg's sixth person (0.37); tiles see parts of
+# whole image >= 0.35 found t1.jpg's fifth person at 0.37 with the earlier
+# letterbox (0.64 since it samples as MediaPipe does); tiles see parts of
 # people and things, so they need 0.7 (0.5: false positives in 9 of the 24
-# person-free images, 0.7: 3); t1.jpg's tile-only person scores 0.78.
+# person-free images, 0.7: 3); t1.jpg's tile-only person scores 0.76.
 DECODE_MIN_SCORE = 0.3
 WHOLE_MIN_SCORE = 0.35
 TILE_MIN_SCORE = 0.7
@@ -150,19 +151,28 @@ def weighted_nms(boxes, points, scores, threshold: float = NMS_IOU):
 
 
 def letterbox(image: np.ndarray, region=None):
-    """Crop `region` (x, y, side or None: the whole image), fit it into 224x224
-    keeping its aspect ratio, black border -> (uint8 tile, transform) where
-    transform = (x0, y0, scale): image pixel = x0 + tile pixel * scale."""
+    """Crop `region` (x, y, w, h or None: the whole image) and fit it into 224x224
+    keeping its aspect ratio, black border, as MediaPipe's ImageToTensorCalculator
+    (keep_aspect_ratio, zero border) does: the region widened to a square about its
+    centre, whose corners land on the tile's corner pixel *indices*, sampled
+    bilinearly (no area averaging) -> (uint8 tile, transform) where transform =
+    (x0, y0, scale): image pixel = x0 + tile coordinate * scale.
+
+    Cut with integer padding and INTER_AREA before, the key points came out up to
+    69 px (of a 1200 px photo) away from MediaPipe's own detector on the same
+    image; the hip and full-body points it extrapolates move most
+    (tests/test_reference_mediapipe.py)."""
     height, width = image.shape[:2]
     x0, y0, w, h = (0, 0, width, height) if region is None else region
-    crop = image[y0:y0 + h, x0:x0 + w]
-    scale = max(w, h) / INPUT_SIZE
-    new_w, new_h = max(1, round(w / scale)), max(1, round(h / scale))
-    tile = np.zeros((INPUT_SIZE, INPUT_SIZE, 3), np.uint8)
-    pad_x, pad_y = (INPUT_SIZE - new_w) // 2, (INPUT_SIZE - new_h) // 2
-    tile[pad_y:pad_y + new_h, pad_x:pad_x + new_w] = cv2.resize(
-        np.ascontiguousarray(crop), (new_w, new_h), interpolation=cv2.INTER_AREA)
-    return tile, (x0 - pad_x * scale, y0 - pad_y * scale, scale)
+    crop = np.ascontiguousarray(image[y0:y0 + h, x0:x0 + w])
+    side = max(w, h)
+    scale = side / INPUT_SIZE
+    left, top = (w - side) / 2.0, (h - side) / 2.0
+    # tile index j samples crop index left + j * scale
+    to_tile = np.array([[1 / scale, 0, -left / scale], [0, 1 / scale, -top / scale]])
+    tile = cv2.warpAffine(crop, to_tile, (INPUT_SIZE, INPUT_SIZE), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return tile, (x0 + left, y0 + top, scale)
 
 
 def tiles(width: int, height: int) -> list:

@@ -67,7 +67,11 @@ LEFT_EYE_EAR = (263, 387, 385, 362, 380, 373)
 RIGHT_EYEBROW = (70, 63, 105, 66, 107, 55, 65, 52, 53, 46)
 LEFT_EYEBROW = (300, 293, 334, 296, 336, 285, 295, 282, 283, 276)
 
-# irises: centre, then 4 points on the iris edge
+# irises: centre, then 4 points on the iris edge, in the same order for both eyes
+# (MediaPipe's 478-point layout, as its attention model and FaceLandmarker give it):
+# the edge on the image's right, top, the image's left, bottom.  Taking the ring of
+# the mirrored eye as it came back put 474 and 476 on the wrong sides (19 % of the
+# eye distance off MediaPipe's on every test photo, tests/test_reference_mediapipe.py)
 RIGHT_IRIS_CENTER = 468
 RIGHT_IRIS = (469, 470, 471, 472)
 LEFT_IRIS_CENTER = 473
@@ -148,26 +152,20 @@ def invert_affine(transform: np.ndarray) -> np.ndarray:
 
 
 def warp_crop(image: np.ndarray, transform: np.ndarray, out_size: int) -> np.ndarray:
-    """Sample the ``out_size`` square crop described by ``transform``
-    (crop -> image, continuous coordinates) with edge replication (as
-    MediaPipe does).  Strong down-scaling renders at an integer multiple of the
-    output size first and area-averages it, to avoid aliasing."""
-    scale = math.sqrt(abs(np.linalg.det(transform[:, :2])))
-    factor = max(1, min(8, int(math.floor(scale))))
-    render = out_size * factor
-    if factor > 1:
-        # the same region at `factor` times the resolution
-        transform = transform.copy()
-        transform[:, :2] = transform[:, :2] / factor
-    to_crop = invert_affine(transform)
-    # continuous -> index coordinates: idx = cont - 0.5 on both sides
-    matrix = to_crop.copy()
-    matrix[:, 2] = to_crop[:, 2] + to_crop[:, :2] @ np.array([0.5, 0.5]) - 0.5
-    crop = cv2.warpAffine(image, matrix, (render, render), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_REPLICATE)
-    if factor > 1:
-        crop = cv2.resize(crop, (out_size, out_size), interpolation=cv2.INTER_AREA)
-    return crop
+    """Sample the ``out_size`` square crop described by ``transform`` (crop ->
+    image) as MediaPipe's ImageToTensorCalculator does: bilinear, edge
+    replicated, no anti-aliasing, and the ROI's corners put on the crop's
+    corner pixel *indices* (OpenCV's warp has pixel centres at integers), so
+    crop pixel j samples the image at index ``corner + j * scale`` and not at
+    the pixel-centre-true ``corner + (j + 0.5) * scale - 0.5``.  The points
+    come back through ``transform`` as they do in MediaPipe.  That is what the
+    model is run on there: with the pixel-centre crop (and area averaging when
+    shrinking) the mesh sat 0.8-1.6 px (0.6-1.0 % of the eye distance) off
+    MediaPipe's own for the same ROI on obama / biden / grace_hopper (about
+    0.5 x (scale - 1) px along each axis); sampled this way, 0.05 px at most
+    (tests/test_reference_mediapipe.py)."""
+    return cv2.warpAffine(image, invert_affine(transform), (out_size, out_size),
+                          flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def apply_affine(points: np.ndarray, transform: np.ndarray) -> np.ndarray:
@@ -381,6 +379,9 @@ class FaceMesh(ModelWrapper):
                 if e == 1:
                     ep[:, 0] = IRIS_INPUT_SIZE - ep[:, 0]
                     ip[:, 0] = IRIS_INPUT_SIZE - ip[:, 0]
+                    # mirrored back, the ring's first and third points changed sides:
+                    # both irises list the image-right edge first (RIGHT_IRIS above)
+                    ip[[1, 3]] = ip[[3, 1]]
                 ep = apply_affine(ep[:, :2], transforms[i][e])
                 ip = apply_affine(ip[:, :2], transforms[i][e])
                 # x, y from the iris model; the mesh keeps its own depth

@@ -78,7 +78,7 @@ notMasked: measures/mask.py's colour heuristic on the mesh (no mask model
 ships in the registries): value = its score, passed when below 0 (<); the
 score is the larger log ratio of the lower face's colour distance to the
 forehead and of the missing lip contrast to their thresholds; measured gap
-unmasked -0.82..-0.065, masked 0.060..2.79 (README, Mask check). Skipped with
+unmasked -0.83..-0.043, masked 0.039..2.91 (README, Mask check). Skipped with
 the reason for a face turned more than 45 degrees.
 
 Not measured (null, with the reason): watermark (no watermark detector is

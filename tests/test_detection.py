@@ -42,21 +42,30 @@ def test_onnx_files_written(mtcnn_paths):
         assert path.name.endswith(".onnx") and path.stat().st_size > 10_000
 
 
+def confident(faces: list[Detection]) -> list[Detection]:
+    # looking for faces down to 20 px, MTCNN also scores two ~50 px patches of t1.jpg
+    # 0.86 and 0.87 (a hand holding a poker chip, a metal bowl), as facenet-pytorch's
+    # MTCNN does (tests/test_reference_mtcnn.py); the six people score 0.97 and more
+    return [face for face in faces if face.score > 0.9]
+
+
 def test_group_photo_has_six_faces(detector):
     image = load("t1.jpg")
-    faces = detector.detect(image)
-    assert len(faces) == 6
+    everything = detector.detect(image)
+    faces = confident(everything)
+    assert len(faces) == 6 and len(everything) == 8
     height, width = image.shape[:2]
-    for face in faces:
+    for face in everything:
         assert isinstance(face, Detection)
-        assert face.score > 0.9
         assert face.box.dtype == np.float32 and face.box.shape == (4,)
         assert face.keypoints.dtype == np.float32 and face.keypoints.shape == (5, 2)
         x1, y1, x2, y2 = face.box
         assert 0 <= x1 < x2 <= width and 0 <= y1 < y2 <= height
+    for face in faces:
+        x1, y1, x2, y2 = face.box
         # The faces in this photo are all roughly 90 to 140 px across.
         assert 60 < x2 - x1 < 200
-    areas = [(f.box[2] - f.box[0]) * (f.box[3] - f.box[1]) for f in faces]
+    areas = [(f.box[2] - f.box[0]) * (f.box[3] - f.box[1]) for f in everything]
     assert areas == sorted(areas, reverse=True)
 
 
@@ -104,10 +113,10 @@ def test_small_faces_are_found(detector, name):
 
 def test_large_images_are_shrunk_and_mapped_back(mtcnn_paths, detector):
     image = load("t1.jpg")
-    full = detector.detect(image)
-    shrunk = MTCNNDetector(
+    full = confident(detector.detect(image))
+    shrunk = confident(MTCNNDetector(
         mtcnn_paths["pnet"], mtcnn_paths["rnet"], mtcnn_paths["onet"], max_side=800
-    ).detect(image)
+    ).detect(image))
     assert len(shrunk) == len(full) == 6
     for face in full:
         best = max(shrunk, key=lambda other: iou(other.box, face.box))

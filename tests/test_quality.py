@@ -155,7 +155,8 @@ def test_nearly_closed_eyes_in_the_group_photo_fail():
     assert len(closed) == 2
     assert all(q["leftEyeOpen"]["value"] < 0.165 for q in closed)
     # Matt LeBlanc turns away (yaw about -50): his right eye is estimated from the left
-    turned = [r["quality"] for r in fitted if abs(r["pose"]["yaw"]) > 35]
+    # (the next most turned face reads -34 to -36, with the detector's box)
+    turned = [r["quality"] for r in fitted if abs(r["pose"]["yaw"]) > 42]
     assert len(turned) == 1 and turned[0]["rightEyeOpen"]["estimated"]
     assert turned[0]["rightEyeOpen"]["value"] == turned[0]["leftEyeOpen"]["value"]
 

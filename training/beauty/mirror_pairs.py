@@ -6,7 +6,9 @@ point pair(i) lies on the original. The squared distances (in eye-distance
 units) summed over the photos make a cost, symmetrised, and pairs are taken
 greedily cheapest first, after seeding the eye contours and irises from the
 index lists in analyzers/mesh.py (their points crowd together at the eye
-corners, where the distances alone can swap neighbours) and the iris centres. The result is an
+corners, where the distances alone can swap neighbours), the iris rings and the
+lips (crowded at the mouth corners too: the distances alone paired 61 with 306
+and 62 with 308 or 306 as the mesh moved by a fraction of a pixel). The result is an
 involution: pair(pair(i)) == i; midline points pair with themselves.
 
     PYTHONPATH=. python training/beauty/mirror_pairs.py > analyzers/mesh_mirror.py
@@ -25,7 +27,21 @@ from testkit.local_models import predictors
 
 PHOTOS = ("obama.jpg", "biden.jpg", "grace_hopper.jpg", "Tom_Hanks_54745.png", "obama2.jpg",
           "astronaut.png", "obama3.jpg")
-SEEDS = ((m.RIGHT_EYE, m.LEFT_EYE), ((468,), (473,)))
+# both iris rings list the image-right edge first, so a ring's right and left edges
+# mirror the other ring's left and right ones
+IRISES = ((m.RIGHT_IRIS_CENTER, *m.RIGHT_IRIS),
+          (m.LEFT_IRIS_CENTER, *np.take(m.LEFT_IRIS, [2, 1, 0, 3])))
+# the lips' arcs from one mouth corner to the other (analyzers/mesh.py's rings, and
+# the semi-outer / semi-inner arcs of MediaPipe's 478-point lip layout): point k of
+# an arc of n mirrors point n - 1 - k
+LIP_ARCS = (m.LIPS_OUTER[:11], m.LIPS_OUTER[10:] + m.LIPS_OUTER[:1],
+            m.LIPS_INNER[:11], m.LIPS_INNER[10:] + m.LIPS_INNER[:1],
+            (76, 77, 90, 180, 85, 16, 315, 404, 320, 307, 306),
+            (184, 74, 73, 72, 11, 302, 303, 304, 408),
+            (62, 96, 89, 179, 86, 15, 316, 403, 319, 325, 292),
+            (183, 42, 41, 38, 12, 268, 271, 272, 407))
+SEEDS = ((m.RIGHT_EYE, m.LEFT_EYE), IRISES,
+         (sum(LIP_ARCS, ()), sum((arc[::-1] for arc in LIP_ARCS), ())))
 
 
 def main() -> None:
