@@ -100,10 +100,10 @@ def capture_quality(quality: dict) -> float | None:
 
     3DiVi's one figure decides whether a photo is good enough to judge (its liveness
     gate refuses below 30). Our native totalScore is the mean of up to 14 checks,
-    where one failing check hardly moves it: a blurred copy of obama.jpg scored 74
-    of 100 against the sharp photo's 76 (sharpness 4 of 100), so the gate could never
-    refuse a real photo. The weakest capture check is what makes an image unusable;
-    the sharp portrait scores 77.5 (eye distance), the blurred one 4."""
+    where one failing check hardly moves it: a blurred copy of obama.jpg scored 72.6
+    of 100 against the sharp photo's 76.8, so the gate could never refuse a real
+    photo. The weakest capture check is what makes an image unusable: the sharp
+    portrait scores 76 (eye distance), the blurred one 6 (sharpness)."""
     scores = [quality[name]["score"] for name in CAPTURE_CHECKS
               if isinstance(quality.get(name), dict)]
     return round(min(scores), 2) if scores else None
