@@ -31,6 +31,7 @@ import itertools
 import math
 import weakref
 
+import aiohttp
 import numpy as np
 
 # A pooled keep-alive connection to a model service can be closed by that
@@ -110,10 +111,6 @@ def bulk_lane() -> BulkLane:
 def remote_predict(client, timeout_s: float, bulk_items: int = CALL_ITEMS):
     """An async predict(batch) that calls `client`'s predict; `bulk_items`: the
     items of one part of a bulk call to this service (topology.bulk_items)."""
-    # here, not at the top: every model service process imports this module (through
-    # service.py) and none of them calls another; aiohttp cost each ~8 MB (issue 15)
-    import aiohttp
-
     async def attempts(batch):
         for attempt in range(CONNECTION_RETRIES + 1):
             try:
