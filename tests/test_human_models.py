@@ -21,7 +21,7 @@ from models.registry import BY_NAME, wrapper_of
 from testkit.photos import photo
 
 ROOT = Path(__file__).resolve().parent.parent
-CANDIDATES = ("face-race-gear", "face-age-gender-gear", "face-age-gender-faceres",
+CANDIDATES = ("face-race-gear", "face-gender-faceres", "face-age-gender-gear", "face-age-gender-faceres",
               "face-age-gender-faceres-deep", "face-embedding-faceres",
               "face-embedding-mobilefacenet", "face-embedding-mobileface", "face-emotion-human")
 
@@ -125,6 +125,10 @@ def test_faceres_tells_the_men_from_the_woman(candidates, faces):
         answers = candidates[name].predict(batch(name, faces))
         assert [a["gender"]["value"] for a in answers] == ["male", "male", "male", "female"]
         assert all(0 <= a["age"] < 100 for a in answers)
+    # the default set's gender model: the field alone, in the classifiers' shape
+    genders = candidates["face-gender-faceres"].predict(batch("face-gender-faceres", faces))
+    assert [g["label"] for g in genders] == ["male", "male", "male", "female"]
+    assert all(g["confidence"] == max(g["scores"].values()) for g in genders)
 
 
 def test_embeddings_put_one_person_nearer_than_another(candidates, faces):
