@@ -49,9 +49,11 @@ def test_templates_verify_same_person_and_reject_another(client):
     assert same["operating_point"] == "model" and same["threshold"] == 0.6
     assert same["distance"] < 0.5 < 0.7 < other["distance"]
     assert same["score"] > 50 > other["score"]
-    # rates of the rule "distance < t" with t at the pair's own distance: no measured
-    # impostor pair is as close as obama-obama2, no genuine pair as far as obama-biden
-    assert same["fa_r"] == 0.0 and other["fr_r"] == 0.0 and other["fa_r"] > same["fa_r"]
+    # rates of the rule "distance < t" with t at the pair's own distance (the table of the
+    # LFW development split's 2.4 million impostor and 2,614 genuine pairs): hardly any
+    # impostor pair is as close as obama-obama2, hardly any genuine pair as far as
+    # obama-biden
+    assert same["fa_r"] < 1e-5 and other["fr_r"] < 0.01 and other["fa_r"] > same["fa_r"]
     strict = verify(client, obama, obama2, operating_point="far=1e-3")
     assert strict["operating_point"] == "far=0.001" and strict["match"] is True
 
