@@ -80,7 +80,7 @@ def request_mix() -> list[tuple[str, str, dict, int]]:
         ("url to loopback", "/analyze-base64", {"json": {"image_url": "http://127.0.0.1:1/x"}},
          403),
         ("pdf page 99", "/extract-face", {"files": {"file": ("id.pdf", pdf.getvalue())},
-                                          "data": {"page": "99"}}, 422),
+                                          "data": {"page": "99"}}, 400),  # NSFAS: bad file
         # issue 18's classes: refused before any work
         ("jpeg scan bomb", "/analyze", {"files": {"file": ("b.jpg", scan_bomb)}}, 422),
         ("nested json field", "/analyze", {"files": {"file": ("o.jpg", obama)},

@@ -378,8 +378,12 @@ def test_colours_of_a_40_mp_face_match_the_photo_s_own():
 
     small = asyncio.run(colours(local_models.load("obama.jpg")))
     huge = asyncio.run(colours(decode_image(huge_photo())))
-    for field, most in (("skin_tone", 1.0), ("hair_colour", 1.0), ("lip_colour", 1.0),
-                        ("eye_colour", 4.0)):
+    # hair (1 px rays from the mesh's forehead points) and the iris (a ring ~5 px
+    # across in obama.jpg) move with the mesh's sub-pixel difference between the two
+    # scales: 2.3 and 5.1 Delta E measured once the mesh followed MediaPipe's crop
+    # sampling (i14), each with the same name
+    for field, most in (("skin_tone", 1.0), ("hair_colour", 3.0), ("lip_colour", 1.0),
+                        ("eye_colour", 6.0)):
         lab = [[record[field]["lab"][c] for c in "Lab"] for record in (small, huge)]
         assert delta_e(*lab) < most, (field, small[field], huge[field])
         assert small[field].get("name") == huge[field].get("name"), field

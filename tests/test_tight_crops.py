@@ -25,8 +25,10 @@ def test_padding_and_back_to_image_pixels():
 
 
 DATA = default_data()
-# LFW photos (350x350 crops) in which MTCNN alone finds no face (measured; see the module)
-MISSED = ("Adrien_Brody_0010.jpg", "Ahmad_Jbarah_0001.jpg", "Ben_Kingsley_0001.jpg")
+# LFW photos (350x350 crops) in which MTCNN alone finds no face (measured; see the module).
+# Ben_Kingsley_0001.jpg was one until MTCNN followed facenet-pytorch's arithmetic (i14),
+# which finds it; the first three misses of the folder in name order are these.
+MISSED = ("Adrien_Brody_0010.jpg", "Ahmad_Jbarah_0001.jpg", "Angela_Bassett_0003.jpg")
 
 
 @pytest.mark.skipif(DATA is None, reason="../shared/labelled-faces is not next to this checkout")
