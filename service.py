@@ -128,7 +128,9 @@ class FaceAnalysisService(model_dependencies()):
         shape = self.flows.output_format(output_format)
         return ok(shape(await self.flows.within_deadline(self.flows.analyze(
             # not a ctx parameter: BentoML would then answer every error with status 200
-            data, attributes_of(attributes, FaceAnalysisService.context.request), max_faces,
+            data, self.flows.attributes_for(
+                attributes_of(attributes, FaceAnalysisService.context.request), output_format),
+            max_faces,
             return_embedding, return_landmarks))))
 
     @bentoml.api(route="/analyze-base64", input_spec=AnalyzeBase64Request)
@@ -257,7 +259,8 @@ class FaceAnalysisService(model_dependencies()):
         (unit embedding), roll/yaw/pitch, gender, age bracket, quality (the /quality
         totalScore, 0-100), mask_confidence (0-1, from /mask's check),
         liveness_confidence (0-1, /liveness's score); race from the ethnicity
-        classifier when it is stored, else null with the reason."""
+        field (face-race-gear in the default set; unmeasured, README "Race"), null with
+        the reason when no model of it is stored."""
         request = InsightFaceDetectRequest(**request)
         result = await self.flows.within_deadline(
             self.flows.insightface_detect(request, self.flows.deadline()))

@@ -77,10 +77,14 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("FACE_MODEL_PRIORITY", "full", "full: the strongest stored model answers; "
              "default: the default set's wherever it is stored", _MODELS),
     Variable("FACE_DETECTION_MODEL", "auto", "auto, scrfd or mtcnn", _MODELS),
-    Variable("FACE_EMBEDDING_MODEL", "auto", "auto, arcface or dlib", _MODELS),
-    Variable("FACE_AGE_MODEL", "auto", "auto, insightface or cydral", _MODELS),
-    Variable("FACE_GENDER_MODEL", "auto", "auto, vit or default (the age model)", _MODELS),
-    Variable("FACE_EMOTION_MODEL", "auto", "auto, hsemotion or fer", _MODELS),
+    Variable("FACE_EMBEDDING_MODEL", "auto", "auto, arcface, dlib, mobilefacenet, mobileface, "
+             "faceres or faceres-deep", _MODELS),
+    Variable("FACE_AGE_MODEL", "auto", "auto, insightface, cydral, gear, faceres or faceres-deep",
+             _MODELS),
+    Variable("FACE_GENDER_MODEL", "auto", "auto, vit, faceres or default (the age model)", _MODELS),
+    Variable("FACE_EMOTION_MODEL", "auto", "auto, hsemotion, fer or human", _MODELS),
+    Variable("FACE_ETHNICITY_MODEL", "auto", "auto, vit or gear (the ethnicity / race field)",
+             _MODELS),
     Variable("FACE_ANTISPOOF_MODEL", "auto", "auto, minifasnet or human", _MODELS),
     # serving (model_services.py; docs/benchmarks.md has the measurements)
     Variable("FACE_MODEL_THREADS", "1", "onnxruntime / LiteRT threads per model service "

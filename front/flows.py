@@ -80,6 +80,15 @@ class Flows:
             raise InputError(422, str(problem)) from None
         return scaleflex if chosen == "scaleflex" else (lambda result: result)
 
+    @staticmethod
+    def attributes_for(attributes, output_format: str | None):
+        """Scaleflex's answer always carries races: with output_format=scaleflex the
+        default attributes include ethnicity (opt-in in the native answer)."""
+        if attributes in (None, "", "default") and \
+                check_output_format(output_format) == "scaleflex":
+            return [*Options().attributes, "ethnicity"]
+        return attributes
+
     def embedding_model(self) -> str:
         model = self.analysis.model_tags.get("embedding")
         if model is None:
@@ -139,7 +148,9 @@ class Flows:
             data = await self.fetch(request.image_url, deadline)
         else:
             data = decode_base64(request.image, self.limits)
-        return await self.analyze(data, attributes_of(request.attributes), request.max_faces,
+        return await self.analyze(data, self.attributes_for(attributes_of(request.attributes),
+                                                            request.output_format),
+                                  request.max_faces,
                                   request.return_embedding, request.return_landmarks)
 
     # -------------------------------------------------- documents and comparison

@@ -12,9 +12,10 @@ from responses.output_formats import OUTPUT_FORMATS
 MAX_FACES_HELP = "faces analysed, most prominent first; default and limit: FACE_MAX_FACES (100)"
 ATTRIBUTES_HELP = (f"a list, or a comma string, of {list(ATTRIBUTES)} or 'all' (multipart: "
                    "also the field repeated, or a JSON list string); default: all but "
-                   "embedding, landmarks and beauty")
+                   "embedding, landmarks, beauty and ethnicity")
 OUTPUT_FORMAT_HELP = (f"one of {list(OUTPUT_FORMATS)}: 'scaleflex' keys faces face_0, face_1, ... "
-                      "with box, emotions (%), dominant_emotion, age, gender, races (null)")
+                      "with box, emotions (%), dominant_emotion, age, gender, races (%; the "
+                      "default attributes include ethnicity in this format)")
 
 
 class AnalyzeBase64Request(BaseModel):

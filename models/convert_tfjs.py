@@ -239,9 +239,40 @@ def _softmax(b: _Builder, node: dict, inputs: list[str]) -> str:
     return b.add("Softmax", [inputs[0]], node["name"], axis=-1)  # TF: the last axis
 
 
+def _axes(b: _Builder, name: str) -> list[int]:
+    return [int(a) for a in np.atleast_1d(b.weight(name))]
+
+
+def _reduce_max(b: _Builder, node: dict, inputs: list[str]) -> str:
+    # opset 13's ReduceMax takes its axes as an attribute (ReduceSum as an input)
+    keep = int(bool(_attr(node, "keep_dims", False)))
+    return b.add("ReduceMax", [inputs[0]], node["name"], axes=_axes(b, inputs[1]), keepdims=keep)
+
+
+def _reduce_sum(b: _Builder, node: dict, inputs: list[str]) -> str:
+    axes = b.const(node["name"] + "_axes", np.array(_axes(b, inputs[1]), np.int64))
+    keep = int(bool(_attr(node, "keep_dims", False)))
+    return b.add("ReduceSum", [inputs[0], axes], node["name"], keepdims=keep)
+
+
+def _pad(b: _Builder, node: dict, inputs: list[str]) -> str:
+    """TF's [rank, 2] (before, after) paddings -> ONNX's [all befores, all afters]; zeros."""
+    paddings = b.weight(inputs[1]).astype(np.int64)
+    pads = b.const(node["name"] + "_pads", np.concatenate([paddings[:, 0], paddings[:, 1]]))
+    return b.add("Pad", [inputs[0], pads], node["name"], mode="constant")
+
+
+def _squeeze(b: _Builder, node: dict, inputs: list[str]) -> str:
+    dims = _attr(node, "squeeze_dims", [])
+    if not dims:
+        raise UnsupportedOp(f"Squeeze without squeeze_dims in {node['name']}")
+    axes = b.const(node["name"] + "_axes", np.array(dims, np.int64))
+    return b.add("Squeeze", [inputs[0], axes], node["name"])
+
+
 _SIMPLE = {"Relu": "Relu", "Sigmoid": "Sigmoid", "Tanh": "Tanh", "Identity": "Identity",
            "Add": "Add", "AddV2": "Add", "Sub": "Sub", "Mul": "Mul", "RealDiv": "Div",
-           "Maximum": "Max", "Minimum": "Min", "BiasAdd": "Add"}
+           "Maximum": "Max", "Minimum": "Min", "BiasAdd": "Add", "Abs": "Abs"}
 
 OPS = {
     **{op: (lambda b, n, i, onnx_op=onnx_op: b.add(onnx_op, i, n["name"]))
@@ -258,6 +289,15 @@ OPS = {
     "Reshape": _reshape,
     "Mean": _mean,
     "Softmax": _softmax,
+    # gear (global max pooling), mobileface (explicit padding), mobilefacenet (PReLU as
+    # relu(x) + alpha * (x - |x|) / 2, then an L2 normalisation)
+    "Max": _reduce_max,
+    "Sum": _reduce_sum,
+    "Pad": _pad,
+    "Squeeze": _squeeze,
+    "Square": lambda b, n, i: b.add("Mul", [i[0], i[0]], n["name"]),
+    "Rsqrt": lambda b, n, i: b.add("Reciprocal", [b.add("Sqrt", [i[0]], base=n["name"] + "_sqrt")],
+                                   n["name"]),
 }
 
 

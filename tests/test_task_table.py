@@ -29,7 +29,21 @@ def test_the_table_covers_every_per_face_task_and_attribute():
     assert per_face == set(tasks.TASKS)
     filled = {a for task in tasks.TASKS.values() for a in task.fields}
     assert filled == set(tasks.ATTRIBUTES)
-    assert set(tasks.OPTIONAL_ATTRIBUTES) == {"ethnicity", "obstruction", "hair"}
+    assert set(tasks.OPTIONAL_ATTRIBUTES) == {"obstruction", "hair"}
+
+
+def test_race_is_opt_in_and_null_with_the_reason_when_its_model_is_missing():
+    """ethnicity (race): GEAR answers it in the default set, only when asked for."""
+    assert "ethnicity" not in Options().attributes
+    assert "ethnicity" in Options.parse("all").attributes
+    reason = "model face-race-gear is not in the BentoML model store"
+    analysis = FaceAnalysis({"detection": detect}, {"detection": "face-detector-mtcnn:v1"},
+                            unavailable={"ethnicity": reason})
+    image = np.full((200, 160, 3), 128, np.uint8)
+    [face] = asyncio.run(analysis.analyze(image, Options.parse("ethnicity")))["faces"]
+    assert face["ethnicity"] is None and face["unavailable"]["ethnicity"] == reason
+    [face] = asyncio.run(analysis.analyze(image, Options.parse("none")))["faces"]
+    assert "ethnicity" not in face
 
 
 def fake(answer):
@@ -106,6 +120,25 @@ def test_models_sharing_a_crop_get_it_cut_once(monkeypatch):
                                  asyncio.run(detect([None]))[0],
                                  {"embedding", "age_gender", "landmarks68"})
     assert len(calls) == 1 and set(prepared) == {"embedding", "age_gender", "landmarks68"}
+
+
+def test_gears_two_tasks_share_one_crop(monkeypatch):
+    """face-race-gear and face-age-gender-gear are one model on one crop: cut once."""
+    from analyzers import gear, human_faces
+
+    calls = []
+
+    def counted(image, face, source=None):
+        calls.append(1)
+        return human_faces.upright_face(image, face, source)
+
+    monkeypatch.setattr(gear.Gear, "prepare_face", staticmethod(counted))
+    tags = {"detection": "face-detector-mtcnn:v1", "ethnicity": "face-race-gear:v1",
+            "age_gender": "face-age-gender-gear:v1"}
+    analysis = FaceAnalysis({"detection": detect}, tags)
+    prepared = analysis._prepare(np.zeros((200, 160, 3), np.uint8),
+                                 asyncio.run(detect([None]))[0], {"ethnicity", "age_gender"})
+    assert len(calls) == 1 and prepared["ethnicity"][0].shape == (1, 192, 192, 3)
 
 
 @pytest.mark.parametrize("task, expected", [("emotion", (64, 64)), ("embedding", (256, 256, 3))])

@@ -129,3 +129,45 @@ def test_output_formats():
     inface = insightface_face(native_face())
     assert inface["feature"] is None and "feature" in inface["unavailable"]
     assert len(inface["landmarks"]) == 5 and inface["race"] is None
+
+
+@pytest.mark.skipif(__import__("bench.accuracy", fromlist=["x"]).default_data() is None,
+                    reason="../shared/labelled-faces is not next to this checkout")
+def test_calibration_on_lfw_pairs_uses_every_pair_of_their_photos(default_models, tmp_path):
+    """training/calibration/calibrate.py --pairs on 3 people's LFW photos (a slice of the
+    development split): same-person pairs against every pair of two people."""
+    import csv
+
+    from bench.accuracy import default_data
+    from training.calibration import calibrate
+
+    data = default_data()
+    with open(data / "index.csv", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["label_kind"] == "identity"
+                and r["path"].startswith("images/muxspace")]
+    by_person: dict[str, list[str]] = {}
+    for row in rows:
+        by_person.setdefault(row["identity"], []).append(row["path"])
+    people = [name for name, paths in sorted(by_person.items()) if len(paths) >= 2][:3]
+    chosen = [p for name in people for p in by_person[name][:2]]
+    (tmp_path / "images").symlink_to(data / "images")
+    (tmp_path / "pairs").mkdir()
+    (tmp_path / "index.csv").write_text("path,source,identity,label_kind,label\n" + "".join(
+        f"{p},lfw,{name},identity,{name}\n" for name in people for p in by_person[name][:2]))
+    (tmp_path / "pairs" / "lfw_pairs.csv").write_text(
+        "fold,path_a,path_b,same\n" + "".join(
+            f"0,{a},{b},{same}\n" for a, b, same in ((chosen[0], chosen[1], 1),
+                                                     (chosen[2], chosen[3], 1),
+                                                     (chosen[4], chosen[5], 1),
+                                                     (chosen[0], chosen[2], 0))))
+    calibrate.main(["--pairs", str(tmp_path), "--out", str(tmp_path / "out")])
+    data = json.loads((tmp_path / "out" / "face-embedding-dlib.json").read_text())
+    embedded = data["photos"] - len(data["photos_without_face"])
+    assert data["photos"] == 6 and data["people"] == 3 and embedded >= 5
+    pairs = data["pairs"]
+    assert pairs["genuine_total"] + pairs["impostor"] == embedded * (embedded - 1) // 2
+    assert data["official_pairs"]["pairs"] == 4
+    calibration = templates.Calibration(data)
+    assert np.all(np.diff(calibration.far) >= 0) and np.all(np.diff(calibration.frr) <= 0)
+    assert calibration.rates(0.6) == (data["at_model_threshold"]["far"],
+                                      data["at_model_threshold"]["frr"])

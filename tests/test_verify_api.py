@@ -49,9 +49,11 @@ def test_templates_verify_same_person_and_reject_another(client):
     assert same["operating_point"] == "model" and same["threshold"] == 0.6
     assert same["distance"] < 0.5 < 0.7 < other["distance"]
     assert same["score"] > 50 > other["score"]
-    # rates of the rule "distance < t" with t at the pair's own distance: no measured
-    # impostor pair is as close as obama-obama2, no genuine pair as far as obama-biden
-    assert same["fa_r"] == 0.0 and other["fr_r"] == 0.0 and other["fa_r"] > same["fa_r"]
+    # rates of the rule "distance < t" with t at the pair's own distance (the table of the
+    # LFW development split's 2.4 million impostor and 2,614 genuine pairs): hardly any
+    # impostor pair is as close as obama-obama2, hardly any genuine pair as far as
+    # obama-biden
+    assert same["fa_r"] < 1e-5 and other["fr_r"] < 0.01 and other["fa_r"] > same["fa_r"]
     strict = verify(client, obama, obama2, operating_point="far=1e-3")
     assert strict["operating_point"] == "far=0.001" and strict["match"] is True
 
@@ -86,7 +88,7 @@ def test_insightface_detect_on_t1(client):
         assert len(face.feature) == 128 and len(face.landmarks) == 5
         # InsightFace's spellings and scales (issue 17): 'Male', quality 0..1
         assert face.yaw is not None and face.gender in ("Female", "Male")
-        assert face.race is None and "race" in face.unavailable
+        assert face.race in ("White", "Black", "Asian", "Indian", "Other")
         assert 0 <= face.quality <= 1 and 0 <= face.liveness_confidence <= 1
         # one t1 face is turned too far for the mask check: null with the reason
         assert (face.mask_confidence is not None and 0 <= face.mask_confidence <= 1) \
@@ -133,7 +135,7 @@ def test_scaleflex_output_and_native_unchanged(client):
     assert list(body.faces) == [f"face_{i}" for i in range(6)]
     for face in body.faces.values():
         assert sum(face.emotions.values()) == pytest.approx(100.0, abs=0.5)
-        assert face.dominant_emotion in face.emotions and face.races is None
+        assert face.dominant_emotion in face.emotions and face.dominant_race in face.races
         # Scaleflex's spellings (issue 17): whole years, 'Male' / 'Female'
         assert isinstance(face.age, int) and face.gender in ("Female", "Male")
     response = client.post("/analyze-base64", json={"image": b64("obama.jpg"),
