@@ -241,15 +241,15 @@ def test_analyze_answers_the_new_fields(server):
     models = body["models"]
     assert models["gender"].startswith("face-gender-vit:")  # auto: the ViT answers
     assert models["age"].startswith("face-age-gender-cydral:")
-    assert models["ethnicity"].startswith("face-ethnicity-vit:")
+    assert "ethnicity" not in models  # race is opt-in
     assert models["obstruction"].startswith("face-obstruction-vit:")
     assert models["hair"].startswith(f"{PARSER}:")
     assert models["hair.type"].startswith("hair-type-vit:")
     for index, face in enumerate(body["faces"]):
         assert face["gender"]["value"] in ("female", "male")
         assert set(face["gender"]["scores"]) == {"female", "male"}
-        for field, name in (("ethnicity", "face-ethnicity-vit"),
-                            ("obstruction", "face-obstruction-vit")):
+        assert "ethnicity" not in face
+        for field, name in (("obstruction", "face-obstruction-vit"),):
             assert set(face[field]["scores"]) == set(labels_of(name))
             assert face[field]["dominant"] in labels_of(name)
         hair = face["hair"]
@@ -263,6 +263,8 @@ def test_analyze_answers_the_new_fields(server):
     assert only.status_code == 200, only.text
     face = only.json()["faces"][0]
     assert "ethnicity" in face and "obstruction" not in face and "hair" not in face
+    assert set(face["ethnicity"]["scores"]) == set(labels_of("face-ethnicity-vit"))
+    assert only.json()["models"]["ethnicity"].startswith("face-ethnicity-vit:")
     assert "gender" not in face
     assert health["models"]["parsing"].startswith(f"{PARSER}:")
     assert SEGFORMER_SIZE == 128  # the tiny parser runs at 128 px: the test stays quick
