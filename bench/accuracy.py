@@ -105,6 +105,21 @@ def balanced(rows: list, key, limit: int | None) -> list:
 
 
 # ---------------------------------------------------------------- backends
+# the code between the detector model and the faces: a change to it makes a kept
+# detections file stale even when the model's tag is the same
+DETECTION_CODE = ("analyzers/detection.py", "analyzers/tight_crops.py",
+                  "analyzers/face_analysis.py")
+
+
+def detection_code() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in DETECTION_CODE:
+        digest.update((REPO / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 class InProcess:
     """The default model set (or models/priority.py's choice) in this process."""
 
@@ -126,13 +141,15 @@ class InProcess:
         self.detections_file, self.detections = detections, {}
         if detections is not None and detections.is_file():
             stored = json.loads(detections.read_text())
-            if stored.get("detector") == tags.get("detection"):
+            if (stored.get("detector"), stored.get("code")) == (tags.get("detection"),
+                                                                detection_code()):
                 self.detections = stored["faces"]
 
     def save(self) -> None:
         if self.detections_file is not None:
             self.detections_file.write_text(json.dumps(
-                {"detector": self.tags.get("detection"), "faces": self.detections}))
+                {"detector": self.tags.get("detection"), "code": detection_code(),
+                 "faces": self.detections}))
 
     async def detect(self, path: Path, image) -> list[dict]:
         """The detector's faces (largest first), from the detections file when it has them."""

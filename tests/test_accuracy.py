@@ -223,6 +223,7 @@ def test_detections_are_kept_and_reused(default_models, tmp_path):
     first = accuracy.measure(DATA, limit=2, fields=("gender",), detections=cache)
     stored = json.loads(cache.read_text())
     assert stored["detector"] == first["models"]["detection"] and len(stored["faces"]) == 2
+    assert stored["code"] == accuracy.detection_code()
     backend = accuracy.InProcess(cache)
 
     async def refuse(image):
@@ -232,6 +233,9 @@ def test_detections_are_kept_and_reused(default_models, tmp_path):
     harness = accuracy.Harness(accuracy.Labels(DATA), backend, 2, fields=("gender",))
     again = asyncio.run(harness.gender())
     assert again["accuracy"] == first["fields"]["gender"]["accuracy"]
+    # detections kept by other detection code are not reused
+    cache.write_text(json.dumps({**stored, "code": "0" * 16}))
+    assert accuracy.InProcess(cache).detections == {}
 
 
 @pytest.mark.skipif(DATA is None, reason="../shared/labelled-faces (the labelled photos) "
