@@ -210,8 +210,10 @@ def test_health_lists_loaded_models(client):
     body = client.get("/health").json()
     assert body["status"] == "ok"
     assert set(body["models"]) == {"detection", "mesh", "landmarks68", "embedding",
-                                   "age_gender", "emotion", "segmentation", "antispoof",
-                                   "liveness", "body"}
+                                   "age_gender", "gender", "emotion", "ethnicity",
+                                   "segmentation", "antispoof", "liveness", "body"}
+    assert body["models"]["gender"].startswith("face-gender-faceres:")
+    assert body["models"]["ethnicity"].startswith("face-race-gear:")
     assert client.get("/readyz").status_code == 200
 
 
