@@ -94,6 +94,12 @@ def choose(role: str, is_stored: Callable[[str], bool],
         raise ValueError(f"{spec.variable} must be auto, {', '.join(spec.choices)} or a model "
                          f"name among them, not {value[:40]!r}")
     order = list(spec.choices.values())
+    # a model ranked after its field's default-set model (the set `extra` candidates,
+    # measured weaker) answers only when named: a store missing the default model
+    # reports it missing rather than quietly serving a weaker one
+    first_default = next(i for i, name in enumerate(order)
+                         if name is not None and _in_default_set(name))
+    order = [name for i, name in enumerate(order) if i <= first_default or name is None]
     if preferred == "default":
         order.sort(key=lambda name: not _in_default_set(name))  # stable: keeps strength order
     for name in order:

@@ -453,7 +453,9 @@ def test_the_insightface_models_answer_detection_embedding_and_age(server, buffa
     assert models["detection"].startswith("face-detector-scrfd:")
     assert models["embedding"].startswith("face-embedding-arcface:")
     assert models["age"].startswith("face-genderage-insightface:")
-    assert models["gender"].startswith("face-genderage-insightface:")
+    # a gender model of its own answers gender whichever model answers age: the default
+    # set's FaceRes (linked into this store), not genderage
+    assert models["gender"].startswith("face-gender-faceres:")
     assert models["landmarks_106"].startswith("face-landmarks106-insightface:")
     # the stand-in detector plants one face; the served box is the one SCRFD decodes
     detector = served(ms.SCRFDDetector, buffalo["folder"])

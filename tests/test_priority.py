@@ -68,6 +68,8 @@ def test_priority_default_still_uses_a_full_model_when_its_default_is_missing(ro
 def test_a_stored_extra_candidate_answers_only_when_named(role):
     assert choose(role, store(*EXTRA, *(n for n in DEFAULTS.values() if n)), {}) == \
         DEFAULTS[role]
+    # not even when the default model is missing: that is reported, not papered over
+    assert choose(role, store(*EXTRA), {}) == MISSING[role]
     for short, name in ROLES[role].choices.items():
         if name in EXTRA:
             assert choose(role, store(*EXTRA), {ROLES[role].variable: short}) == name
