@@ -177,7 +177,12 @@ class RecordService(ModelService):
 
 @bentoml.service(**SERVICE, threads=DETECTOR_THREADS)
 class FaceDetector(DetectorService):
-    source_name = "face-detector-mtcnn"
+    """The detection task's service for the cascade (BlazeFace proposes, MTCNN's O-Net
+    decides: the default set) or MTCNN alone, as models/priority.py picks; SCRFD,
+    when it answers, has its own service below."""
+
+    source_name = ("face-detector-mtcnn" if chosen("detection") == "face-detector-mtcnn"
+                   else "face-detector-cascade")
 
 
 @bentoml.service(**SERVICE)
@@ -321,11 +326,13 @@ class HumanParsingModel(ModelService):
         return in_parts(self.answer, crops, PARSING_MAX)
 
 
-# registry name -> the service that serves it (emotion and antispoof: one service
-# each, whose weights models/priority.py picks). Tasks whose fields are left out of
-# the answer (not null) when their model is missing come from the task table
-# (analyzers/tasks.py ABSENT_WHEN_MISSING), so a default-set server answers as before.
+# registry name -> the service that serves it (detection's cascade and MTCNN, emotion
+# and antispoof: one service each, whose weights models/priority.py picks). Tasks whose
+# fields are left out of the answer (not null) when their model is missing come from the
+# task table (analyzers/tasks.py ABSENT_WHEN_MISSING), so a default-set server answers
+# as before.
 SERVICES = {
+    "face-detector-cascade": FaceDetector,
     "face-detector-mtcnn": FaceDetector,
     "face-detector-scrfd": SCRFDDetector,
     "face-mesh-mediapipe": FaceMeshModel,

@@ -76,7 +76,7 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     # which model answers (models/priority.py; README "Which model answers")
     Variable("FACE_MODEL_PRIORITY", "full", "full: the strongest stored model answers; "
              "default: the default set's wherever it is stored", _MODELS),
-    Variable("FACE_DETECTION_MODEL", "auto", "auto, scrfd or mtcnn", _MODELS),
+    Variable("FACE_DETECTION_MODEL", "auto", "auto, scrfd, cascade or mtcnn", _MODELS),
     Variable("FACE_EMBEDDING_MODEL", "auto", "auto, arcface, dlib, mobilefacenet, mobileface, "
              "faceres or faceres-deep", _MODELS),
     Variable("FACE_AGE_MODEL", "auto", "auto, insightface, cydral, gear, faceres or faceres-deep",
@@ -109,7 +109,7 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "(8 peaked at 6.8 GB)", _SERVING),
     # analysis
     Variable("FACE_MIN_FACE_SIZE", "40", "smallest face MTCNN looks for, in pixels (each "
-             "halving about doubles its time)", _ANALYSIS),
+             "halving about doubles its time); the cascade's tiles are 16 times it", _ANALYSIS),
     Variable("FACE_SCRFD_SIZE", "640", "SCRFD's canvas side, a multiple of 32 (320: about 4x "
              "cheaper, misses faces under ~20 px)", _ANALYSIS),
     Variable("FACE_PARSING_MAX_FACES", "5", "faces per image the human parser runs on "

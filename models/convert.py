@@ -11,11 +11,15 @@ from pathlib import Path
 
 
 def mtcnn_to_onnx(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
+    """MTCNN's three .pt state_dicts -> pnet/rnet/onet.onnx; any other file (the
+    cascade's proposer) is saved as it came."""
     # torch is only needed here, at import time; serving runs the ONNX files.
     from models.convert_mtcnn import convert_mtcnn
 
-    nets = {name.removesuffix(".pt"): path for name, path in files.items()}
-    return {path.name: path for path in convert_mtcnn(nets, out_dir).values()}
+    nets = {name.removesuffix(".pt"): path for name, path in files.items()
+            if name.endswith(".pt")}
+    others = {name: path for name, path in files.items() if not name.endswith(".pt")}
+    return {**others, **{path.name: path for path in convert_mtcnn(nets, out_dir).values()}}
 
 
 def tfjs_to_onnx(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:

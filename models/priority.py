@@ -41,6 +41,7 @@ class Role:
 # better and is in the default set.
 ROLES = {
     "detection": Role("FACE_DETECTION_MODEL", {"scrfd": "face-detector-scrfd",
+                                               "cascade": "face-detector-cascade",
                                                "mtcnn": "face-detector-mtcnn"}),
     "embedding": Role("FACE_EMBEDDING_MODEL", {"arcface": "face-embedding-arcface",
                                                "dlib": "face-embedding-dlib",

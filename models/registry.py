@@ -91,7 +91,38 @@ _SHAPE5 = Artifact(
     "c4b1e9804792707d3a405c2c16a80a20269e6675021f64a41d30fffafbc41888",
 )
 
+_MTCNN_NETS = tuple(
+    Artifact(f"{net}.pt", *_FACENET, f"facenet_pytorch/data/{net}.pt", sha)
+    for net, sha in (
+        ("pnet", "a2a71925e0b9996a42f63e47efc1ca19043e69558b5c523b978d611dfae49c8f"),
+        ("rnet", "bbb937de72efc9ef83b186c49f5f558467a1d7e3453a8ece0d71a886633f6a86"),
+        ("onet", "165bfbe42940416ccfb977545cf0e976d5bf321f67083ae2aaaa5c764280118d"),
+    )
+)
+
 SOURCES: tuple[ModelSource, ...] = (
+    ModelSource(
+        name="face-detector-cascade",
+        task="detection",
+        wrapper="analyzers.blazeface:CascadeDetector",
+        description="MediaPipe's full-range BlazeFace (192x192, 2304 anchors; on 640-pixel "
+        "tiles too in a large photo) proposes faces, MTCNN's O-Net keeps them and gives "
+        "their boxes, scores and 5 key points; where it keeps none, the short-range model "
+        "proposes (faces filling the frame), then MTCNN's whole pipeline. More labelled "
+        "faces found than MTCNN alone, for a fraction of its time on a 1-face photo "
+        "(docs/accuracy.md, Detectors)",
+        license="Apache-2.0 (MediaPipe's model), MIT (facenet-pytorch's MTCNN weights)",
+        homepage="https://github.com/google-ai-edge/mediapipe",
+        artifacts=(
+            Artifact("face_detection_full_range_sparse.tflite", *_MEDIAPIPE,
+                     "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite",
+                     "2c3728e6da56f21e21a320433396fb06d40d9088f2247c05e5635a688d45dfe1"),
+            Artifact("face_detection_short_range.tflite", *_MEDIAPIPE,
+                     "mediapipe/modules/face_detection/face_detection_short_range.tflite",
+                     "bbff11cebd1eb27a1e004cae0b0e63ec8c551cbf34a4451148b4908b8db3eca8"),
+        ) + _MTCNN_NETS,
+        convert="mtcnn_to_onnx",
+    ),
     ModelSource(
         name="face-detector-mtcnn",
         task="detection",
@@ -100,15 +131,11 @@ SOURCES: tuple[ModelSource, ...] = (
         "image pyramid, so small faces in group photos are found",
         license="MIT",
         homepage="https://github.com/timesler/facenet-pytorch",
-        artifacts=tuple(
-            Artifact(f"{net}.pt", *_FACENET, f"facenet_pytorch/data/{net}.pt", sha)
-            for net, sha in (
-                ("pnet", "a2a71925e0b9996a42f63e47efc1ca19043e69558b5c523b978d611dfae49c8f"),
-                ("rnet", "bbb937de72efc9ef83b186c49f5f558467a1d7e3453a8ece0d71a886633f6a86"),
-                ("onet", "165bfbe42940416ccfb977545cf0e976d5bf321f67083ae2aaaa5c764280118d"),
-            )
-        ),
+        artifacts=_MTCNN_NETS,
         convert="mtcnn_to_onnx",
+        # the default set's detector until the cascade above measured as good for less
+        # time; importable with --set extra or --only, and chosen by FACE_DETECTION_MODEL
+        model_set="extra",
     ),
     ModelSource(
         name="face-mesh-mediapipe",

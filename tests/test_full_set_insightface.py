@@ -479,8 +479,9 @@ def test_the_insightface_models_answer_detection_embedding_and_age(server, buffa
     # the default set's detector, embedding and age model run nowhere
     assert "landmarks_106" not in plain.json()["faces"][0]
     assert health["models"]["detection"].startswith("face-detector-scrfd:")
-    assert not any(tag.startswith(("face-detector-mtcnn", "face-embedding-dlib",
-                                   "face-age-gender-cydral")) for tag in health["models"].values())
+    assert not any(tag.startswith(("face-detector-cascade", "face-detector-mtcnn",
+                                   "face-embedding-dlib", "face-age-gender-cydral"))
+                   for tag in health["models"].values())
 
 
 def test_comparisons_use_the_arcface_rule(server):
@@ -532,7 +533,7 @@ def test_priority_default_keeps_the_default_models_and_adds_the_106_points(
     assert answer.status_code == 200, answer.text
     body = answer.json()
     models = body["models"]
-    assert models["detection"].startswith("face-detector-mtcnn:")
+    assert models["detection"].startswith("face-detector-cascade:")
     assert models["embedding"].startswith("face-embedding-dlib:")
     assert models["age"].startswith("face-age-gender-cydral:")
     [face] = body["faces"]
@@ -546,7 +547,7 @@ def test_calibration_measures_arcface_under_its_own_rule(buffalo, tmp_path):
     only the shape of the output is checked, not its figures)."""
     home = serve_home(buffalo, "calibrate-home")
     env = dict(os.environ, BENTOML_HOME=str(home), BENTOML_DO_NOT_TRACK="true",
-               FACE_DETECTION_MODEL="mtcnn", FACE_EMBEDDING_MODEL="arcface")
+               FACE_DETECTION_MODEL="cascade", FACE_EMBEDDING_MODEL="arcface")
     result = subprocess.run([sys.executable, "-m", "training.calibration.calibrate", "--out",
                              str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=600)
@@ -557,7 +558,7 @@ def test_calibration_measures_arcface_under_its_own_rule(buffalo, tmp_path):
 
     data = json.loads((tmp_path / "face-embedding-arcface.json").read_text())
     assert data["model"].startswith("face-embedding-arcface:")
-    assert data["detector"].startswith("face-detector-mtcnn:")
+    assert data["detector"].startswith("face-detector-cascade:")
     assert data["model_threshold"] == pytest.approx(1.2)
     assert data["at_model_threshold"]["distance"] == 1.2
     assert data["table"][-1]["distance"] == 2.5 and data["published_reference"] is None

@@ -8,7 +8,7 @@ from models.registry import BY_NAME
 FULL = {"face-detector-scrfd", "face-embedding-arcface", "face-genderage-insightface",
         "face-gender-vit", "face-emotion-hsemotion", "face-antispoof-minifasnet",
         "face-ethnicity-vit"}
-DEFAULTS = {"detection": "face-detector-mtcnn", "embedding": "face-embedding-dlib",
+DEFAULTS = {"detection": "face-detector-cascade", "embedding": "face-embedding-dlib",
             "age_gender": "face-age-gender-cydral", "gender": "face-gender-faceres",
             "emotion": "face-emotion-fer", "antispoof": "face-antispoof-human",
             "ethnicity": "face-race-gear"}
@@ -90,6 +90,20 @@ def test_a_per_field_variable_beats_the_priority_by_short_or_registry_name():
     # auto follows FACE_MODEL_PRIORITY
     assert choose("emotion", EVERYTHING, {"FACE_EMOTION_MODEL": "auto",
                                           "FACE_MODEL_PRIORITY": "default"}) == "face-emotion-fer"
+
+
+def test_a_store_from_before_the_cascade_keeps_mtcnn_until_the_cascade_is_imported():
+    """MTCNN left the default set (set `extra`) when the cascade measured as good for
+    less time; a store that holds only MTCNN still detects with it, under either
+    priority, and the cascade answers once it is imported too."""
+    for preferred in ("full", "default"):
+        env = {"FACE_MODEL_PRIORITY": preferred}
+        assert choose("detection", store("face-detector-mtcnn"), env) == "face-detector-mtcnn"
+        assert choose("detection", store("face-detector-mtcnn", "face-detector-cascade"),
+                      env) == "face-detector-cascade"
+    assert BY_NAME["face-detector-mtcnn"].model_set == "extra"
+    assert choose("detection", DEFAULT_STORE, {"FACE_DETECTION_MODEL": "mtcnn"}) == \
+        "face-detector-mtcnn"
 
 
 def test_an_explicit_choice_that_is_not_stored_is_kept_not_replaced():

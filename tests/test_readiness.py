@@ -28,18 +28,18 @@ def test_an_empty_store_is_alive_but_not_ready(tmp_path):
         assert ready.status_code == 503, ready.text
         health = httpx.get(server.url + "/health", timeout=30).json()
         assert health["ready"] is False and health["missing_required"] == ["detection"]
-        assert "face-detector-mtcnn" in health["unavailable"]["detection"]
+        assert "face-detector-cascade" in health["unavailable"]["detection"]
         answer = httpx.post(server.url + "/analyze", timeout=60,
                             files={"file": ("o.jpg", photo("obama.jpg").read_bytes())})
         assert answer.status_code == 503, answer.text
-        assert "python -m models import --only face-detector-mtcnn" in answer.json()["detail"]
+        assert "python -m models import --only face-detector-cascade" in answer.json()["detail"]
         log = server.log_path.read_text()
     line = next(line for line in log.splitlines() if "NOT READY" in line)
     # every missing default model is named with the command that imports it
     for source in sources_in("default"):
         assert f"`python -m models import --only {source.name}`" in line or \
             source.task not in health["unavailable"], source.name
-    assert "python -m models import --only face-detector-mtcnn" in line
+    assert "python -m models import --only face-detector-cascade" in line
 
 
 def test_the_full_server_is_ready(server):
