@@ -9,7 +9,7 @@ height, then 6 key points (eye, eye, nose tip, mouth centre, ear, ear), in input
 pixels relative to the anchor centre, followed by MediaPipe's weighted NMS. Anchor
 layouts: 48 x 48 one per cell (full range, 192 px), 16 x 16 x 2 + 8 x 8 x 6 (short
 range 128 px, and human's back at 256 px). With MediaPipe's own sampling of the input
-(letterbox "mediapipe") the full-range decoding reproduces MediaPipe 0.10.14's
+(letterbox, the default) the full-range decoding reproduces MediaPipe 0.10.14's
 FaceDetection (bench/mediapipe_reference.py, README "What was checked"); human's
 BlazeFace front gives the numbers of MediaPipe's short-range file (to 0.02:
 tests/test_blazeface.py).
@@ -85,15 +85,17 @@ def anchors(layout: Layout) -> np.ndarray:
 
 
 def letterbox(image: np.ndarray, size: int,
-              sampling: str = "area") -> tuple[np.ndarray, tuple[float, float, float]]:
+              sampling: str = "mediapipe") -> tuple[np.ndarray, tuple[float, float, float]]:
     """(size x size uint8 canvas with the image scaled to fit and centred, black border;
     (x0, y0, scale) with image pixel = (x0, y0) + canvas pixel * scale).
 
-    sampling "mediapipe": MediaPipe's ImageToTensorCalculator on a CPU, a bilinear warp
-    of the square around the image onto the canvas; with it this module's decoding gives
-    MediaPipe's own detections (bench/mediapipe_reference.py). "area" (the default):
+    sampling "mediapipe" (the default): MediaPipe's ImageToTensorCalculator on a CPU, a
+    bilinear warp of the square around the image onto the canvas; with it this module's
+    decoding gives MediaPipe's own detections (bench/mediapipe_reference.py). "area":
     cv2.INTER_AREA when shrinking, which averages the pixels a canvas pixel covers
-    instead of sampling four of them; bench/detectors.py measures both."""
+    instead of sampling four of them. On the labelled photos the cascade found 3774 faces
+    with MediaPipe's sampling and 3771 with area averaging, and the warp is the cheaper
+    of the two (docs/accuracy.md, Detectors), so nothing argued for leaving MediaPipe's."""
     height, width = image.shape[:2]
     side = max(height, width)
     scale = side / size
@@ -135,7 +137,7 @@ class BlazeFaceModel:
     """One BlazeFace-family model file: an image (or region) in, proposals out."""
 
     def __init__(self, path: str | Path, layout: Layout, threads: int = 1,
-                 sampling: str = "area"):
+                 sampling: str = "mediapipe"):
         self.layout, self.sampling = layout, sampling
         self.centres = anchors(layout)
         path = Path(path)
@@ -224,8 +226,8 @@ def tiles(width: int, height: int, side: int) -> list[tuple[int, int, int, int]]
 # MediaPipe's own 0.6: at 0.3 the cascade found more of the labelled faces at the same
 # false faces (docs/accuracy.md, "Detectors", the threshold rows). A tile sees parts of
 # people and things closer up, so its proposals keep the model's own threshold: on
-# t1.jpg a tile proposed a hand at 0.31 that the O-Net took for a face (0.98), while
-# the faces scored 0.59-0.94 in the tiles.
+# t1.jpg, with the input area-averaged, a tile proposed a hand at 0.31 that the O-Net
+# took for a face (0.98); the faces score 0.66-0.91 in the tiles.
 PROPOSAL_MIN_SCORE = 0.3
 # proposals of the whole image and the tiles overlapping this much are one face
 PROPOSAL_NMS = 0.5

@@ -14,8 +14,8 @@ Candidates (`--candidates`, comma-separated; default all but mmod):
   same with whole-image proposals from score S; cascade-full-only: without the
   short-range step; cascade-no-fallback: without MTCNN's pipeline;
   cascade-back: human's BlazeFace back as the first proposer;
-  cascade-mediapipe-sampling: the proposer's input resampled as MediaPipe does
-  (blazeface.letterbox) instead of area-averaged;
+  cascade-area-sampling: the proposers' input area-averaged (cv2.INTER_AREA) instead
+  of resampled as MediaPipe does (blazeface.letterbox);
 - mediapipe-full, mediapipe-short, blazeface-back, blazeface-front: each model alone
   at its own MediaPipe threshold (their key points have no mouth corners, so alone
   they cannot serve: measured for recall and time only);
@@ -83,7 +83,7 @@ FILES = {
         "4cb19393e2fbaf2b1609a9319ad5386618c886a6234ec1b971f3e87c85d87fe6", "pypi", True),
 }
 DEFAULT = ("mtcnn", "cascade", "cascade@0.2", "cascade@0.5", "cascade@0.6",
-           "cascade-full-only", "cascade-no-fallback", "cascade-back", "cascade-mediapipe-sampling",
+           "cascade-full-only", "cascade-no-fallback", "cascade-back", "cascade-area-sampling",
            "mediapipe-full", "mediapipe-short",
            "blazeface-back", "blazeface-front")
 NOT_MEASURED = {
@@ -162,8 +162,8 @@ class Candidates:
             proposer = self.model("blazeface-back" if base == "cascade-back"
                                   else "mediapipe-full")
             second = None if base == "cascade-full-only" else self.model("mediapipe-short")
-            if base == "cascade-mediapipe-sampling":
-                proposer.sampling = second.sampling = "mediapipe"
+            if base == "cascade-area-sampling":
+                proposer.sampling = second.sampling = "area"
             detector = blazeface.CascadeDetector(
                 proposer, self.mtcnn(), second=second, fallback=base != "cascade-no-fallback",
                 min_score=float(score) if score else blazeface.PROPOSAL_MIN_SCORE)
