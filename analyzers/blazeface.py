@@ -38,7 +38,7 @@ import cv2
 import numpy as np
 
 from analyzers.body import weighted_nms
-from analyzers.detection import Detection, FaceDetector, MTCNNDetector, nms, square
+from analyzers.detection import AreaResizer, Detection, FaceDetector, MTCNNDetector, nms, square
 
 SCORE_CLIP = 100.0  # MediaPipe's score_clipping_thresh
 NMS_IOU = 0.3  # MediaPipe's face detection: weighted NMS at IoU 0.3
@@ -288,9 +288,13 @@ class CascadeDetector(FaceDetector):
         if not len(boxes):
             return []
         height, width = shape[:2]
-        boxes, scores, points = self.mtcnn._stage_onet(work, square(boxes.astype(np.float64)))
+        # MTCNN's stages keep MATLAB's boxes (1-based corners, both included: a continuous
+        # box's x1 is pixel x1 + 1, its x2 the last pixel x2) and hand them back so
+        proposals = square(boxes.astype(np.float32) + np.float32((1, 1, 0, 0)))
+        boxes, scores, points = self.mtcnn._stage_onet(AreaResizer(work), proposals)
         fx, fy = work.shape[1] / width, work.shape[0] / height
-        boxes = boxes / (fx, fy, fx, fy)
+        boxes = (boxes.astype(np.float64) - (1, 1, 0, 0)) / (fx, fy, fx, fy)
+        points = points.astype(np.float64)
         points = points / (fx, fy)
         boxes[:, [0, 2]] = boxes[:, [0, 2]].clip(0, width)
         boxes[:, [1, 3]] = boxes[:, [1, 3]].clip(0, height)

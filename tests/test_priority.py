@@ -92,18 +92,19 @@ def test_a_per_field_variable_beats_the_priority_by_short_or_registry_name():
                                           "FACE_MODEL_PRIORITY": "default"}) == "face-emotion-fer"
 
 
-def test_a_store_from_before_the_cascade_keeps_mtcnn_until_the_cascade_is_imported():
-    """MTCNN left the default set (set `extra`) when the cascade measured as good for
-    less time; a store that holds only MTCNN still detects with it, under either
-    priority, and the cascade answers once it is imported too."""
+def test_a_store_from_before_the_cascade_reports_the_cascade_missing_until_imported():
+    """MTCNN left the default set (set `extra`) when the cascade measured better for less
+    time; like every set `extra` model it answers only when named, so a store from before
+    the cascade reports the cascade missing (with its import command) rather than quietly
+    detecting with the weaker model; FACE_DETECTION_MODEL=mtcnn keeps MTCNN."""
     for preferred in ("full", "default"):
         env = {"FACE_MODEL_PRIORITY": preferred}
-        assert choose("detection", store("face-detector-mtcnn"), env) == "face-detector-mtcnn"
+        assert choose("detection", store("face-detector-mtcnn"), env) == "face-detector-cascade"
         assert choose("detection", store("face-detector-mtcnn", "face-detector-cascade"),
                       env) == "face-detector-cascade"
     assert BY_NAME["face-detector-mtcnn"].model_set == "extra"
-    assert choose("detection", DEFAULT_STORE, {"FACE_DETECTION_MODEL": "mtcnn"}) == \
-        "face-detector-mtcnn"
+    assert choose("detection", store("face-detector-mtcnn"),
+                  {"FACE_DETECTION_MODEL": "mtcnn"}) == "face-detector-mtcnn"
 
 
 def test_an_explicit_choice_that_is_not_stored_is_kept_not_replaced():
