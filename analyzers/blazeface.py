@@ -93,9 +93,10 @@ def letterbox(image: np.ndarray, size: int,
     bilinear warp of the square around the image onto the canvas; with it this module's
     decoding gives MediaPipe's own detections (bench/mediapipe_reference.py). "area":
     cv2.INTER_AREA when shrinking, which averages the pixels a canvas pixel covers
-    instead of sampling four of them. On the labelled photos the cascade found 3774 faces
-    with MediaPipe's sampling and 3771 with area averaging, and the warp is the cheaper
-    of the two (docs/accuracy.md, Detectors), so nothing argued for leaving MediaPipe's."""
+    instead of sampling four of them. On the labelled photos the cascade found 3777 faces
+    (11 false) with MediaPipe's sampling and 3778 (12 false) with area averaging, and the
+    warp is the cheaper of the two (0.50 against 0.56 of MTCNN's time on a sample of them;
+    docs/accuracy.md, Detectors), so nothing argued for leaving MediaPipe's."""
     height, width = image.shape[:2]
     side = max(height, width)
     scale = side / size
@@ -223,8 +224,8 @@ def tiles(width: int, height: int, side: int) -> list[tuple[int, int, int, int]]
 # Regions of reach x the smallest face wanted give it MTCNN's reach: full range with
 # FACE_MIN_FACE_SIZE 40, 640-pixel tiles (t1.jpg's sixth face is found only in them).
 # Proposals of the whole image are checked by the O-Net, so they may be weaker than
-# MediaPipe's own 0.6: of the 3805 labelled faces the cascade found 3774 with 10 false
-# faces at 0.3, 3753 with 6 at 0.6, 3763 with 7 at 0.5 and 3773 with 13 at 0.2
+# MediaPipe's own 0.6: of the 3805 labelled faces the cascade found 3777 with 11 false
+# faces at 0.3, 3757 with 6 at 0.6, 3767 with 7 at 0.5 and 3780 with 16 at 0.2
 # (docs/accuracy.md, Detectors). A tile sees parts of
 # people and things closer up, so its proposals keep the model's own threshold: on
 # t1.jpg, with the input area-averaged, a tile proposed a hand at 0.31 that the O-Net
@@ -241,10 +242,10 @@ class CascadeDetector(FaceDetector):
     runs (a face both proposers missed is then still found, at MTCNN's cost).
 
     Measured on the labelled photos (docs/accuracy.md, Detectors): the short-range step
-    ran on 1691 of 3795 calls (LFW's tight crops, masked faces) and raised the faces
-    found from 3749 to 3774; MTCNN's pipeline ran on 92 calls, mostly photos without a
-    face, and found 1 face more (3773 without it), for 0.51 of MTCNN's time on the
-    labelled sample against 0.43: kept, so that a face MTCNN finds is not lost."""
+    ran on 1694 of 3792 calls (LFW's tight crops, masked faces) and raised the faces
+    found from 3755 to 3777; MTCNN's pipeline ran on 93 calls, mostly photos without a
+    face, and found 5 faces more (3772 without it), for 0.50 of MTCNN's time on the
+    labelled sample against 0.42: kept, so that a face MTCNN finds is not lost."""
 
     files = ("face_detection_full_range_sparse.tflite", "face_detection_short_range.tflite",
              "pnet.onnx", "rnet.onnx", "onet.onnx")
