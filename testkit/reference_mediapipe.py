@@ -17,6 +17,12 @@ Requests (each a list, one entry per image):
 * ``pose_detection``: the ``PoseDetectionCpu`` subgraph (solutions.pose's person
   detector) -> every detection (box, 4 key points, score) and, for the first,
   the ``PoseDetectionToRoi`` region solutions.pose runs its landmark model on.
+* ``face_detection``: ``solutions.face_detection.FaceDetection(model_selection=1)``
+  (the full-range face_detection_full_range_sparse.tflite) at the given
+  ``min_detection_confidence`` -> every detection (box, 6 key points, score), in
+  MediaPipe's order. Its graph keeps only scores >= 0.6 (the model's
+  min_score_thresh) before that confidence is applied, so asking less changes
+  nothing.
 """
 
 from __future__ import annotations
@@ -151,8 +157,24 @@ def pose_detection(image: np.ndarray, options: dict) -> dict:
     return out
 
 
+def face_detection(image: np.ndarray, options: dict) -> list:
+    height, width = image.shape[:2]
+    with mp.solutions.face_detection.FaceDetection(
+            model_selection=1, min_detection_confidence=options["threshold"]) as model:
+        found = model.process(image).detections or []
+    faces = []
+    for d in found:
+        box = d.location_data.relative_bounding_box
+        faces.append({
+            "box": [box.xmin * width, box.ymin * height, (box.xmin + box.width) * width,
+                    (box.ymin + box.height) * height],
+            "keypoints": [[k.x * width, k.y * height] for k in d.location_data.relative_keypoints],
+            "score": d.score[0]})
+    return faces
+
+
 TASKS = {"face_mesh": face_mesh, "landmarks_on_roi": landmarks_on_roi,
-         "pose_detection": pose_detection}
+         "pose_detection": pose_detection, "face_detection": face_detection}
 
 
 def main() -> None:
