@@ -10,7 +10,7 @@ pixels relative to the anchor centre, followed by MediaPipe's weighted NMS. Anch
 layouts: 48 x 48 one per cell (full range, 192 px), 16 x 16 x 2 + 8 x 8 x 6 (short
 range 128 px, and human's back at 256 px). With MediaPipe's own sampling of the input
 (letterbox, the default) the full-range decoding reproduces MediaPipe 0.10.14's
-FaceDetection (bench/mediapipe_reference.py, README "What was checked"); human's
+FaceDetection (tests/test_reference_mediapipe.py, README "What was checked"); human's
 BlazeFace front gives the numbers of MediaPipe's short-range file (to 0.02:
 tests/test_blazeface.py).
 
@@ -91,7 +91,7 @@ def letterbox(image: np.ndarray, size: int,
 
     sampling "mediapipe" (the default): MediaPipe's ImageToTensorCalculator on a CPU, a
     bilinear warp of the square around the image onto the canvas; with it this module's
-    decoding gives MediaPipe's own detections (bench/mediapipe_reference.py). "area":
+    decoding gives MediaPipe's own detections (tests/test_reference_mediapipe.py). "area":
     cv2.INTER_AREA when shrinking, which averages the pixels a canvas pixel covers
     instead of sampling four of them. On the labelled photos the cascade found 3777 faces
     (11 false) with MediaPipe's sampling and 3778 (12 false) with area averaging, and the
