@@ -47,6 +47,21 @@ def detector() -> MTCNNDetector:
 
 
 @lru_cache(maxsize=None)
+def cascade():
+    """The default set's detector (face-detector-cascade): MediaPipe's BlazeFace models
+    propose, the MTCNN above decides, as CascadeDetector.load builds it from the store."""
+    from analyzers import blazeface
+
+    f = files("face-detector-cascade")
+    return blazeface.CascadeDetector(
+        blazeface.BlazeFaceModel(f["face_detection_full_range_sparse.tflite"],
+                                 blazeface.FULL_RANGE),
+        detector(),
+        second=blazeface.BlazeFaceModel(f["face_detection_short_range.tflite"],
+                                        blazeface.SHORT_RANGE))
+
+
+@lru_cache(maxsize=None)
 def embedder():
     from analyzers.embedding import DlibEmbedder
 
@@ -122,6 +137,13 @@ async def detect(images):
     """As model_services.FaceDetector.predict: per image, a list of face dicts."""
     return [[{"box": d.box, "score": float(d.score), "keypoints": d.keypoints}
              for d in detector().detect(image)] for image in images]
+
+
+async def detect_served(images):
+    """As `detect`, with the default set's detector (the cascade) instead of MTCNN alone:
+    for measures whose thresholds must hold on the served boxes (measures/mask.py)."""
+    return [[{"box": d.box, "score": float(d.score), "keypoints": d.keypoints}
+             for d in cascade().detect(image)] for image in images]
 
 
 async def mesh(batch):

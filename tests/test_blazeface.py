@@ -44,11 +44,9 @@ def short_range() -> blazeface.BlazeFaceModel:
                                     blazeface.SHORT_RANGE)
 
 
-@lru_cache(maxsize=None)
 def cascade() -> blazeface.CascadeDetector:
     """As the registry's model loads it (CascadeDetector.load)."""
-    return blazeface.CascadeDetector(full_range(), local_models.detector(),
-                                     second=short_range())
+    return local_models.cascade()
 
 
 @lru_cache(maxsize=None)
