@@ -20,6 +20,7 @@ from PIL import Image
 
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable
 from analyzers.segmentation import SelfieSegmentation
+from compat.scales import capture_quality
 from measures import quality
 from schemas import FitterResponse, QualityResponse
 from testkit import local_models as lm
@@ -262,9 +263,14 @@ def test_quality_of_a_blurred_upload_is_lower(client):
     Image.fromarray(image).save(buffer, "JPEG", quality=95)
     blurred = client.post("/quality", files={"file": ("blur.jpg", buffer.getvalue())}).json()
     sharp = client.post("/quality", files=_upload("obama.jpg")).json()
-    assert blurred["faces"][0]["quality"]["qaa"]["sharpness"]["passed"] is False
-    assert blurred["faces"][0]["quality"]["qaa"]["totalScore"] < \
-        sharp["faces"][0]["quality"]["qaa"]["totalScore"]
+    blurred, sharp = (answer["faces"][0]["quality"]["qaa"] for answer in (blurred, sharp))
+    assert blurred["sharpness"]["passed"] is False and sharp["sharpness"]["passed"]
+    # The native totalScore is the mean of the computed checks, and blur raises several
+    # of them (eyes open, noise, background, mask: smoother patches), so it does not
+    # fall: measured 76.98 blurred against 76.31 sharp with the cascade's boxes (72.6
+    # against 76.8 with MTCNN's). The weakest capture check, 3DiVi's totalScore
+    # (compat/scales.py), is the figure that refuses a blurred photo.
+    assert capture_quality(blurred) < 30 < capture_quality(sharp)
 
 
 @pytest.mark.parametrize("path", ["/fitter", "/quality"])
