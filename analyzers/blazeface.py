@@ -231,6 +231,15 @@ def tiles(width: int, height: int, side: int) -> list[tuple[int, int, int, int]]
 # t1.jpg, with the input area-averaged, a tile proposed a hand at 0.31 that the O-Net
 # took for a face (0.98); the faces score 0.66-0.91 in the tiles.
 PROPOSAL_MIN_SCORE = 0.3
+# Tiles: regions of TILE_REACH x the smallest face wanted, proposals from TILE_MIN_SCORE
+# (None: the model's own). Crowds of small faces are where the cascade falls short of
+# MTCNN: of 20 faces 43 px wide packed in an 800 x 640 sheet it finds 9 (64 in 1280 px:
+# 23), where MTCNN finds all. Reach 12 from 0.4 finds them all, but tiles the 640 px
+# 1-face photo too, which then costs 0.94 of MTCNN's time against 0.24; reach 16 from
+# 0.4 finds 11 and 42 (docs/accuracy.md, Detectors, crowds). Kept: the labelled photos'
+# groups are found alike by all four; FACE_DETECTION_MODEL=mtcnn serves crowds.
+TILE_REACH: float | None = None  # None: the proposer's layout.reach
+TILE_MIN_SCORE: float | None = None
 # proposals of the whole image and the tiles overlapping this much are one face
 PROPOSAL_NMS = 0.5
 
@@ -261,10 +270,14 @@ class CascadeDetector(FaceDetector):
     def __init__(self, proposer: BlazeFaceModel, mtcnn: MTCNNDetector, *,
                  second: BlazeFaceModel | None = None,
                  min_score: float = PROPOSAL_MIN_SCORE, fallback: bool = True,
-                 use_tiles: bool = True):
+                 use_tiles: bool = True, tile_reach: float | None = TILE_REACH,
+                 tile_min_score: float | None = TILE_MIN_SCORE):
         self.proposer, self.second, self.mtcnn = proposer, second, mtcnn
         self.min_score, self.fallback, self.use_tiles = min_score, fallback, use_tiles
-        self.tile_side = proposer.layout.reach * round(mtcnn.min_face_size)
+        reach = proposer.layout.reach if tile_reach is None else tile_reach
+        self.tile_side = round(reach * round(mtcnn.min_face_size))
+        self.tile_min_score = (proposer.layout.min_score if tile_min_score is None
+                               else tile_min_score)
         # how often the second proposer and MTCNN's whole pipeline ran (bench/detectors.py
         # reports them); counters only, not locked
         self.second_calls = 0
@@ -276,7 +289,7 @@ class CascadeDetector(FaceDetector):
         regions = [None] + (tiles(width, height, self.tile_side) if self.use_tiles else [])
         found, scores = [], []
         for region in regions:
-            least = self.min_score if region is None else self.proposer.layout.min_score
+            least = self.min_score if region is None else self.tile_min_score
             boxes, _, region_scores = self.proposer.propose(image, least, region)
             found.append(boxes)
             scores.append(region_scores)
