@@ -23,6 +23,7 @@ import numpy as np
 from analyzers.crops import square_face
 from analyzers.dlib_faces import load_shape_predictor, shape_in_crop
 from analyzers.model_wrapper import ModelWrapper
+from analyzers.onnx_batch import OnnxModel
 
 CHIP_SIZE = 150
 CHIP_PADDING = 0.25
@@ -30,32 +31,41 @@ DLIB_THRESHOLD = 0.6
 
 
 class DlibEmbedder(ModelWrapper):
+    """dlib's ResNet run by onnxruntime (models/convert_dlib.py converts dlib's .dat at
+    import): all chips of a call in one run, with the GIL released, on
+    FACE_MODEL_THREADS threads like the other ONNX models. dlib's own encoder took
+    ~100 ms a face on one core holding the GIL (docs/benchmarks.md, dlib ResNet in
+    onnxruntime). The chips are still cut by dlib (5-point shape, get_face_chip):
+    the chips the network was trained on, and about 1 ms a face."""
+
     dimensions = 128
     prepare_face = staticmethod(square_face)
+    files = ("dlib_face_recognition_resnet_model_v1.onnx", "shape_predictor_5_face_landmarks.dat")
 
-    @classmethod
-    def load(cls, folder: Path, threads: int = 1) -> "DlibEmbedder":
-        return cls(folder / "dlib_face_recognition_resnet_model_v1.dat",
-                   folder / "shape_predictor_5_face_landmarks.dat")
-
-    def __init__(self, encoder_path: str, shape5_path: str):
-        import dlib  # here, not at import: only this model's process needs it
-
-        self.encoder = dlib.face_recognition_model_v1(str(encoder_path))
+    def __init__(self, network_path: str | Path, shape5_path: str | Path, threads: int = 1):
+        self.network = OnnxModel(network_path, threads=threads)
         self.shape5 = load_shape_predictor(shape5_path, 5)
 
-    def predict(self, crops: np.ndarray) -> np.ndarray:
-        """crops: [N, 256, 256, 3] uint8 RGB from square_crop -> [N, 128] float32 raw descriptors."""
-        import dlib
+    def chips(self, crops: np.ndarray) -> np.ndarray:
+        """crops: [N, 256, 256, 3] uint8 RGB from square_crop -> [N, 150, 150, 3] uint8,
+        the aligned chips dlib's compute_face_descriptor would cut from them."""
+        import dlib  # here, not at import: only this model's process needs it
 
-        if len(crops) == 0:
-            return np.zeros((0, self.dimensions), np.float32)
-        chips = [
+        return np.array([
             dlib.get_face_chip(np.ascontiguousarray(crop), shape_in_crop(self.shape5, crop),
                                size=CHIP_SIZE, padding=CHIP_PADDING)
             for crop in crops
-        ]
-        return np.array(self.encoder.compute_face_descriptor(chips), dtype=np.float32)
+        ], np.uint8).reshape(-1, CHIP_SIZE, CHIP_SIZE, 3)
+
+    def encode(self, chips: np.ndarray) -> np.ndarray:
+        """[N, 150, 150, 3] chips -> [N, 128] float32 raw descriptors, in one run."""
+        if len(chips) == 0:
+            return np.zeros((0, self.dimensions), np.float32)
+        return self.network.run(np.asarray(chips, np.float32))[0]
+
+    def predict(self, crops: np.ndarray) -> np.ndarray:
+        """crops: [N, 256, 256, 3] uint8 RGB from square_crop -> [N, 128] float32 raw descriptors."""
+        return self.encode(self.chips(crops))
 
 
 def normalise(vectors: np.ndarray) -> np.ndarray:

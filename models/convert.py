@@ -38,6 +38,22 @@ def tfjs_to_onnx(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
     return converted
 
 
+def dlib_to_onnx(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
+    """dlib's face recognition ResNet (.dat) -> .onnx (models/convert_dlib.py); the 5-point
+    shape predictor, which cuts the chips, stays as it is. The .dat is not stored:
+    serving runs the ONNX file (the reference comparisons fetch the .dat themselves)."""
+    from models.convert_dlib import convert_file
+
+    converted = {}
+    for name, path in files.items():
+        if name == "dlib_face_recognition_resnet_model_v1.dat":
+            target = out_dir / name.replace(".dat", ".onnx")
+            converted[target.name] = convert_file(path, target)
+        else:
+            converted[name] = path
+    return converted
+
+
 def hf_to_onnx(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
     """A transformers checkpoint -> model.onnx + labels.json + preprocess.json (models/hf.py)."""
     from models.hf import to_onnx
@@ -46,4 +62,4 @@ def hf_to_onnx(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
 
 
 CONVERTERS = {"mtcnn_to_onnx": mtcnn_to_onnx, "tfjs_to_onnx": tfjs_to_onnx,
-              "hf_to_onnx": hf_to_onnx}
+              "hf_to_onnx": hf_to_onnx, "dlib_to_onnx": dlib_to_onnx}

@@ -184,6 +184,11 @@ SOURCES: tuple[ModelSource, ...] = (
             ),
             _SHAPE5,
         ),
+        # served by onnxruntime: dlib's own CPU code took ~100 ms a face holding the GIL
+        # (models/convert_dlib.py; descriptors equal to dlib's to 1e-6, tests/test_convert_dlib.py)
+        convert="dlib_to_onnx",
+        onnx_signature={"dlib_face_recognition_resnet_model_v1.onnx": ((None, 150, 150, 3),
+                                                                        (None, 128))},
         metadata={"dimensions": 128, "metric": "euclidean", "threshold": 0.6},
     ),
     ModelSource(

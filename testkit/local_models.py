@@ -31,7 +31,8 @@ def files(name: str) -> dict[str, Path]:
     return fetch_artifacts(BY_NAME[name], log=quiet)
 
 
-_MTCNN_DIR = tempfile.TemporaryDirectory(prefix="mtcnn-onnx-")  # removed at exit
+# the conversions (MTCNN, dlib ResNet) live here as long as the process
+_CONVERTED_DIR = tempfile.TemporaryDirectory(prefix="converted-onnx-")  # removed at exit
 
 
 @lru_cache(maxsize=None)
@@ -42,7 +43,7 @@ def detector() -> MTCNNDetector:
 
     nets = {name.removesuffix(".pt"): path
             for name, path in files("face-detector-mtcnn").items()}
-    paths = convert_mtcnn(nets, Path(_MTCNN_DIR.name))
+    paths = convert_mtcnn(nets, Path(_CONVERTED_DIR.name))
     return MTCNNDetector(paths["pnet"], paths["rnet"], paths["onet"], min_face_size=40)
 
 
@@ -63,11 +64,22 @@ def cascade():
 
 @lru_cache(maxsize=None)
 def embedder():
+    """The served embedder: dlib's ResNet converted to ONNX (models/convert.py
+    dlib_to_onnx, as `python -m models import` does) into a temporary folder."""
     from analyzers.embedding import DlibEmbedder
+    from models.convert import dlib_to_onnx
 
-    f = files("face-embedding-dlib")
-    return DlibEmbedder(f["dlib_face_recognition_resnet_model_v1.dat"],
-                        f["shape_predictor_5_face_landmarks.dat"])
+    converted = dlib_to_onnx(files("face-embedding-dlib"), Path(_CONVERTED_DIR.name))
+    return DlibEmbedder(*(converted[name] for name in DlibEmbedder.files))
+
+
+@lru_cache(maxsize=None)
+def dlib_encoder():
+    """dlib's own encoder on the registry's .dat: the reference the ONNX one is held to."""
+    import dlib
+
+    return dlib.face_recognition_model_v1(
+        str(files("face-embedding-dlib")["dlib_face_recognition_resnet_model_v1.dat"]))
 
 
 @lru_cache(maxsize=None)
