@@ -330,15 +330,18 @@ def peer_face_recognition():
     """The calls face_recognition makes for compare_faces: HOG detector (upsample 1),
     5-point shape, ResNet descriptor (num_jitters 1), on both photos, then a distance.
     Returns that as a function of no arguments (it answers the distance)."""
-    import bentoml
     import dlib
 
     from inputs.imageio import decode_image
+    from models.importer import fetch_artifacts
+    from models.registry import BY_NAME
 
-    folder = bentoml.models.get("face-embedding-dlib:latest").path
+    # the registry's files as fetched: the store keeps the ResNet as ONNX only
+    fetched = fetch_artifacts(BY_NAME["face-embedding-dlib"], log=lambda *_: None)
     detector = dlib.get_frontal_face_detector()
-    shape5 = dlib.shape_predictor(f"{folder}/shape_predictor_5_face_landmarks.dat")
-    encoder = dlib.face_recognition_model_v1(f"{folder}/dlib_face_recognition_resnet_model_v1.dat")
+    shape5 = dlib.shape_predictor(str(fetched["shape_predictor_5_face_landmarks.dat"]))
+    encoder = dlib.face_recognition_model_v1(
+        str(fetched["dlib_face_recognition_resnet_model_v1.dat"]))
     _, files, _ = workloads()["compare-faces (640 px pair)"]
 
     def detect_encode_compare():

@@ -21,7 +21,7 @@ The format, in short:
   state, so the version numbers of all layers come first (outermost first) and
   the parameters follow from the input up. Tag and skip layers write a version
   and the layer below, nothing of their own: like dlib itself, the reader must
-  know the network's type to read it. `FACE_RECOGNITION_V1` is that type, spelt
+  know the network's type to read it. `ANET_TYPE` is that type, spelt
   as in dlib's tools/python/src/face_recognition.cpp (`anet_type`).
 
 The graph: input "chips" [N, 150, 150, 3] float32, the RGB pixel values 0-255 of
@@ -156,7 +156,7 @@ def _face_recognition_v1() -> list:
     return [("loss_metric",), ("fc", 128), ("avg_pool_everything",)] + net
 
 
-FACE_RECOGNITION_V1 = tuple(_face_recognition_v1())
+ANET_TYPE = tuple(_face_recognition_v1())
 
 
 # ---- reading ------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def _trailer(reader: _Reader, where: str, version: int, bottom: bool) -> None:
 
 
 def read_network(data: bytes, name: str = "the network",
-                 net: tuple = FACE_RECOGNITION_V1) -> list[Layer]:
+                 net: tuple = ANET_TYPE) -> list[Layer]:
     """The layers of a dlib network of type `net` from its serialized bytes, input
     first; DlibFormatError naming what and where when the bytes are not that."""
     reader = _Reader(data, name)

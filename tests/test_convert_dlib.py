@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from analyzers import crops, embedding
-from models.convert_dlib import FACE_RECOGNITION_V1, DlibFormatError, read_network
+from models.convert_dlib import ANET_TYPE, DlibFormatError, read_network
 from models.importer import check_signature
 from models.registry import BY_NAME
 from testkit import local_models as lm
@@ -106,7 +106,7 @@ def test_the_parser_reads_the_whole_network():
     kinds = [layer.kind for layer in layers]
     assert kinds[0] == "input" and kinds[-1] == "fc"
     assert kinds.count("con") == 29 and kinds.count("affine") == 29
-    assert len(layers) == len(FACE_RECOGNITION_V1) - 1  # all but the loss layer
+    assert len(layers) == len(ANET_TYPE) - 1  # all but the loss layer
     np.testing.assert_allclose(layers[0].params["means"], [122.782, 117.001, 104.298], atol=1e-3)
     assert layers[-1].params["weights"].shape == (256, 128)
 
