@@ -36,6 +36,7 @@ at the end of each axis), global average pooling and the bias-free 128-d fc.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,7 +103,7 @@ class _Reader:
                       "not this network")
         return value
 
-    def tag(self, what: str, allowed) -> str:
+    def name_of(self, what: str, allowed) -> str:
         value = self.string(f"the name of {what}")
         if value not in allowed:
             self.fail(f"found {value!r} where {what} ({' or '.join(allowed)}) belongs: "
@@ -112,9 +113,10 @@ class _Reader:
     def tensor(self, what: str) -> np.ndarray:
         self.version(what, {2})
         dims = [self.integer(f"a dimension of {what}") for _ in range(4)]
-        if min(dims) < 0 or int(np.prod(dims)) > len(self.data):
-            self.fail(f"{what} claims dimensions {dims}")
-        count = int(np.prod(dims))
+        count = math.prod(dims)  # Python ints: a corrupt size cannot overflow
+        if min(dims) < 0 or 4 * count > len(self.data) - self.pos:
+            self.fail(f"{what} claims dimensions {dims}, more than the file holds: truncated "
+                      "or not this network")
         raw = self.take(4 * count, f"the values of {what}")
         return np.frombuffer(raw, "<f4").astype(np.float32).reshape(dims)
 
@@ -178,7 +180,7 @@ def _details(reader: _Reader, layer: Layer) -> None:
     kind, spec = layer.kind, layer.spec
     where = f"layer {kind}{spec[1:]}"
     if kind == "con":
-        version = reader.tag(where, ("con_4", "con_5", "con_6"))
+        version = reader.name_of(where, ("con_4", "con_5", "con_6"))
         params = reader.tensor(f"the parameters of {where}").reshape(-1)
         got = tuple(reader.integer(f"a setting of {where}") for _ in range(7))
         shape = reader.alias(f"the filters of {where}")
@@ -201,7 +203,7 @@ def _details(reader: _Reader, layer: Layer) -> None:
             weights=params[:count].reshape(shape),
             bias=params[count:] if use_bias else np.zeros(filters, np.float32))
     elif kind == "affine":
-        reader.tag(where, ("affine_", "affine_2"))
+        reader.name_of(where, ("affine_", "affine_2"))
         params = reader.tensor(f"the parameters of {where}").reshape(-1)
         gamma, beta = reader.alias("gamma"), reader.alias("beta")
         mode = reader.integer(f"the mode of {where}")
@@ -212,10 +214,10 @@ def _details(reader: _Reader, layer: Layer) -> None:
             reader.fail(f"{where}: gamma {gamma}, beta {beta}, {len(params)} parameters")
         layer.params.update(gamma=params[:size], beta=params[size:])
     elif kind == "relu":
-        reader.tag(where, ("relu_", "relu_2"))
+        reader.name_of(where, ("relu_", "relu_2"))
     elif kind in ("max_pool", "avg_pool", "avg_pool_everything"):
         name = "max_pool_2" if kind == "max_pool" else "avg_pool_2"
-        reader.tag(where, (name,))
+        reader.name_of(where, (name,))
         got = tuple(reader.integer(f"a setting of {where}") for _ in range(6))
         if kind == "avg_pool_everything":
             want = (0, 0, 1, 1, 0, 0)
@@ -226,9 +228,9 @@ def _details(reader: _Reader, layer: Layer) -> None:
         if got != want:
             reader.fail(f"{where} has nr, nc, strides, paddings {got}, not {want}")
     elif kind == "add_prev":
-        reader.tag(where, ("add_prev_",))
+        reader.name_of(where, ("add_prev_",))
     elif kind == "fc":
-        version = reader.tag(where, ("fc_2", "fc_3"))
+        version = reader.name_of(where, ("fc_2", "fc_3"))
         outputs = reader.integer(f"the output count of {where}")
         inputs = reader.integer(f"the input count of {where}")
         params = reader.tensor(f"the parameters of {where}").reshape(-1)
@@ -270,7 +272,7 @@ def read_network(data: bytes, name: str = "the network",
     first; DlibFormatError naming what and where when the bytes are not that."""
     reader = _Reader(data, name)
     reader.version("the loss layer", {1})
-    loss = reader.tag("the loss layer", ("loss_metric_", "loss_metric_2"))
+    loss = reader.name_of("the loss layer", ("loss_metric_", "loss_metric_2"))
     if loss == "loss_metric_2":
         reader.real("the margin of the loss")
         reader.real("the distance threshold of the loss")
@@ -287,7 +289,7 @@ def read_network(data: bytes, name: str = "the network",
             continue
         # the bottom layer: its version, then the input layer, then its own details
         version = reader.version(where, {2, 3})
-        reader.tag("the input layer", ("input_rgb_image_sized",))
+        reader.name_of("the input layer", ("input_rgb_image_sized",))
         means = [reader.real(f"the {c} mean of the input layer") for c in ("red", "green", "blue")]
         size = [reader.integer("the input size", signed=False) for _ in range(2)]
         if size != [net[index + 1][1]] * 2:
