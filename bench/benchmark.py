@@ -272,7 +272,11 @@ def in_process(repeats: int, url: str | None = None) -> dict:
     from model_services import load_in_process
 
     predictors, tags = load_in_process()
-    analysis = FaceAnalysis(predictors, tags)
+    # gender from its own model when one answers it, as service.py decides: without this
+    # the in-process side skipped FaceRes (a third of the served 1-face CPU) and the
+    # overhead ratios compared unequal work
+    analysis = FaceAnalysis(predictors, tags, gender_task="gender" if "gender" in tags
+                            else "age_gender")
     results = {}
     peers = {"compare-faces (640 px pair)": peer_face_recognition()}
     peer_answers, peer_times = {}, {}
