@@ -12,9 +12,7 @@ decode its photo (issue 18). Here a kind of work only waits for its own kind:
   2449 ms through a fresh child process (interpreter start and imports), 18x.
 * ``decode_large`` - images over LARGE_PIXELS (header read first), one thread:
   four clients sending 40 MP photos took both decode threads, and normal photos
-  waited behind them (p99 13x the quiet one, bench/hostile_load.py). The thread
-  runs at a lower priority (LARGE_NICE), so that it takes only the CPU that the
-  normal requests leave.
+  waited behind them (p99 13x the quiet one, bench/hostile_load.py).
 * ``fetch`` - image_url downloads, waiting on the network: many threads, each
   fetch under its own deadline (inputs/sources.py).
 * ``document`` - PDF pages, each rendered by a child process that is killed at
@@ -37,7 +35,6 @@ import asyncio
 import functools
 import logging
 import os
-import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
@@ -62,26 +59,7 @@ LARGE_PIXELS = 16_000_000
 #: took the front to an 852 MB peak without this bound and to 616 MB with it
 #: (bench/huge_images.py, the colour region already capped).
 LARGE_IN_FLIGHT = 2
-#: The decode_large thread's nice value, added to the process's: Linux schedules each
-#: thread by its own, so the normal requests' threads (the event loop, the decode
-#: pool) run first while a 40 MP photo decodes, and the photo gets the CPU they leave.
-LARGE_NICE = 10
-
-
-def _lower_priority(nice: int) -> None:
-    """Run the calling thread at `nice` more than now (Linux: per thread; elsewhere,
-    or where the system refuses, the thread keeps its priority)."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
-                       min(19, os.getpriority(os.PRIO_PROCESS, 0) + nice))
-    except (AttributeError, OSError) as problem:  # pragma: no cover - non-Linux
-        log.debug("decode_large keeps its priority: %s", problem)
-
-
-_POOLS = {kind: ThreadPoolExecutor(size, thread_name_prefix=f"front-{kind}",
-                                   **({"initializer": _lower_priority,
-                                       "initargs": (LARGE_NICE,)}
-                                      if kind == "decode_large" else {}))
+_POOLS = {kind: ThreadPoolExecutor(size, thread_name_prefix=f"front-{kind}")
           for kind, size in SIZES.items()}
 
 

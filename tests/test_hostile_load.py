@@ -73,22 +73,6 @@ def test_large_images_are_known_from_their_header():
     assert announced_pixels(b"not an image") == 0
 
 
-def test_large_images_decode_at_a_lower_priority_than_normal_ones():
-    """The decode_large thread yields the CPU to the normal requests' threads."""
-    import os
-    import threading
-
-    def nice():
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    async def both():
-        return await pools.run("decode_large", nice), await pools.run("decode", nice)
-
-    large, normal = asyncio.run(both())
-    assert normal == os.getpriority(os.PRIO_PROCESS, 0)
-    assert large == min(19, normal + pools.LARGE_NICE) > normal
-
-
 def test_slow_upstreams_do_not_hold_the_decode_threads():
     """More slow fetches than the default pool had threads; a decode still runs."""
     policy = FetchPolicy(timeout_s=60, allow_networks=(ipaddress.ip_network("127.0.0.0/8"),))
