@@ -12,7 +12,8 @@ Candidates (`--candidates`, comma-separated; default all but mmod):
   short-range model proposes where that keeps no face, MTCNN's pipeline runs where
   that keeps none either (analyzers/blazeface.py CascadeDetector); cascade@S: the
   same with whole-image proposals from score S; cascade-tiles:R:T: tiles of R x the
-  smallest face, their proposals from score T; cascade-full-only: without the
+  smallest face, their proposals from score T; cascade-onet1: one O-Net pass over each
+  proposal (the default makes two); cascade-full-only: without the
   short-range step; cascade-no-fallback: without MTCNN's pipeline;
   cascade-back: human's BlazeFace back as the first proposer;
   cascade-area-sampling: the proposers' input area-averaged (cv2.INTER_AREA) instead
@@ -157,6 +158,12 @@ class Candidates:
 
         if name == "mtcnn":
             detector = self.mtcnn()
+            self.servable[name] = detector
+            return lambda image: _faces(detector.detect(image))
+        if name == "cascade-onet1":  # one O-Net pass over each proposal
+            detector = blazeface.CascadeDetector(
+                self.model("mediapipe-full"), self.mtcnn(), second=self.model("mediapipe-short"),
+                onet_passes=1)
             self.servable[name] = detector
             return lambda image: _faces(detector.detect(image))
         if name.startswith("cascade-tiles:"):  # cascade-tiles:REACH:SCORE
