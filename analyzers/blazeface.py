@@ -226,6 +226,7 @@ def tiles(width: int, height: int, side: int) -> list[tuple[int, int, int, int]]
 # Proposals of the whole image are checked by the O-Net, so they may be weaker than
 # MediaPipe's own 0.6: of the 3805 labelled faces the cascade found 3777 with 11 false
 # faces at 0.3, 3757 with 6 at 0.6, 3767 with 7 at 0.5 and 3780 with 16 at 0.2
+# (one O-Net pass; the served two-pass cascade: 3766 with 10 at 0.3)
 # (docs/accuracy.md, Detectors). A tile sees parts of
 # people and things closer up, so its proposals keep the model's own threshold: on
 # t1.jpg, with the input area-averaged, a tile proposed a hand at 0.31 that the O-Net
