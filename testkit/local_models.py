@@ -145,17 +145,21 @@ TAGS = {
 }
 
 
-async def detect(images):
+def _face_dicts(found, images):
     """As model_services.FaceDetector.predict: per image, a list of face dicts."""
     return [[{"box": d.box, "score": float(d.score), "keypoints": d.keypoints}
-             for d in detector().detect(image)] for image in images]
+             for d in found.detect(image)] for image in images]
+
+
+async def detect(images):
+    """MTCNN's faces, shaped as the detector service answers."""
+    return _face_dicts(detector(), images)
 
 
 async def detect_served(images):
     """As `detect`, with the default set's detector (the cascade) instead of MTCNN alone:
     for measures whose thresholds must hold on the served boxes (measures/mask.py)."""
-    return [[{"box": d.box, "score": float(d.score), "keypoints": d.keypoints}
-             for d in cascade().detect(image)] for image in images]
+    return _face_dicts(cascade(), images)
 
 
 async def mesh(batch):
