@@ -116,6 +116,11 @@ class Face(BaseModel):
 class ImageSize(BaseModel):
     width: int
     height: int
+    analysed_width: Optional[int] = Field(
+        default=None, description="/analyze only, and only when the upload was a JPEG "
+        "larger than FACE_ANALYSIS_MAX_SIDE: the size it was decoded and analysed at (1/2, "
+        "1/4 or 1/8); positions and lengths are still in the upload's pixels")
+    analysed_height: Optional[int] = None
 
 
 class AnalyzeResponse(BaseModel):

@@ -11,11 +11,13 @@ import time
 import numpy as np
 
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable, Options
+from analyzers.upload_pixels import in_upload_pixels
 from front import pools
 from front.form_fields import attributes_of
 from front.model_clients import REQUEST_DEADLINE
 from inputs.budget import announced_pixels
-from inputs.imageio import InputError, Limits, decode_base64, decode_image, load_document
+from inputs.imageio import (Decoded, InputError, Limits, decode_base64, decode_for_analysis,
+                            decode_image, load_document)
 from inputs.sources import FetchPolicy, fetch_url
 from responses.output_formats import check_output_format, scaleflex
 from security import Settings
@@ -97,7 +99,16 @@ class Flows:
         return model
 
     # -------------------------------------------------------------- images
-    async def decode(self, data: bytes, limits: Limits | None = None):
+    async def decode(self, data: bytes, limits: Limits | None = None) -> np.ndarray:
+        """The upload as an RGB array, whole."""
+        return await self._decode_with(decode_image, data, limits)
+
+    async def decode_for_analysis(self, data: bytes) -> Decoded:
+        """The upload, a very large JPEG decoded reduced (inputs/imageio.py): for the
+        flows that map their answer back to the upload's pixels."""
+        return await self._decode_with(decode_for_analysis, data, None)
+
+    async def _decode_with(self, decode, data: bytes, limits: Limits | None):
         # decoding is CPU work: a thread of the decode pool (front/pools.py) keeps the
         # event loop serving other requests; a request with a large image first takes
         # one of the large-image slots, held until it ends (within_deadline). One
@@ -109,7 +120,7 @@ class Flows:
             if not claims:  # the request's first large image: its claim on a slot
                 claims.append(asyncio.ensure_future(pools.large_slots().take()))
             await asyncio.shield(claims[0])  # the claim is the request's, not this image's
-        return await pools.run("decode_large" if large else "decode", decode_image, data,
+        return await pools.run("decode_large" if large else "decode", decode, data,
                                limits or self.limits)
 
     async def fetch(self, url: str, deadline: float) -> bytes:
@@ -141,7 +152,11 @@ class Flows:
                                     return_landmarks=return_landmarks)
         except ValueError as problem:
             raise InputError(422, str(problem)) from problem
-        return await self.analysis.analyze(await self.decode(data), options)
+        decoded = await self.decode_for_analysis(data)
+        result = await self.analysis.analyze(decoded.image, options)
+        if decoded.reduced:
+            result = in_upload_pixels(result, decoded.scale, (decoded.width, decoded.height))
+        return result
 
     async def analyze_json(self, request, deadline: float):
         if request.image_url is not None:

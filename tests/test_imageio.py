@@ -17,7 +17,9 @@ from inputs.imageio import (
     InputError,
     Limits,
     decode_base64,
+    decode_for_analysis,
     decode_image,
+    reduction,
     load_document,
     pdf_page_count,
     render_pdf_page,
@@ -451,6 +453,58 @@ def test_exif_all_orientations_match_pillow():
         assert np.array_equal(decode_image(data), expected), orientation
 
 
+# --------------------------------------------------------------------------
+# reduced decodes for analysis (FACE_ANALYSIS_MAX_SIDE)
+# --------------------------------------------------------------------------
+
+def test_the_reduction_is_the_smallest_dct_scaling_that_fits():
+    assert reduction(4096, 3000, 4096) == 1
+    assert reduction(4097, 3000, 4096) == 2
+    assert reduction(7100, 5600, 4096) == 2
+    assert reduction(20000, 20000, 4096) == 8  # 2500: libjpeg scales by 1/8 at most
+    assert reduction(12000, 9000, 2000) == 8
+    assert reduction(20000, 600, 4096) == 2  # the short side keeps 256 px or more
+
+
+def test_a_large_jpeg_is_decoded_reduced_and_says_its_upload_size():
+    with Image.open(photo("obama.jpg")) as src:
+        big = src.convert("RGB").resize((910 * 4, 1137 * 4), Image.BICUBIC)
+    data = encode(big, "JPEG", quality=90)
+    whole = decode_image(data)
+    decoded = decode_for_analysis(data, Limits(analysis_max_side=1200))
+    assert (decoded.width, decoded.height) == (3640, 4548) and decoded.reduced
+    assert decoded.image.shape == (1137, 910, 3) and decoded.scale == (4.0, 4.0)
+    # the DCT-scaled decode shows what an area shrink of the whole decode shows
+    shrunk = whole.reshape(1137, 4, 910, 4, 3).mean(axis=(1, 3))
+    assert np.abs(decoded.image - shrunk).mean() < 2.0
+    # not reduced: at or under the side, and formats libjpeg does not decode
+    assert not decode_for_analysis(data, Limits(analysis_max_side=4548)).reduced
+    png = decode_for_analysis(encode(big, "PNG"), Limits(analysis_max_side=1200))
+    assert not png.reduced and png.image.shape == (4548, 3640, 3)
+
+
+def test_a_reduced_decode_of_a_sideways_jpeg_has_the_displayed_size():
+    with Image.open(photo("obama.jpg")) as src:
+        big = src.convert("RGB").resize((910 * 2, 1137 * 2), Image.BICUBIC)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown turned 90 degrees clockwise: 2274 wide, 1820 high
+    data = encode(big, "JPEG", quality=90, exif=exif)
+    decoded = decode_for_analysis(data, Limits(analysis_max_side=2000))
+    assert (decoded.width, decoded.height) == (2274, 1820)
+    assert decoded.image.shape == (910, 1137, 3) and decoded.scale == (2.0, 2.0)
+    whole = decode_image(data)
+    assert whole.shape == (1820, 2274, 3)
+    shrunk = whole.reshape(910, 2, 1137, 2, 3).mean(axis=(1, 3))
+    assert np.abs(decoded.image - shrunk).mean() < 2.0
+
+
+def test_the_analysis_side_comes_from_the_environment():
+    assert Limits.from_env({"FACE_ANALYSIS_MAX_SIDE": "2048"}).analysis_max_side == 2048
+    assert Limits().analysis_max_side == 4096
+    with pytest.raises(ValueError, match="FACE_ANALYSIS_MAX_SIDE"):
+        Limits.from_env({"FACE_ANALYSIS_MAX_SIDE": "big"})
+
+
 @pytest.mark.filterwarnings("ignore:Corrupt EXIF:UserWarning")
 def test_broken_exif_is_ignored():
     data = encode(gradient_rgb(), "JPEG", exif=b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\xff\xff")
@@ -678,3 +732,13 @@ def test_pdf_child_is_killed_at_the_hard_time_limit(monkeypatch):
                    Limits(pdf_memory_mb=16384, pdf_render_seconds=0.5))
     assert err.status == 422 and "did not render within 1.5 s" in err.detail
     assert time.monotonic() - started < 10
+
+
+def test_the_large_decode_bench_measures_each_way():
+    from bench import large_decode
+
+    found = large_decode.measure(rounds=1)
+    assert found["whole"]["shape"] == (7100, 5600, 3)
+    assert found["reduced, 4096 px (default)"]["shape"] == (3550, 2800, 3)
+    assert found["reduced, 2048 px"]["shape"] == (1775, 1400, 3)
+    assert all(row["decode"] > 0 and row["shrink"] >= 0 for row in found.values())

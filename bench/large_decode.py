@@ -1,0 +1,74 @@
+"""What a very large JPEG costs the front before any model runs, decoded whole or
+reduced (FACE_ANALYSIS_MAX_SIDE, inputs/imageio.py decode_for_analysis).
+
+`python -m bench.large_decode [--rounds 5]` decodes the 39.8 MP photo of
+bench/hostile_load.py (obama.jpg upscaled to 5600 x 7100) whole, at the default
+4096 px (1/2) and at 2048 px (1/4), taking turns, and shrinks each to the
+detector's 1600 px as FaceAnalysis.detect does; it prints the CPU milliseconds of
+each step (median of the rounds) and each way's total as a ratio of the whole
+decode's, measured side by side in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import cv2
+
+from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE
+from bench.hostile_load import huge_photo
+from inputs.imageio import Limits, decode_for_analysis, decode_image
+
+WAYS = {
+    "whole": lambda data: decode_image(data),
+    "reduced, 4096 px (default)": lambda data: decode_for_analysis(
+        data, Limits(analysis_max_side=4096)).image,
+    "reduced, 2048 px": lambda data: decode_for_analysis(
+        data, Limits(analysis_max_side=2048)).image,
+}
+
+
+def shrink_for_detector(image):
+    scale = min(1.0, DETECTION_MAX_SIDE / max(image.shape[:2]))
+    if scale == 1.0:
+        return image
+    return cv2.resize(image, (round(image.shape[1] * scale), round(image.shape[0] * scale)),
+                      interpolation=cv2.INTER_AREA)
+
+
+def measure(rounds: int) -> dict:
+    data = huge_photo()
+    times = {way: {"decode": [], "shrink": []} for way in WAYS}
+    shapes = {}
+    for _ in range(rounds):
+        for way, decode in WAYS.items():  # taking turns: the host's speed drifts
+            started = time.process_time()
+            image = decode(data)
+            decoded = time.process_time()
+            shrink_for_detector(image)
+            times[way]["decode"].append(decoded - started)
+            times[way]["shrink"].append(time.process_time() - decoded)
+            shapes[way] = image.shape
+    return {way: {"shape": shapes[way],
+                  **{step: 1000 * statistics.median(values) for step, values in steps.items()}}
+            for way, steps in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    found = measure(args.rounds)
+    whole = found["whole"]["decode"] + found["whole"]["shrink"]
+    print("| decode | size | decode CPU ms | shrink to 1600 px ms | total / whole |")
+    print("|---|---|---:|---:|---:|")
+    for way, row in found.items():
+        total = row["decode"] + row["shrink"]
+        print(f"| {way} | {row['shape'][1]} x {row['shape'][0]} | {row['decode']:.0f} | "
+              f"{row['shrink']:.0f} | {total / whole:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
