@@ -42,8 +42,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "before decoding (413 above)", _LIMITS),
     Variable("FACE_MAX_SIDE", "20000", "longest image side in pixels (413 above)", _LIMITS),
     Variable("FACE_ANALYSIS_MAX_SIDE", "4096", "/analyze decodes a JPEG whose longest side "
-             "is above this at 1/2, 1/4 or 1/8 (libjpeg's DCT scaling; coordinates stay in "
-             "the upload's pixels)", _LIMITS),
+             "is above this at 1/2, 1/4 or 1/8 (libjpeg's DCT scaling), no finer than this "
+             "side and as coarse as its faces keep 256 px; coordinates stay in the "
+             "upload's pixels", _LIMITS),
     Variable("FACE_PDF_MAX_PAGES", "50", "highest PDF page that may be asked for (422)",
              _LIMITS),
     Variable("FACE_PDF_DPI", "200", "PDF rasterisation resolution (lowered to fit the pixel "

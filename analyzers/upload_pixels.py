@@ -15,7 +15,33 @@ sampled, which is what they say about the colour's support).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+# A face analysed reduced keeps at least this many pixels across: the default set's
+# largest face crops are 256 px (analyzers/crops.py FACE_CROP_SIZE) and 224 px
+# (FaceRes), each of the face with a margin round it, so a face this wide gives them
+# all their pixels; a smaller one is decoded finer, as far as FACE_ANALYSIS_MAX_SIDE.
+MIN_ANALYSED_FACE = 256
+
+
+def analysis_factor(face_widths, coarse: int, finest: int) -> int:
+    """The coarsest DCT scaling from `coarse` (the detection decode's: 2, 4 or 8) to
+    `finest` at which every face in `face_widths` (pixels of the coarse decode) is at
+    least MIN_ANALYSED_FACE wide; `finest` where none is."""
+    smallest = min(face_widths, default=math.inf)
+    factor = coarse
+    while factor > finest and smallest * coarse / factor < MIN_ANALYSED_FACE:
+        factor //= 2
+    return factor
+
+
+def faces_scaled(faces: list[dict], fx: float, fy: float) -> list[dict]:
+    """Detector faces (box, keypoints) in the pixels of an image fx, fy times larger."""
+    return [dict(face, box=np.asarray(face["box"], np.float64) * (fx, fy, fx, fy),
+                 keypoints=np.asarray(face["keypoints"], np.float64) * (fx, fy))
+            for face in faces]
 
 # fields of a face record holding [x, y] or [x, y, z] points in image pixels (the
 # mesh's z is in the pixels of x, analyzers/mesh.py)

@@ -1,12 +1,14 @@
 """What a very large JPEG costs the front before any model runs, decoded whole or
-reduced (FACE_ANALYSIS_MAX_SIDE, inputs/imageio.py decode_for_analysis).
+reduced (FACE_ANALYSIS_MAX_SIDE; front/flows.py analyze_reduced).
 
 `python -m bench.large_decode [--rounds 5]` decodes the 39.8 MP photo of
-bench/hostile_load.py (obama.jpg upscaled to 5600 x 7100) whole, at the default
-4096 px (1/2) and at 2048 px (1/4), taking turns, and shrinks each to the
-detector's 1600 px as FaceAnalysis.detect does; it prints the CPU milliseconds of
-each step (median of the rounds) and each way's total as a ratio of the whole
-decode's, measured side by side in one run.
+bench/hostile_load.py (obama.jpg upscaled to 5600 x 7100) whole, at 1/2 (the finest
+/analyze decodes it at, FACE_ANALYSIS_MAX_SIDE 4096) and at 1/4 (the detection
+decode, which /analyze keeps when every face is MIN_ANALYSED_FACE wide in it, as this
+photo's is), taking turns, and shrinks each to the detector's 1600 px as
+FaceAnalysis.detect does; it prints the CPU milliseconds of each step (median of
+the rounds) and each way's total as a ratio of the whole decode's, measured side by
+side in one run.
 """
 
 from __future__ import annotations
@@ -19,14 +21,14 @@ import cv2
 
 from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE
 from bench.hostile_load import huge_photo
-from inputs.imageio import Limits, decode_for_analysis, decode_image
+from inputs.imageio import decode_image, decode_scaled
 
 WAYS = {
     "whole": lambda data: decode_image(data),
-    "reduced, 4096 px (default)": lambda data: decode_for_analysis(
-        data, Limits(analysis_max_side=4096)).image,
-    "reduced, 2048 px": lambda data: decode_for_analysis(
-        data, Limits(analysis_max_side=2048)).image,
+    "1/2 (FACE_ANALYSIS_MAX_SIDE 4096)": lambda data: decode_scaled(
+        data, None, lambda width, height: 2).image,
+    "1/4 (the detection decode)": lambda data: decode_scaled(
+        data, None, lambda width, height: 4).image,
 }
 
 

@@ -82,7 +82,7 @@ import sys
 import threading
 import time
 from dataclasses import asdict, dataclass, fields
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 import numpy as np
 from PIL import Image
@@ -105,6 +105,7 @@ __all__ = [
     "decode_base64",
     "decode_for_analysis",
     "decode_image",
+    "decode_scaled",
     "load_document",
     "pdf_page_count",
     "render_pdf_page",
@@ -406,20 +407,39 @@ def reduction(width: int, height: int, max_side: int) -> int:
     return factor
 
 
+def coarsest(width: int, height: int, least_side: int) -> int:
+    """1, 2, 4 or 8: the largest DCT scaling that keeps the longer side at least
+    ``least_side`` (and the shorter at least MIN_REDUCED_SIDE)."""
+    factor = 1
+    while factor < 8 and max(width, height) / (factor * 2) >= least_side \
+            and min(width, height) // (factor * 2) >= MIN_REDUCED_SIDE:
+        factor *= 2
+    return factor
+
+
 def decode_for_analysis(data: bytes, limits: Limits | None = None) -> Decoded:
     """As :func:`decode_image`, but a JPEG whose longer side exceeds
     ``limits.analysis_max_side`` is decoded at 1/2, 1/4 or 1/8 of its size
     (:func:`reduction`) by libjpeg's DCT scaling, which skips most of the decode
     work: the 39.8 MP photo of bench/hostile_load.py decoded whole in 0.31-0.80 s of
     CPU and was area-shrunk for the detector in 0.22 s more; at 1/2 it decoded in
-    0.17 s (one run, side by side). The face models take crops of 48-256 px (the
-    set-full parser 512), so a face loses little to the reduction unless it is
-    smaller than twice its model's crop; the caller
-    maps what it measures back to the upload's pixels with ``Decoded.scale``."""
-    return _decode(data, limits or Limits(), (limits or Limits()).analysis_max_side)
+    0.17 s (one run, side by side). The caller maps what it measures back to the
+    upload's pixels with ``Decoded.scale``."""
+    limits = limits or Limits()
+    return decode_scaled(data, limits,
+                         lambda width, height: reduction(width, height,
+                                                         limits.analysis_max_side))
 
 
-def _decode(data: bytes, limits: Limits, max_side: int | None) -> Decoded:
+def decode_scaled(data: bytes, limits: Limits | None,
+                  factor_of: Callable[[int, int], int]) -> Decoded:
+    """As :func:`decode_image`, a JPEG decoded at 1 / ``factor_of(width, height)``
+    of its size (1, 2, 4 or 8: libjpeg's DCT scalings); other formats whole."""
+    return _decode(data, limits or Limits(), factor_of)
+
+
+def _decode(data: bytes, limits: Limits,
+            factor_of: Callable[[int, int], int] | None) -> Decoded:
     data = _as_bytes(data)
     _check_size(data, limits)
     fmt = sniff_format(data)
@@ -440,7 +460,7 @@ def _decode(data: bytes, limits: Limits, max_side: int | None) -> Decoded:
             if fmt == "JPEG":
                 check_jpeg_work(data, im.size)
             return _image_to_rgb_array(im, name, limits,
-                                       max_side if fmt == "JPEG" else None)
+                                       factor_of if fmt == "JPEG" else None)
     except InputError:
         raise
     except Image.DecompressionBombError as exc:
@@ -463,7 +483,7 @@ def _decode(data: bytes, limits: Limits, max_side: int | None) -> Decoded:
 
 
 def _image_to_rgb_array(im: Image.Image, name: str, limits: Limits,
-                        max_side: int | None = None) -> Decoded:
+                        factor_of: Callable[[int, int], int] | None = None) -> Decoded:
     # 1. Header only so far: refuse oversized images before any pixel is decoded.
     w, h = im.size
     if w * h > limits.max_pixels:
@@ -481,9 +501,11 @@ def _image_to_rgb_array(im: Image.Image, name: str, limits: Limits,
         raise _too_small(w, h, limits)
 
     # 2. Decode (the first frame of animations). Truncated data raises here
-    #    because ImageFile.LOAD_TRUNCATED_IMAGES stays False. A JPEG asked for at
-    #    most max_side is decoded by libjpeg at 1/2, 1/4 or 1/8 (draft mode).
-    factor = reduction(w, h, max_side) if max_side else 1
+    #    because ImageFile.LOAD_TRUNCATED_IMAGES stays False. A JPEG asked for
+    #    reduced is decoded by libjpeg at 1/2, 1/4 or 1/8 (draft mode).
+    factor = factor_of(w, h) if factor_of else 1
+    if factor not in (1, 2, 4, 8):
+        raise ValueError(f"libjpeg decodes at 1/1, 1/2, 1/4 or 1/8, not 1/{factor}")
     if factor > 1:
         im.draft(im.mode, (w // factor, h // factor))
     im.load()

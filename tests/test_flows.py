@@ -83,3 +83,97 @@ def test_a_reduced_analysis_answers_in_the_uploads_pixels():
         assert a["gender"]["value"] == b["gender"]["value"]
         assert a["bbox_normalized"] == b["bbox_normalized"] or np.allclose(
             a["bbox_normalized"], b["bbox_normalized"], atol=0.01)
+
+
+def _enlarged(name: str, factor: float) -> bytes:
+    import io
+
+    from PIL import Image
+
+    with Image.open(photo(name)) as src:
+        src = src.convert("RGB")
+        big = src.resize((round(src.width * factor), round(src.height * factor)),
+                         Image.BICUBIC)
+    buffer = io.BytesIO()
+    big.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def _matched(reduced: dict, native: dict, factor: float) -> list[tuple[dict, dict]]:
+    """Each face of `reduced` with the `native` face whose box, enlarged, overlaps it most."""
+    import numpy as np
+
+    def iou(a, b):
+        w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+        h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+        union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
+        return w * h / union
+
+    pairs = []
+    for face in reduced["faces"]:
+        best = max(native["faces"], key=lambda other: iou(
+            face["bbox"], np.multiply(other["bbox"], factor)))
+        if iou(face["bbox"], np.multiply(best["bbox"], factor)) > 0.5:
+            pairs.append((face, best))
+    return pairs
+
+
+def test_a_huge_portrait_is_analysed_once_at_a_quarter(monkeypatch):
+    # obama.jpg six times enlarged (5460 x 6822, 37 MP): its face is ~1400 px wide, so
+    # the detection decode at 1/4 (1365 x 1706) gives every model its pixels. With
+    # max_faces=1 only that face counts (MTCNN, which the in-process predictors detect
+    # with, also finds an 86 px false face there, which would ask for a finer decode).
+    import numpy as np
+
+    import front.flows as flows_module
+
+    data = _enlarged("obama.jpg", 6)
+    decodes = []
+    real = flows_module.decode_scaled
+    monkeypatch.setattr(flows_module, "decode_scaled", lambda data, limits, factor_of: real(
+        data, limits, lambda width, height: decodes.append(factor_of(width, height))
+        or decodes[-1]))
+    front = flows()
+    reduced = asyncio.run(front.analyze(data, "all", 1, False, True))
+    assert decodes == [4]
+    native = asyncio.run(front.analyze(photo("obama.jpg").read_bytes(), "all", None, False,
+                                       True))
+    assert reduced["image"] == {"width": 5460, "height": 6822,
+                                "analysed_width": 1365, "analysed_height": 1706}
+    assert reduced["face_count"] == 1 and reduced["timings_ms"]["detection"] > 0
+    (face, same), = _matched(reduced, native, 6)
+    width = face["bbox"][2] - face["bbox"][0]
+    assert np.abs(np.subtract(face["bbox"], np.multiply(same["bbox"], 6))).max() < 0.03 * width
+    assert np.abs(np.subtract(face["landmarks_mesh"], np.multiply(same["landmarks_mesh"], 6))
+                  )[:, :2].max() < 0.05 * width
+    assert face["gender"]["value"] == same["gender"]["value"]
+
+
+def test_small_faces_in_a_huge_photo_are_decoded_again_finer(monkeypatch):
+    # t1.jpg 5.5 times enlarged (7040 x 4873, 34 MP): found at 1/4 (1760 px), its faces
+    # are 58-158 px there, under MIN_ANALYSED_FACE: the photo is decoded again at 1/2,
+    # the finest FACE_ANALYSIS_MAX_SIDE allows, and the faces' boxes moved with it
+    import numpy as np
+
+    import front.flows as flows_module
+
+    data = _enlarged("t1.jpg", 5.5)
+    decodes = []
+    real = flows_module.decode_scaled
+    monkeypatch.setattr(flows_module, "decode_scaled", lambda data, limits, factor_of: real(
+        data, limits, lambda width, height: decodes.append(factor_of(width, height))
+        or decodes[-1]))
+    front = flows()
+    reduced = asyncio.run(front.analyze(data, "all", None, False, False))
+    assert decodes == [4, 2]
+    native = asyncio.run(front.analyze(photo("t1.jpg").read_bytes(), "all", None, False,
+                                       False))
+    assert reduced["image"] == {"width": 7040, "height": 4873,
+                                "analysed_width": 3520, "analysed_height": 2437}
+    pairs = _matched(reduced, native, 5.5)
+    assert len(pairs) >= 6
+    for face, same in pairs:
+        width = face["bbox"][2] - face["bbox"][0]
+        assert np.abs(np.subtract(face["bbox"], np.multiply(same["bbox"], 5.5))).max() \
+            < 0.1 * width
+        assert face["gender"]["value"] == same["gender"]["value"]

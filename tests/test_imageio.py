@@ -17,6 +17,7 @@ from inputs.imageio import (
     InputError,
     Limits,
     decode_base64,
+    coarsest,
     decode_for_analysis,
     decode_image,
     reduction,
@@ -466,6 +467,14 @@ def test_the_reduction_is_the_smallest_dct_scaling_that_fits():
     assert reduction(20000, 600, 4096) == 2  # the short side keeps 256 px or more
 
 
+def test_the_detection_decode_is_the_coarsest_the_detector_takes_whole():
+    assert coarsest(7100, 5600, 1600) == 4  # 1775 x 1400: the detector shrinks to 1600
+    assert coarsest(4500, 3000, 1600) == 2
+    assert coarsest(3000, 2000, 1600) == 1
+    assert coarsest(20000, 20000, 1600) == 8
+    assert coarsest(20000, 600, 1600) == 2  # the short side keeps 256 px or more
+
+
 def test_a_large_jpeg_is_decoded_reduced_and_says_its_upload_size():
     with Image.open(photo("obama.jpg")) as src:
         big = src.convert("RGB").resize((910 * 4, 1137 * 4), Image.BICUBIC)
@@ -739,6 +748,6 @@ def test_the_large_decode_bench_measures_each_way():
 
     found = large_decode.measure(rounds=1)
     assert found["whole"]["shape"] == (7100, 5600, 3)
-    assert found["reduced, 4096 px (default)"]["shape"] == (3550, 2800, 3)
-    assert found["reduced, 2048 px"]["shape"] == (1775, 1400, 3)
+    assert found["1/2 (FACE_ANALYSIS_MAX_SIDE 4096)"]["shape"] == (3550, 2800, 3)
+    assert found["1/4 (the detection decode)"]["shape"] == (1775, 1400, 3)
     assert all(row["decode"] > 0 and row["shrink"] >= 0 for row in found.values())
