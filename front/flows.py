@@ -119,32 +119,42 @@ class Flows:
         return max(coarsest(width, height, DETECTION_MAX_SIDE),
                    reduction(width, height, self.limits.analysis_max_side))
 
-    async def analyze_reduced(self, data: bytes, options: Options) -> dict:
-        """/analyze's photo: a JPEG over FACE_ANALYSIS_MAX_SIDE is decoded coarsely for
-        the detector, then analysed at the coarsest scale where every face analysed
-        keeps MIN_ANALYSED_FACE pixels across (decoded again finer only where one does
-        not, at most to FACE_ANALYSIS_MAX_SIDE); the answer in the upload's pixels.
-        The 39.8 MP portrait of bench/hostile_load.py is then decoded once, at 1/4."""
+    async def detected(self, data: bytes, limit: int) -> tuple[Decoded, list[dict], float]:
+        """The upload decoded for a flow that answers in the upload's pixels, and its
+        faces (largest first) in the decode's pixels, with the detection's ms.
+
+        A JPEG over FACE_ANALYSIS_MAX_SIDE is decoded coarsely for the detector, and
+        kept at that scale when each of the `limit` largest faces is MIN_ANALYSED_FACE
+        wide there; otherwise decoded again, as coarsely as they allow and at most to
+        FACE_ANALYSIS_MAX_SIDE, the faces moved into its pixels. The 39.8 MP portrait
+        of bench/hostile_load.py is then decoded once, at 1/4."""
         first = await self.decode_scaled(data, self.detection_factor)
-        if not first.reduced:
-            return await self.analysis.analyze(first.image, options)
         started = time.perf_counter()
         faces = await self.analysis.detect(first.image)
         detection_ms = (time.perf_counter() - started) * 1000
+        if not first.reduced:
+            return first, faces, detection_ms
         coarse = round(first.scale[0])
         finest = reduction(first.width, first.height, self.limits.analysis_max_side)
-        wanted = analysis_factor([face["box"][2] - face["box"][0]
-                                  for face in faces[:options.max_faces]], coarse, finest)
-        analysed = first
-        if wanted != coarse:
-            analysed = await self.decode_scaled(data, lambda width, height: wanted)
-            faces = faces_scaled(faces, analysed.image.shape[1] / first.image.shape[1],
-                                 analysed.image.shape[0] / first.image.shape[0])
-        result = await self.analysis.analyze(analysed.image, options, faces=faces)
+        wanted = analysis_factor([face["box"][2] - face["box"][0] for face in faces[:limit]],
+                                 coarse, finest)
+        if wanted == coarse:
+            return first, faces, detection_ms
+        finer = await self.decode_scaled(data, lambda width, height: wanted)
+        return finer, faces_scaled(faces, finer.image.shape[1] / first.image.shape[1],
+                                   finer.image.shape[0] / first.image.shape[0]), detection_ms
+
+    async def analyze_reduced(self, data: bytes, options: Options) -> dict:
+        """/analyze's photo, a JPEG over FACE_ANALYSIS_MAX_SIDE decoded reduced
+        (`detected`), the answer in the upload's pixels."""
+        decoded, faces, detection_ms = await self.detected(data, options.max_faces)
+        result = await self.analysis.analyze(decoded.image, options, faces=faces)
         timings = result["timings_ms"]
         timings["detection"] = round(timings.get("detection", 0.0) + detection_ms, 2)
         timings["total"] = round(timings.get("total", 0.0) + detection_ms, 2)
-        return in_upload_pixels(result, analysed.scale, (analysed.width, analysed.height))
+        if not decoded.reduced:
+            return result
+        return in_upload_pixels(result, decoded.scale, (decoded.width, decoded.height))
 
     async def _decode_with(self, decode, data: bytes, limits: Limits | None):
         # decoding is CPU work: a thread of the decode pool (front/pools.py) keeps the
@@ -226,19 +236,24 @@ class Flows:
         first, second = await asyncio.gather(
             self.source_bytes(first_source, "image1", deadline),
             self.source_bytes(second_source, "image2", deadline))
-        images = await asyncio.gather(self.decode(first), self.decode(second))
-        faces = await asyncio.gather(*(self.analysis.detect(image) for image in images))
-        for name, found in zip(("image1", "image2"), faces):
-            if not found:
+        # a huge JPEG decoded as coarsely as its most prominent face allows (`detected`)
+        found = await asyncio.gather(self.detected(first, 1), self.detected(second, 1))
+        for name, (_, faces, _) in zip(("image1", "image2"), found):
+            if not faces:
                 raise InputError(422, f"no face was found in {name}", "no_face")
-        return await self.analysis.embed_pair((images[0], faces[0][0]), (images[1], faces[1][0]))
+        return await self.analysis.embed_pair(*((decoded.image, faces[0])
+                                                for decoded, faces, _ in found))
 
     async def faces_and_vectors(self, data: bytes, limit: int):
-        image = await self.decode(data)
-        faces = (await self.analysis.detect(image))[:limit]
+        """The `limit` largest faces (boxes in the upload's pixels) and their embeddings;
+        a huge JPEG decoded reduced (`detected`)."""
+        decoded, faces, _ = await self.detected(data, limit)
+        faces = faces[:limit]
         if not faces:
             return [], []
-        vectors = await self.analysis.embed_pair(*((image, face) for face in faces))
+        vectors = await self.analysis.embed_pair(*((decoded.image, face) for face in faces))
+        if decoded.reduced:
+            faces = faces_scaled(faces, *decoded.scale)
         return faces, [np.asarray(v, np.float32) for v in vectors]
 
     # -------------------------------------------- /fitter, /quality, /mask, /body

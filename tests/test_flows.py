@@ -177,3 +177,26 @@ def test_small_faces_in_a_huge_photo_are_decoded_again_finer(monkeypatch):
         assert np.abs(np.subtract(face["bbox"], np.multiply(same["bbox"], 5.5))).max() \
             < 0.1 * width
         assert face["gender"]["value"] == same["gender"]["value"]
+
+
+def test_templates_of_a_huge_photo_are_taken_reduced_with_boxes_in_its_pixels(monkeypatch):
+    # /templates/extract's flow on obama.jpg six times enlarged: detected and embedded at
+    # 1/4, the box in the upload's pixels, the embedding the same person's as obama.jpg's
+    import numpy as np
+
+    import front.flows as flows_module
+
+    data = _enlarged("obama.jpg", 6)
+    decodes = []
+    real = flows_module.decode_scaled
+    monkeypatch.setattr(flows_module, "decode_scaled", lambda data, limits, factor_of: real(
+        data, limits, lambda width, height: decodes.append(factor_of(width, height))
+        or decodes[-1]))
+    front = flows()
+    faces, vectors = asyncio.run(front.faces_and_vectors(data, 1))
+    assert decodes == [4] and len(faces) == len(vectors) == 1
+    native_faces, native_vectors = asyncio.run(front.faces_and_vectors(
+        photo("obama.jpg").read_bytes(), 1))
+    box, native = np.asarray(faces[0]["box"]), np.asarray(native_faces[0]["box"]) * 6
+    assert np.abs(box - native).max() < 0.03 * (native[2] - native[0])
+    assert np.linalg.norm(vectors[0] - native_vectors[0]) < 0.3  # dlib: same person < 0.6
