@@ -15,11 +15,14 @@ from pathlib import Path
 import bentoml
 
 from models.convert import CONVERTERS
+from models.faceres_gender import finish, step_version
 from models.fetch import fetch_file, sha256_of
 from models.registry import ModelSource
 
 # Bump when a converter's output changes, so stored conversions are redone.
 # 2: convert_tfjs writes relu6 as one Clip (same numbers, 0.7-0.8 of FaceRes's time)
+# (An entry's own import step, models/faceres_gender.py, carries its own version in
+# its entry's fingerprint: changing it redoes that entry alone.)
 CONVERTER_VERSION = "2"
 
 
@@ -29,6 +32,8 @@ def fingerprint(source: ModelSource, seen: dict[str, str] | None = None) -> str:
     hashes = seen if seen is not None else {a.filename: a.sha256 for a in source.artifacts}
     parts = sorted(f"{name}={sha}" for name, sha in hashes.items())
     parts.append(f"convert={source.convert}:{CONVERTER_VERSION}")
+    if step_version(source):
+        parts.append(f"step={step_version(source)}")
     if source.hf_repo:  # a Hub model is known by its repo before its files are seen
         parts.append(f"hf={source.hf_repo}@{source.hf_revision}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
@@ -193,7 +198,8 @@ def import_model(source: ModelSource, *, force: bool = False, log=print,
         files = fetched
         if source.convert:
             log(f"  converting with {source.convert}")
-            files = CONVERTERS[source.convert](fetched, Path(work))
+            files = finish(source, CONVERTERS[source.convert](fetched, Path(work)), Path(work),
+                           log=log)
         check_signature(source, files)
         served = {}
         if source.hf_repo:  # what serving will use, readable in `bentoml models get`

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from models import fetch
+from models.faceres_gender import step_version
 from models.fetch import FetchError, fetch_file, sha256_of
 from models.importer import fingerprint
 from models.registry import BY_NAME, SOURCES
@@ -199,8 +200,9 @@ def test_fingerprint_follows_the_artifacts():
     # and every registry model made of other files has its own (two entries may store
     # the same files for two tasks, as GEAR's and FaceRes's do; each is stored under
     # its own name); local-only models have none before --from brings their files: see
-    # test_full_set_minifasnet
+    # test_full_set_minifasnet. An entry's own import step (models/faceres_gender.py)
+    # tells it from the entries of the same files without one
     fetched = [source for source in SOURCES if not source.local_only]
-    files = {(tuple(sorted(a.sha256 or a.filename for a in s.artifacts)), s.convert, s.hf_repo)
-             for s in fetched}
+    files = {(tuple(sorted(a.sha256 or a.filename for a in s.artifacts)), s.convert, s.hf_repo,
+              step_version(s)) for s in fetched}
     assert len({fingerprint(source) for source in fetched}) == len(files)

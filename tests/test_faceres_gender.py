@@ -1,0 +1,78 @@
+"""models/faceres_gender.py: the import step of the default set's gender model (FaceRes,
+resized in the graph, int8). The stored model against the float conversion:
+tests/test_human_models.py."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, helper
+
+from analyzers.liveness import resize_bilinear
+from models import faceres_gender
+from models.importer import fingerprint
+from models.registry import BY_NAME
+
+
+def identity_224() -> onnx.ModelProto:
+    """A model whose output is its [N, 224, 224, 3] input."""
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 224, 224, 3])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 224, 224, 3])
+    graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "id", [x], [y])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    return model
+
+
+def run(model: onnx.ModelProto, faces: np.ndarray) -> np.ndarray:
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    return session.run(None, {faceres_gender.FACES_INPUT: faces.astype(np.float32)})[0]
+
+
+def test_the_graphs_resize_is_the_librarys_resize():
+    faces = np.random.default_rng(0).integers(0, 256, (2, 192, 192, 3)).astype(np.uint8)
+    model = faceres_gender.with_resize(identity_224())
+    resized = run(model, faces)
+    assert resized.shape == (2, 224, 224, 3)
+    # TensorFlow's resize_bilinear (no half-pixel centres) as numpy does it: the same up
+    # to onnxruntime's float32 scale (random pixels: the steepest edges there are)
+    assert np.abs(resized - resize_bilinear(faces.astype(np.float32), 224)).max() < 0.01
+    # a 224 px input (a caller that resized first) passes through unchanged
+    already = resize_bilinear(faces.astype(np.float32), 224)
+    assert np.array_equal(run(model, already), already)
+
+
+def test_only_the_gender_entry_has_the_step(tmp_path):
+    gender = BY_NAME["face-gender-faceres"]
+    assert faceres_gender.step_version(gender)
+    files = {"faceres.onnx": tmp_path / "faceres.onnx"}
+    for name in ("face-age-gender-faceres", "face-embedding-faceres",
+                 "face-age-gender-faceres-deep", "face-race-gear"):
+        assert faceres_gender.step_version(BY_NAME[name]) == ""
+        assert faceres_gender.finish(BY_NAME[name], files, tmp_path, log=lambda *_: None) \
+            is files
+    # the step's version is in its entry's fingerprint: changing it redoes that entry
+    other_step = dict(faceres_gender.STEPS)
+    file, make, version = other_step[gender.wrapper]
+    before = fingerprint(gender)
+    try:
+        faceres_gender.STEPS[gender.wrapper] = (file, make, version + "-next")
+        assert fingerprint(gender) != before
+    finally:
+        faceres_gender.STEPS.clear()
+        faceres_gender.STEPS.update(other_step)
+    assert fingerprint(dataclasses.replace(gender)) == before
+
+
+def test_calibration_crops_are_the_project_photos_faces_reproducibly():
+    crops = faceres_gender.calibration_crops()
+    faces = sum(len(found) for found in faceres_gender.CALIBRATION_FACES.values())
+    assert crops.shape == (faces * faceres_gender.FRAMINGS * 2, 192, 192, 3)
+    assert crops.dtype == np.uint8
+    assert np.array_equal(crops[1], crops[0][:, ::-1])  # each framing mirrored
+    assert np.array_equal(crops, faceres_gender.calibration_crops())  # same ranges each import
+    # a face fills the middle of its crop (the boxes and eyes are right for the photos)
+    assert crops[:, 64:128, 64:128].mean() > 40
