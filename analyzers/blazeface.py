@@ -38,7 +38,8 @@ import cv2
 import numpy as np
 
 from analyzers.body import weighted_nms
-from analyzers.detection import AreaResizer, Detection, FaceDetector, MTCNNDetector, nms, square
+from analyzers.detection import (AreaResizer, Detection, FaceDetector, MTCNNDetector,
+                                 check_image, detections, nms, shrunk, square)
 
 SCORE_CLIP = 100.0  # MediaPipe's score_clipping_thresh
 NMS_IOU = 0.3  # MediaPipe's face detection: weighted NMS at IoU 0.3
@@ -309,7 +310,6 @@ class CascadeDetector(FaceDetector):
         MTCNN's max side), in the pixels of an image of `shape`, largest first."""
         if not len(boxes):
             return []
-        height, width = shape[:2]
         # MTCNN's stages keep MATLAB's boxes (1-based corners, both included: a continuous
         # box's x1 is pixel x1 + 1, its x2 the last pixel x2) and hand them back so
         proposals = square(boxes.astype(np.float32) + np.float32((1, 1, 0, 0)))
@@ -319,28 +319,12 @@ class CascadeDetector(FaceDetector):
             if len(boxes):
                 boxes, scores, points = self.mtcnn._stage_onet(
                     levels, square(boxes.astype(np.float32)))
-        fx, fy = work.shape[1] / width, work.shape[0] / height
-        boxes = (boxes.astype(np.float64) - (1, 1, 0, 0)) / (fx, fy, fx, fy)
-        points = points.astype(np.float64)
-        points = points / (fx, fy)
-        boxes[:, [0, 2]] = boxes[:, [0, 2]].clip(0, width)
-        boxes[:, [1, 3]] = boxes[:, [1, 3]].clip(0, height)
-        areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-        return [Detection(box=boxes[i].astype(np.float32), score=float(scores[i]),
-                          keypoints=points[i].astype(np.float32))
-                for i in np.argsort(-areas, kind="stable") if areas[i] > 0]
+        return detections(boxes, scores, points, work.shape, shape)
 
     def detect(self, image: np.ndarray) -> list[Detection]:
-        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-            raise ValueError(f"expected an HxWx3 uint8 RGB image, got {image.shape} {image.dtype}")
-        height, width = image.shape[:2]
-        if height == 0 or width == 0:
+        if not check_image(image):
             return []
-        # large photos: the same shrink as MTCNN's, so both see the same pixels
-        shrink = min(1.0, self.mtcnn.max_side / max(height, width))
-        work = image if shrink == 1.0 else cv2.resize(
-            image, (max(1, round(width * shrink)), max(1, round(height * shrink))),
-            interpolation=cv2.INTER_AREA)
+        work = shrunk(image, self.mtcnn.max_side)  # MTCNN's shrink: both see the same pixels
         detections = self.decide(work, self.proposals(work), image.shape)
         if not detections and self.second is not None:
             self.second_calls += 1

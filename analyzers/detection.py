@@ -45,6 +45,43 @@ class Detection:
     keypoints: np.ndarray
 
 
+def check_image(image: np.ndarray) -> bool:
+    """ValueError unless an HxWx3 uint8 RGB image; False when it has no pixels."""
+    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+        raise ValueError(f"expected an HxWx3 uint8 RGB image, got {image.shape} {image.dtype}")
+    return image.shape[0] > 0 and image.shape[1] > 0
+
+
+def shrunk(image: np.ndarray, max_side: int) -> np.ndarray:
+    """The image area-shrunk to at most max_side a side (itself when it fits): the
+    P-Net's cost grows with the pixel count, and faces too small to find after
+    shrinking are rarely wanted."""
+    height, width = image.shape[:2]
+    shrink = min(1.0, max_side / max(height, width))
+    if shrink == 1.0:
+        return np.ascontiguousarray(image)
+    return cv2.resize(image, (max(1, round(width * shrink)), max(1, round(height * shrink))),
+                      interpolation=cv2.INTER_AREA)
+
+
+def detections(boxes: np.ndarray, scores, points: np.ndarray, work_shape,
+               shape) -> list[Detection]:
+    """MTCNN's stage output on `work` (boxes with MATLAB's inclusive 1-based corners,
+    points continuous: placed from the box's left edge x1 - 1) as Detections in the
+    continuous coordinates of an image of `shape`, clipped to it, largest first; a box
+    left with no area is dropped."""
+    height, width = shape[:2]
+    fx, fy = work_shape[1] / width, work_shape[0] / height
+    boxes = (np.asarray(boxes, np.float64) - (1, 1, 0, 0)) / (fx, fy, fx, fy)
+    points = np.asarray(points, np.float64) / (fx, fy)
+    boxes[:, [0, 2]] = boxes[:, [0, 2]].clip(0, width)
+    boxes[:, [1, 3]] = boxes[:, [1, 3]].clip(0, height)
+    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    return [Detection(box=boxes[i].astype(np.float32), score=float(scores[i]),
+                      keypoints=points[i].astype(np.float32))
+            for i in np.argsort(-areas, kind="stable") if areas[i] > 0]
+
+
 class FaceDetector(ModelWrapper):
     """Whole images in; per image, faces as {"box", "score", "keypoints"} (what every
     face detector's model service answers, so any of them serves)."""
@@ -113,47 +150,17 @@ class MTCNNDetector(FaceDetector):
 
     def detect(self, image: np.ndarray) -> list[Detection]:
         """Faces in an HxWx3 uint8 RGB image, largest box first."""
-        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-            raise ValueError(f"expected an HxWx3 uint8 RGB image, got {image.shape} {image.dtype}")
-        height, width = image.shape[:2]
-        if height == 0 or width == 0:
+        if not check_image(image):
             return []
-
-        # Huge photos are shrunk first: the P-Net cost grows with the pixel
-        # count, and faces too small to find after shrinking are rarely wanted.
-        shrink = min(1.0, self.max_side / max(height, width))
-        min_face = self.min_face_size
-        if shrink < 1.0:
-            work_w = max(1, round(width * shrink))
-            work_h = max(1, round(height * shrink))
-            work = cv2.resize(image, (work_w, work_h), interpolation=cv2.INTER_AREA)
-            # Never ask the pyramid to enlarge the shrunk image: that would
-            # undo the saving.
-            min_face = max(min_face * shrink, min(min_face, PNET_CELL))
-        else:
-            work = np.ascontiguousarray(image)
-        fx, fy = work.shape[1] / width, work.shape[0] / height
-
+        work = shrunk(image, self.max_side)
+        # never ask the pyramid to enlarge the shrunk image: that would undo the saving
+        shrink = min(1.0, self.max_side / max(image.shape[:2]))
+        min_face = self.min_face_size if shrink == 1.0 else \
+            max(self.min_face_size * shrink, min(self.min_face_size, PNET_CELL))
         boxes, scores, landmarks = self._detect(work, min_face)
         if len(boxes) == 0:
             return []
-
-        # MATLAB's inclusive 1-based corners -> continuous coordinates (the points
-        # already are: they were placed from the box's left edge x1 - 1)
-        boxes = (boxes.astype(np.float64) - (1, 1, 0, 0)) / (fx, fy, fx, fy)
-        landmarks = landmarks.astype(np.float64) / (fx, fy)
-        boxes[:, [0, 2]] = boxes[:, [0, 2]].clip(0, width)
-        boxes[:, [1, 3]] = boxes[:, [1, 3]].clip(0, height)
-        areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-        order = np.argsort(-areas, kind="stable")
-        return [
-            Detection(
-                box=boxes[i].astype(np.float32),
-                score=float(scores[i]),
-                keypoints=landmarks[i].astype(np.float32),
-            )
-            for i in order
-        ]
+        return detections(boxes, scores, landmarks, work.shape, image.shape)
 
     # -- the three stages ---------------------------------------------------
     #
