@@ -8,16 +8,12 @@ is the age estimate.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from analyzers.crops import square_face
 from analyzers.dlib_faces import load_shape_predictor, shape_in_crop
 from analyzers.model_wrapper import ModelWrapper
-
-if TYPE_CHECKING:  # for the annotations only
-    import onnxruntime as ort
+from analyzers.onnx_session import cpu_session
 
 AGE_CHIP, GENDER_CHIP, CHIP_PADDING = 64, 32, 0.2
 CHANNEL_MEANS = np.array([122.781998, 117.000999, 104.297997], np.float32)
@@ -34,23 +30,14 @@ def age_bracket(age: float) -> str:
     return "70+"
 
 
-def onnx_session(path: str, threads: int = 1) -> ort.InferenceSession:
-    import onnxruntime as ort  # only the model processes load the runtime
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-
-
 class AgeGender(ModelWrapper):
     prepare_face = staticmethod(square_face)
 
     files = ("age-v1.onnx", "gender-v1.onnx", "shape_predictor_5_face_landmarks.dat")
 
     def __init__(self, age_path: str, gender_path: str, shape5_path: str, threads: int = 1):
-        self.age = onnx_session(age_path, threads)
-        self.gender = onnx_session(gender_path, threads)
+        self.age = cpu_session(age_path, threads)
+        self.gender = cpu_session(gender_path, threads)
         self.shape5 = load_shape_predictor(shape5_path, 5)
 
     def predict(self, crops: np.ndarray) -> list[dict]:

@@ -155,13 +155,9 @@ class BlazeFaceModel:
             self._outputs = [o["index"] for o in outputs]
             self._session = None
         else:  # human's TFJS graph converted by models/convert_tfjs.py
-            import onnxruntime as ort
+            from analyzers.onnx_session import cpu_session
 
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-            self._session = ort.InferenceSession(str(path), sess_options=options,
-                                                 providers=["CPUExecutionProvider"])
+            self._session = cpu_session(path, threads)
         # an interpreter is not safe across threads; the service runs calls in threads
         self._lock = threading.Lock()
 

@@ -38,14 +38,10 @@ class OnnxImageModel:
     """model.onnx + labels.json + preprocess.json of one stored transformers model."""
 
     def __init__(self, folder: Path, threads: int = 1):
-        import onnxruntime as ort
+        from analyzers.onnx_session import cpu_session
 
         folder = Path(folder)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(folder / "model.onnx"), options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = cpu_session(folder / "model.onnx", threads)
         self.labels = json.loads((folder / "labels.json").read_text())
         self.prep = json.loads((folder / "preprocess.json").read_text())
         self.height, self.width = self.prep["size"]

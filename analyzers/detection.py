@@ -125,28 +125,12 @@ class MTCNNDetector(FaceDetector):
         self.scale_factor = float(scale_factor)
         self.max_side = int(max_side)
 
-        import onnxruntime as ort  # only the detector's process loads the runtime
+        # no memory arena (analyzers/onnx_session.py: a crowd left 905 MB behind with it)
+        from analyzers.onnx_session import cpu_session
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = intra_op_threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # onnxruntime's memory arena keeps the largest buffers it ever served: after one
-        # 400-face crowd (1600 px, 398 faces) the cascade's process held 905 MB after
-        # malloc_trim with it and 359 MB without, for 1.79 s against 1.58 s on the crowd
-        # and the same time on a portrait (one run each, side by side); a served detector
-        # kept 775 MB after a 16-client burst with one crowd (bench.benchmark: total RSS)
-        options.enable_cpu_mem_arena = False
-
-        def session(path):
-            return ort.InferenceSession(
-                str(path), sess_options=options, providers=["CPUExecutionProvider"]
-            )
-
-        self._pnet = session(pnet_path)
-        self._rnet = session(rnet_path)
-        self._onet = session(onet_path)
+        self._pnet = cpu_session(pnet_path, intra_op_threads)
+        self._rnet = cpu_session(rnet_path, intra_op_threads)
+        self._onet = cpu_session(onet_path, intra_op_threads)
 
     def detect(self, image: np.ndarray) -> list[Detection]:
         """Faces in an HxWx3 uint8 RGB image, largest box first."""

@@ -89,17 +89,12 @@ class HumanNet:
     """One converted model: `run(batch)` -> {output name: array}."""
 
     def __init__(self, path: str | Path, threads: int = 1):
-        import onnxruntime as ort  # only the model processes load the runtime
+        # no memory arena (analyzers/onnx_session.py): it kept the largest batch's
+        # buffers for good (FaceRes's process held 287 MB after a 16-client burst
+        # against 199 at start)
+        from analyzers.onnx_session import cpu_session
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        # no memory arena: it keeps the largest batch's buffers for good (FaceRes's
-        # process held 287 MB after a 16-client burst against 199 at start; the
-        # detector, 775 against 180, analyzers/detection.py)
-        options.enable_cpu_mem_arena = False
-        self.session = ort.InferenceSession(str(path), options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = cpu_session(path, threads)
         self.input_name = self.session.get_inputs()[0].name
         self.output_names = [output.name for output in self.session.get_outputs()]
         self.lock = threading.Lock()

@@ -104,15 +104,11 @@ class HumanNet(ModelWrapper):
     crop_of_box = staticmethod(prepare)
 
     def __init__(self, model_path, kind: str, threads: int = 1):
-        import onnxruntime as ort
+        from analyzers.onnx_session import cpu_session
 
         if kind not in ("antispoof", "liveness"):
             raise ValueError(f"unknown model kind {kind}")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(model_path), options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = cpu_session(model_path, threads)
         self.input_name = self.session.get_inputs()[0].name
         self.kind = kind
         self.size = ANTISPOOF_SIZE if kind == "antispoof" else LIVENESS_SIZE

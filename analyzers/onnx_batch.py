@@ -11,13 +11,9 @@ import numpy as np
 
 class OnnxModel:
     def __init__(self, path: str | Path, threads: int = 1):
-        import onnxruntime as ort
+        from analyzers.onnx_session import cpu_session
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(path), options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = cpu_session(path, threads)
         first = self.session.get_inputs()[0]
         self.input_name = first.name
         self.input_shape = list(first.shape)

@@ -1,0 +1,37 @@
+"""The one way a served model builds its onnxruntime session: on the CPU, with
+`threads` intra-op threads, and options chosen for the memory each model service
+process holds (issue 15: 14 processes must fit in 2 GB of RSS together).
+
+Every wrapper that runs an ONNX graph (detection.py, human_faces.py, liveness.py,
+onnx_batch.py, age_gender.py, classifiers.py, blazeface.py) builds it here, so an
+option measured once holds for all of them; `python -m bench.onnx_memory` measures
+the options on each served model, memory and time side by side.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def session_options(threads: int = 1):
+    import onnxruntime as ort  # only the model processes load the runtime
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # onnxruntime's memory arena keeps the largest buffers it ever served: after one
+    # 400-face crowd (1600 px, 398 faces) the cascade's process held 905 MB after
+    # malloc_trim with it and 359 MB without, for 1.79 s against 1.58 s on the crowd
+    # and the same time on a portrait (one run each, side by side); a served detector
+    # kept 775 MB after a 16-client burst with one crowd (bench.benchmark: total RSS),
+    # and FaceRes's process 287 MB against 199 at start. Off for every model.
+    options.enable_cpu_mem_arena = False
+    return options
+
+
+def cpu_session(path: str | Path, threads: int = 1):
+    """An InferenceSession of the graph at `path` on onnxruntime's CPU provider."""
+    import onnxruntime as ort
+
+    return ort.InferenceSession(str(path), sess_options=session_options(threads),
+                                providers=["CPUExecutionProvider"])
