@@ -22,7 +22,13 @@ import numpy as np
 import settings
 from analyzers import crops, mesh
 from analyzers.embedding import normalise
-from measures import beauty, colour, geometry, pose
+from measures import geometry, pose
+
+# measures.colour and measures.beauty are imported where the mesh's merge uses them, in
+# the front: every model service process imports this table too (BentoML imports the
+# bento's service.py in each worker), and colour's import-time Lab conversion set up
+# OpenCV's colour tables there, 4.6 MB of anonymous memory per process (python -X
+# importtime and /proc/self/status around `import service`, issue 15).
 
 # What a task does when its model is not in the store:
 REQUIRED = "required"  # its fields are null, with the reason and the import command
@@ -131,12 +137,16 @@ def _mesh(m: Merge) -> None:
         m.record["mouth_open"] = geometry.mouth_open(points)
         m.record["eyes_open"] = geometry.eyes_open(points)
     if "colour" in m.wanted:
+        from measures import colour
+
         region, local = crops.face_region(m.image, points, max_side=COLOUR_REGION_MAX_SIDE)
         skin = m.record["skin_tone"] = colour.skin_tone(region, local)
         m.record["hair_colour"] = colour.hair_colour(region, local, skin)  # its reference
         m.record["eye_colour"] = colour.eye_colour(region, local)
         m.record["lip_colour"] = colour.lip_colour(region, local)
     if "beauty" in m.wanted:
+        from measures import beauty
+
         m.record.setdefault("beauty_score", None)
         m.record["chopped_score"] = beauty.chopped_score(
             m.image, points, m.extra.get("beauty"), m.extra.get("beauty_tag"))
