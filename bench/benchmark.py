@@ -163,6 +163,17 @@ def rss_total_mb(server: Server) -> float:
     return round(total / 1024, 1)
 
 
+def pss_total_mb(server: Server) -> float:
+    """Proportional set size of the same processes, summed: each shared page (the
+    Python, numpy, OpenCV and onnxruntime libraries every worker maps) is split among
+    the processes that map it, so the sum counts it once, where the RSS sum counts it
+    once per process. What the server holds; the RSS sum is the target's measure."""
+    from bench.memory import smaps_mb
+
+    found = [smaps_mb(pid) for pid in server.pids()]
+    return round(sum(m["pss"] for m in found if m is not None), 1)
+
+
 def poisoning(url: str, requests: int) -> dict:
     """The 1-face /analyze p50 before and after ONE request of a 2400x1950 photo tiled
     with 480 faces (issue 15: adaptive batching used to learn from that request's
@@ -383,10 +394,11 @@ def main() -> None:
     report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
               "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores",
               "cores": os.cpu_count(), "server": {},
-              "rss_mb": {}}
+              "rss_mb": {}, "pss_mb": {}}
     with Server(env={"FACE_API_KEY": STATS_KEY}) as server:
         time.sleep(5)  # past the start-up's own allocations
         report["rss_mb"]["after_start"] = rss_total_mb(server)
+        report["pss_mb"]["after_start"] = pss_total_mb(server)
         report["poisoning"] = poisoning(server.url, 10 if args.quick else 20)
         for name, (path, files, data) in workloads().items():
             report["server"][name] = [
@@ -394,6 +406,7 @@ def main() -> None:
                 for c in CONCURRENCY]
         report["batch_sizes"] = batch_stats(server.url)
         report["rss_mb"]["after_load"] = rss_total_mb(server)
+        report["pss_mb"]["after_load"] = pss_total_mb(server)
         # served and in-process requests alternate here (the overhead ratio)
         report["in_process"] = in_process(repeats, server.url)
     report["batching"] = batching_on_off(2 if args.quick else 3, max(12, per_client * 16))
@@ -447,6 +460,13 @@ def main() -> None:
     print(f"  (the large request: {poison['large_status']}, {poison['large_faces']} faces, "
           f"{poison['large_ms']:.0f} ms; small p50 {poison['before_p50_ms']:.0f} ms before, "
           f"{poison['after_p50_ms']:.0f} ms after)")
+    print()
+    # PSS beside the RSS rows, not a target: shared library pages split among the
+    # processes that map them (bench/memory.py prints both per process)
+    print(table([[f"total PSS {when.replace('_', ' ')}, GB (not a ratio)",
+                  f"{report['pss_mb'][when] / 1024:.2f}", "(none: RSS is the measure)", ""]
+                 for when in ("after_start", "after_load")],
+                ["measure", "value", "target", ""]))
     print()
     print("CPU ms per request by process at 16 clients (the served ceiling is cores x 1000 / "
           "their sum; in-process CPU per request beside it):")
