@@ -35,7 +35,7 @@ def session_options(threads: int = 1):
     # mapped afresh every run: off, each tensor comes from malloc and reuses freed
     # pages. bench/onnx_memory.py, arena off, pattern on -> off, 6 faces of t1.jpg:
     # peak RSS during the runs antispoof 228 -> 94 MB, embedding 73 -> 66, GEAR 240 ->
-    # 230; time of the pattern's, FaceRes 0.73 and GEAR 0.95 (0.81 and 0.83 in an
+    # 230 (FaceRes 127 -> 134); time of the pattern's, FaceRes 0.73 and GEAR 0.95 (0.81 and 0.83 in an
     # earlier run), the other models 0.99-1.08 (age/gender's 1.08 was 1.01 in the
     # earlier run); the memory held after the runs unchanged.
     # (Prepacking off changed no model's memory by more than 0.1 MB: left on.)
