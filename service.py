@@ -59,6 +59,8 @@ from topology import bulk_items
 from ui.serve import UiPages
 
 log = logging.getLogger("face_analysis")
+# glibc's malloc arenas of the worker processes bentoml serve starts from this one
+allocator.arenas_for_workers()
 # API key, CORS, request and body limits, deadline (security.py); read at import
 # because the middlewares are registered at import.
 SETTINGS = Settings.from_env()

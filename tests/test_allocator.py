@@ -19,3 +19,17 @@ def test_trim_thread_starts_once_and_not_at_zero():
     assert allocator.trim_every(3600) is True
     trimmers = [t for t in threading.enumerate() if t.name == "malloc-trim"]
     assert len(trimmers) == 1 and trimmers[0].daemon
+
+
+def test_the_arena_cap_goes_to_the_workers_environment_unless_set(monkeypatch):
+    monkeypatch.setenv("FACE_MALLOC_ARENAS", "2")
+    environ = {}
+    allocator.arenas_for_workers(environ)
+    assert environ == {"MALLOC_ARENA_MAX": "2"}
+    mine = {"MALLOC_ARENA_MAX": "4"}
+    allocator.arenas_for_workers(mine)  # the operator's own value stays
+    assert mine == {"MALLOC_ARENA_MAX": "4"}
+    monkeypatch.delenv("FACE_MALLOC_ARENAS")
+    off = {}
+    allocator.arenas_for_workers(off)  # the default, 0: glibc's own limit
+    assert off == {}
