@@ -19,12 +19,14 @@ free pages of every arena (not only the top of the heap) to the system.
 (up to 8 per core), and what each holds stays apart from the others'. glibc reads the
 cap (MALLOC_ARENA_MAX) once, when a process starts, so service.py sets it in the
 environment the serving process hands its workers; mallopt in a running worker came
-too late (bench/memory.py: 2299 -> 2280 MB after load, the front alone moving). Set
-this way, 1 arena took the default set from 2292 to 2193 MB after load (the front 210
--> 146, the detector 209 -> 181; bench/memory.py --before), but images/s at 8 clients
-were 0.96, 0.96 and 1.01 of the default's in three runs of bench/malloc_arenas.py, two
-servers alternating: a few percent of throughput for 4% of the memory, so it is off
-by default (FACE_MALLOC_ARENAS=0) and there for memory-bound deployments.
+too late (bench/memory.py: 2299 -> 2280 MB after load, the front alone moving): glibc
+fixes its arena limit when a process first needs a second arena. Set this way, 1 arena
+took the default set from 2292 to 2193 MB after load (the front 210 -> 146, the
+detector 209 -> 181; bench/memory.py --before); after bursts of the 480-face crowd and
+the 1920 px, t1.jpg and 1-face photos at 16 clients from 2400 to 2254 MB (the front
+320 -> 199); bench/malloc_arenas.py, two servers alternating bursts at 8 clients:
+images/s 0.96, 0.96, 1.01 and 1.00 (10 rounds) of the default's, RSS 2350 -> 2222 and
+2392 -> 2225 MB. Two arenas kept most of the memory (2300 -> 2285 MB).
 """
 
 from __future__ import annotations

@@ -30,6 +30,10 @@ def test_the_arena_cap_goes_to_the_workers_environment_unless_set(monkeypatch):
     allocator.arenas_for_workers(mine)  # the operator's own value stays
     assert mine == {"MALLOC_ARENA_MAX": "4"}
     monkeypatch.delenv("FACE_MALLOC_ARENAS")
+    default = {}
+    allocator.arenas_for_workers(default)
+    assert default == {"MALLOC_ARENA_MAX": "1"}
+    monkeypatch.setenv("FACE_MALLOC_ARENAS", "0")
     off = {}
-    allocator.arenas_for_workers(off)  # the default, 0: glibc's own limit
+    allocator.arenas_for_workers(off)  # 0: glibc's own limit
     assert off == {}
