@@ -26,7 +26,8 @@ detector 209 -> 181; bench/memory.py --before); after bursts of the 480-face cro
 the 1920 px, t1.jpg and 1-face photos at 16 clients from 2400 to 2254 MB (the front
 320 -> 199); bench/malloc_arenas.py, two servers alternating bursts at 8 clients:
 images/s 0.96, 0.96, 1.01 and 1.00 (10 rounds) of the default's, RSS 2350 -> 2222 and
-2392 -> 2225 MB. Two arenas kept most of the memory (2300 -> 2285 MB).
+2392 -> 2225 MB; at 16 clients (bursts of 48) 1.04, RSS 2400 -> 2357 MB. Two arenas kept
+most of the memory (2300 -> 2285 MB).
 """
 
 from __future__ import annotations

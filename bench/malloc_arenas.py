@@ -1,12 +1,12 @@
 """glibc's malloc arenas capped (MALLOC_ARENA_MAX) against the default: memory and speed.
 
-`python -m bench.malloc_arenas [--arenas 2] [--rounds 6]`
+`python -m bench.malloc_arenas [--arenas 1] [--rounds 6] [--clients 8] [--requests 16]`
 
 glibc gives each thread that allocates an arena of its own (up to 8 per core), and what
 a burst leaves in them is held apart per arena; MALLOC_ARENA_MAX, glibc's own variable,
 caps their number at the price of threads sharing a lock. Two servers of this checkout
 run at once, one with the cap; bursts of 16 /analyze requests (obama.jpg and t1.jpg
-alternating) from 8 clients alternate between them, round after round (each round
+alternating; --requests) from 8 clients (--clients) alternate between them, round after round (each round
 starts with the other server), so the images/s ratio compares them under the same load.
 Then, 12 s after the last burst, each server's total RSS, PSS and anonymous memory
 (bench/memory.py; with 28 processes sharing the libraries, PSS is lower than with one
@@ -46,6 +46,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--arenas", default="1", help="MALLOC_ARENA_MAX of the capped server")
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=16, help="requests per burst")
     args = parser.parse_args()
     images = [photo("obama.jpg").read_bytes(), photo("t1.jpg").read_bytes()]
     capped_name = f"MALLOC_ARENA_MAX={args.arenas}"
@@ -61,7 +63,8 @@ def main() -> None:
             for round_ in range(args.rounds):
                 order = list(servers.items())
                 for name, server in order if round_ % 2 == 0 else order[::-1]:
-                    rates[name].append(burst(http, server.url, images))
+                    rates[name].append(burst(http, server.url, images, args.requests,
+                                             args.clients))
         time.sleep(12)  # past FACE_MALLOC_TRIM_S, as bench/memory.py
         for name, server in servers.items():
             memory = totals(snapshot(server))
