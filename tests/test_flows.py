@@ -99,6 +99,18 @@ def _enlarged(name: str, factor: float) -> bytes:
     return buffer.getvalue()
 
 
+def _decodes_recorded(monkeypatch) -> list[int]:
+    """The scale (1, 2, 4, 8) of each decode the flows make from now on, in order."""
+    import front.flows as flows_module
+
+    decodes: list[int] = []
+    real = flows_module.decode_scaled
+    monkeypatch.setattr(flows_module, "decode_scaled", lambda data, limits, factor_of: real(
+        data, limits, lambda width, height: decodes.append(factor_of(width, height))
+        or decodes[-1]))
+    return decodes
+
+
 def _matched(reduced: dict, native: dict, factor: float) -> list[tuple[dict, dict]]:
     """Each face of `reduced` with the `native` face whose box, enlarged, overlaps it most."""
     import numpy as np
@@ -125,14 +137,8 @@ def test_a_huge_portrait_is_analysed_once_at_a_quarter(monkeypatch):
     # with, also finds an 86 px false face there, which would ask for a finer decode).
     import numpy as np
 
-    import front.flows as flows_module
-
     data = _enlarged("obama.jpg", 6)
-    decodes = []
-    real = flows_module.decode_scaled
-    monkeypatch.setattr(flows_module, "decode_scaled", lambda data, limits, factor_of: real(
-        data, limits, lambda width, height: decodes.append(factor_of(width, height))
-        or decodes[-1]))
+    decodes = _decodes_recorded(monkeypatch)
     front = flows()
     reduced = asyncio.run(front.analyze(data, "all", 1, False, True))
     assert decodes == [4]
@@ -155,14 +161,8 @@ def test_small_faces_in_a_huge_photo_are_decoded_again_finer(monkeypatch):
     # the finest FACE_ANALYSIS_MAX_SIDE allows, and the faces' boxes moved with it
     import numpy as np
 
-    import front.flows as flows_module
-
     data = _enlarged("t1.jpg", 5.5)
-    decodes = []
-    real = flows_module.decode_scaled
-    monkeypatch.setattr(flows_module, "decode_scaled", lambda data, limits, factor_of: real(
-        data, limits, lambda width, height: decodes.append(factor_of(width, height))
-        or decodes[-1]))
+    decodes = _decodes_recorded(monkeypatch)
     front = flows()
     reduced = asyncio.run(front.analyze(data, "all", None, False, False))
     assert decodes == [4, 2]
@@ -184,14 +184,8 @@ def test_templates_of_a_huge_photo_are_taken_reduced_with_boxes_in_its_pixels(mo
     # 1/4, the box in the upload's pixels, the embedding the same person's as obama.jpg's
     import numpy as np
 
-    import front.flows as flows_module
-
     data = _enlarged("obama.jpg", 6)
-    decodes = []
-    real = flows_module.decode_scaled
-    monkeypatch.setattr(flows_module, "decode_scaled", lambda data, limits, factor_of: real(
-        data, limits, lambda width, height: decodes.append(factor_of(width, height))
-        or decodes[-1]))
+    decodes = _decodes_recorded(monkeypatch)
     front = flows()
     faces, vectors = asyncio.run(front.faces_and_vectors(data, 1))
     assert decodes == [4] and len(faces) == len(vectors) == 1
