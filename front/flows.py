@@ -10,15 +10,24 @@ import time
 
 import numpy as np
 
-from analyzers.face_analysis import FaceAnalysis, ModelUnavailable, Options
 from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE
+from analyzers.face_analysis import FaceAnalysis, ModelUnavailable, Options
 from analyzers.upload_pixels import analysis_factor, faces_scaled, in_upload_pixels
 from front import pools
 from front.form_fields import attributes_of
 from front.model_clients import REQUEST_DEADLINE
 from inputs.budget import announced_pixels
-from inputs.imageio import (Decoded, InputError, Limits, coarsest, decode_base64, decode_image,
-                            decode_scaled, load_document, reduction)
+from inputs.imageio import (
+    Decoded,
+    InputError,
+    Limits,
+    coarsest,
+    decode_base64,
+    decode_image,
+    decode_scaled,
+    load_document,
+    reduction,
+)
 from inputs.sources import FetchPolicy, fetch_url
 from responses.output_formats import check_output_format, scaleflex
 from security import Settings

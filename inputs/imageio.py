@@ -97,11 +97,11 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "ACCEPTED_IMAGE_FORMATS",
+    "PDFIUM_LOCK",
+    "PDF_ENDPOINT",
+    "Decoded",
     "InputError",
     "Limits",
-    "PDF_ENDPOINT",
-    "PDFIUM_LOCK",
-    "Decoded",
     "decode_base64",
     "decode_for_analysis",
     "decode_image",
