@@ -117,7 +117,7 @@ class ImageSize(BaseModel):
     width: int
     height: int
     analysed_width: Optional[int] = Field(
-        default=None, description="/analyze only, and only when the upload was a JPEG "
+        default=None, description="/analyze, only when the upload was a JPEG "
         "larger than FACE_ANALYSIS_MAX_SIDE: the size it was decoded and analysed at (1/2, "
         "1/4 or 1/8); positions and lengths are still in the upload's pixels")
     analysed_height: Optional[int] = None

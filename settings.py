@@ -41,7 +41,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("FACE_MAX_PIXELS", "40000000", "decoded image size, checked from the header "
              "before decoding (413 above)", _LIMITS),
     Variable("FACE_MAX_SIDE", "20000", "longest image side in pixels (413 above)", _LIMITS),
-    Variable("FACE_ANALYSIS_MAX_SIDE", "4096", "/analyze decodes a JPEG whose longest side "
+    Variable("FACE_ANALYSIS_MAX_SIDE", "4096", "/analyze, /templates/extract and "
+             "InsightFace's compare decode a JPEG whose longest side "
              "is above this at 1/2, 1/4 or 1/8 (libjpeg's DCT scaling), no finer than this "
              "side and as coarse as its faces keep 256 px; coordinates stay in the "
              "upload's pixels", _LIMITS),
