@@ -150,28 +150,16 @@ def median_stages(stages: list[dict]) -> dict:
             for name in sorted(names)}
 
 
-def rss_total_mb(server: Server) -> float:
-    """Resident memory of `bentoml serve` and every worker it started, summed."""
-    total = 0
-    for pid in server.pids():
-        try:
-            for line in open(f"/proc/{pid}/status"):
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return round(total / 1024, 1)
+def memory_totals_mb(server: Server) -> dict[str, float]:
+    """RSS and PSS of `bentoml serve` and every worker it started, summed (MB). PSS
+    splits each shared page (the Python, numpy, OpenCV and onnxruntime libraries every
+    worker maps) among the processes that map it, so the sum counts it once, where the
+    RSS sum counts it once per process: what the server holds; the RSS sum is the
+    target's measure (bench/memory.py prints both per process)."""
+    from bench.memory import snapshot, totals
 
-
-def pss_total_mb(server: Server) -> float:
-    """Proportional set size of the same processes, summed: each shared page (the
-    Python, numpy, OpenCV and onnxruntime libraries every worker maps) is split among
-    the processes that map it, so the sum counts it once, where the RSS sum counts it
-    once per process. What the server holds; the RSS sum is the target's measure."""
-    from bench.memory import smaps_mb
-
-    found = [smaps_mb(pid) for pid in server.pids()]
-    return round(sum(m["pss"] for m in found if m is not None), 1)
+    found = totals(snapshot(server))
+    return {"rss": round(found["rss"], 1), "pss": round(found["pss"], 1)}
 
 
 def poisoning(url: str, requests: int) -> dict:
@@ -397,16 +385,18 @@ def main() -> None:
               "rss_mb": {}, "pss_mb": {}}
     with Server(env={"FACE_API_KEY": STATS_KEY}) as server:
         time.sleep(5)  # past the start-up's own allocations
-        report["rss_mb"]["after_start"] = rss_total_mb(server)
-        report["pss_mb"]["after_start"] = pss_total_mb(server)
+        memory = memory_totals_mb(server)
+        report["rss_mb"]["after_start"], report["pss_mb"]["after_start"] = \
+            memory["rss"], memory["pss"]
         report["poisoning"] = poisoning(server.url, 10 if args.quick else 20)
         for name, (path, files, data) in workloads().items():
             report["server"][name] = [
                 load_test(server.url, path, files, data, c, max(12, per_client * c), server)
                 for c in CONCURRENCY]
         report["batch_sizes"] = batch_stats(server.url)
-        report["rss_mb"]["after_load"] = rss_total_mb(server)
-        report["pss_mb"]["after_load"] = pss_total_mb(server)
+        memory = memory_totals_mb(server)
+        report["rss_mb"]["after_load"], report["pss_mb"]["after_load"] = \
+            memory["rss"], memory["pss"]
         # served and in-process requests alternate here (the overhead ratio)
         report["in_process"] = in_process(repeats, server.url)
     report["batching"] = batching_on_off(2 if args.quick else 3, max(12, per_client * 16))
