@@ -1,8 +1,8 @@
 """An analysis of a reduced decode, put back in the pixels of the upload.
 
-/analyze decodes a very large JPEG at 1/2, 1/4 or 1/8 of its size
-(inputs.imageio.decode_for_analysis) and analyses that. Its answer must still be
-about the photo the user sent: every field that is a position or a length in
+/analyze, /templates/extract and InsightFace's compare decode a very large JPEG at
+1/2, 1/4 or 1/8 of its size (front/flows.py `detected`, inputs.imageio.decode_scaled)
+and analyse that. The answer must still be about the photo the user sent: every field that is a position or a length in
 pixels is multiplied by the upload's pixels per analysed pixel here, the one place
 that knows which fields those are (FaceAnalysis.analyze's record, analyzers/tasks.py's
 merges). Coordinates are continuous (a pixel i spans [i, i + 1)), so a point
@@ -42,6 +42,7 @@ def faces_scaled(faces: list[dict], fx: float, fy: float) -> list[dict]:
     return [dict(face, box=np.asarray(face["box"], np.float64) * (fx, fy, fx, fy),
                  keypoints=np.asarray(face["keypoints"], np.float64) * (fx, fy))
             for face in faces]
+
 
 # fields of a face record holding [x, y] or [x, y, z] points in image pixels (the
 # mesh's z is in the pixels of x, analyzers/mesh.py)

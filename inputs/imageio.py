@@ -29,9 +29,9 @@ pdf_max_pixels         (follows FACE_MAX_PIXELS)  = max_pixels
 pdf_render_seconds     FACE_PDF_RENDER_TIMEOUT    10 s
 pdf_memory_mb          FACE_PDF_MEMORY_MB         1024 (address space of the
                                                   PDF child process)
-analysis_max_side      FACE_ANALYSIS_MAX_SIDE     4,096 px (JPEGs above it are
-                                                  decoded at 1/2, 1/4 or 1/8 by
-                                                  :func:`decode_for_analysis`)
+analysis_max_side      FACE_ANALYSIS_MAX_SIDE     4,096 px (front/flows.py
+                                                  decodes JPEGs above it at 1/2,
+                                                  1/4 or 1/8: :func:`decode_scaled`)
 =====================  =========================  ==============================
 
 Failures and their status
@@ -103,7 +103,6 @@ __all__ = [
     "InputError",
     "Limits",
     "decode_base64",
-    "decode_for_analysis",
     "decode_image",
     "decode_scaled",
     "load_document",
@@ -417,24 +416,14 @@ def coarsest(width: int, height: int, least_side: int) -> int:
     return factor
 
 
-def decode_for_analysis(data: bytes, limits: Limits | None = None) -> Decoded:
-    """As :func:`decode_image`, but a JPEG whose longer side exceeds
-    ``limits.analysis_max_side`` is decoded at 1/2, 1/4 or 1/8 of its size
-    (:func:`reduction`) by libjpeg's DCT scaling, which skips most of the decode
-    work: the 39.8 MP photo of bench/hostile_load.py decoded whole in 0.31-0.80 s of
-    CPU and was area-shrunk for the detector in 0.22 s more; at 1/2 it decoded in
-    0.17 s (one run, side by side). The caller maps what it measures back to the
-    upload's pixels with ``Decoded.scale``."""
-    limits = limits or Limits()
-    return decode_scaled(data, limits,
-                         lambda width, height: reduction(width, height,
-                                                         limits.analysis_max_side))
-
-
 def decode_scaled(data: bytes, limits: Limits | None,
                   factor_of: Callable[[int, int], int]) -> Decoded:
     """As :func:`decode_image`, a JPEG decoded at 1 / ``factor_of(width, height)``
-    of its size (1, 2, 4 or 8: libjpeg's DCT scalings); other formats whole."""
+    of its size (1, 2, 4 or 8: libjpeg's DCT scalings, which skip most of the decode
+    work); other formats whole. The 39.8 MP photo of bench/hostile_load.py, decoded and
+    shrunk to the detector's 1600 px, costs 0.35 of the whole decode's CPU at 1/2 and
+    0.19 at 1/4 (bench/large_decode.py). The caller maps what it measures back to the
+    upload's pixels with ``Decoded.scale`` (front/flows.py ``detected``)."""
     return _decode(data, limits or Limits(), factor_of)
 
 

@@ -16,13 +16,13 @@ from PIL import Image, ImageFile, ImageOps
 from inputs.imageio import (
     InputError,
     Limits,
-    decode_base64,
     coarsest,
-    decode_for_analysis,
+    decode_base64,
     decode_image,
-    reduction,
+    decode_scaled,
     load_document,
     pdf_page_count,
+    reduction,
     render_pdf_page,
     sniff_format,
 )
@@ -475,20 +475,25 @@ def test_the_detection_decode_is_the_coarsest_the_detector_takes_whole():
     assert coarsest(20000, 600, 1600) == 2  # the short side keeps 256 px or more
 
 
+def decoded_within(data: bytes, max_side: int):
+    """The JPEG decoded at the reduction that fits `max_side` (FACE_ANALYSIS_MAX_SIDE)."""
+    return decode_scaled(data, None, lambda width, height: reduction(width, height, max_side))
+
+
 def test_a_large_jpeg_is_decoded_reduced_and_says_its_upload_size():
     with Image.open(photo("obama.jpg")) as src:
         big = src.convert("RGB").resize((910 * 4, 1137 * 4), Image.BICUBIC)
     data = encode(big, "JPEG", quality=90)
     whole = decode_image(data)
-    decoded = decode_for_analysis(data, Limits(analysis_max_side=1200))
+    decoded = decoded_within(data, 1200)
     assert (decoded.width, decoded.height) == (3640, 4548) and decoded.reduced
     assert decoded.image.shape == (1137, 910, 3) and decoded.scale == (4.0, 4.0)
     # the DCT-scaled decode shows what an area shrink of the whole decode shows
     shrunk = whole.reshape(1137, 4, 910, 4, 3).mean(axis=(1, 3))
     assert np.abs(decoded.image - shrunk).mean() < 2.0
     # not reduced: at or under the side, and formats libjpeg does not decode
-    assert not decode_for_analysis(data, Limits(analysis_max_side=4548)).reduced
-    png = decode_for_analysis(encode(big, "PNG"), Limits(analysis_max_side=1200))
+    assert not decoded_within(data, 4548).reduced
+    png = decoded_within(encode(big, "PNG"), 1200)
     assert not png.reduced and png.image.shape == (4548, 3640, 3)
 
 
@@ -498,7 +503,7 @@ def test_a_reduced_decode_of_a_sideways_jpeg_has_the_displayed_size():
     exif = Image.Exif()
     exif[0x0112] = 6  # shown turned 90 degrees clockwise: 2274 wide, 1820 high
     data = encode(big, "JPEG", quality=90, exif=exif)
-    decoded = decode_for_analysis(data, Limits(analysis_max_side=2000))
+    decoded = decoded_within(data, 2000)
     assert (decoded.width, decoded.height) == (2274, 1820)
     assert decoded.image.shape == (910, 1137, 3) and decoded.scale == (2.0, 2.0)
     whole = decode_image(data)
