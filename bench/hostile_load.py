@@ -20,7 +20,6 @@ attack stops when its phase ends.
 from __future__ import annotations
 
 import argparse
-import io
 import socket
 import statistics
 import threading
@@ -32,10 +31,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import numpy as np
-from PIL import Image
 
 from front import header_timeout
-from testkit.attacks import jpeg, jpeg_scan_bomb, nested_json, tiled_faces
+from testkit.attacks import huge_photo, jpeg_scan_bomb, nested_json, tiled_faces
 from testkit.photos import photo
 from testkit.server import ROOT, Server
 
@@ -43,12 +41,6 @@ NORMAL = photo("obama.jpg").read_bytes()
 
 
 # ------------------------------------------------------------------ attack material
-def huge_photo() -> bytes:
-    """obama.jpg upscaled to 39.8 MP, just under FACE_MAX_PIXELS."""
-    image = Image.open(io.BytesIO(NORMAL)).convert("RGB")
-    return jpeg(image.resize((5600, 7100)), quality=80)
-
-
 class SlowUpstream:
     """A loopback image server that waits `delay` seconds before each answer."""
 

@@ -14,26 +14,18 @@ an older commit, for a before / after).
 from __future__ import annotations
 
 import argparse
-import io
 import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 import httpx
-from PIL import Image
 
-from testkit.attacks import jpeg
+from testkit.attacks import huge_photo
 from testkit.photos import photo
 from testkit.server import ROOT, Server
 
 NORMAL = photo("obama.jpg").read_bytes()
-
-
-def huge_photo() -> bytes:
-    """obama.jpg upscaled to 39.8 MP, just under FACE_MAX_PIXELS."""
-    image = Image.open(io.BytesIO(NORMAL)).convert("RGB")
-    return jpeg(image.resize((5600, 7100)), quality=80)
 
 
 def process_name(pid: int) -> str:

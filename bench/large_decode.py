@@ -20,7 +20,7 @@ import time
 import cv2
 
 from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE
-from bench.hostile_load import huge_photo
+from testkit.attacks import huge_photo
 from inputs.imageio import decode_image, decode_scaled
 
 WAYS = {

@@ -15,6 +15,12 @@ def jpeg(image: Image.Image, **options) -> bytes:
     return buffer.getvalue()
 
 
+def huge_photo() -> bytes:
+    """obama.jpg upscaled to 39.8 MP (5600 x 7100), just under FACE_MAX_PIXELS."""
+    image = Image.open(photo("obama.jpg")).convert("RGB")
+    return jpeg(image.resize((5600, 7100)), quality=80)
+
+
 def jpeg_scan_bomb(side: int = 2000, copies: int = 500) -> bytes:
     """A valid progressive grey JPEG whose last scan is repeated `copies` times:
     each copy is one more pass over every pixel when decoded (2000 copies of a

@@ -367,7 +367,7 @@ def test_colours_of_a_40_mp_face_match_the_photo_s_own():
     """The colour region of a face filling a 40 MP photo is measured shrunk
     (analyzers/tasks.py COLOUR_REGION_MAX_SIDE): the same colours as the photo
     it was upscaled from, named alike."""
-    from bench.huge_images import huge_photo
+    from testkit.attacks import huge_photo
     from measures.colour import delta_e
     from testkit import local_models
 
