@@ -101,7 +101,7 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "process's freed memory back to the system (allocator.py; 0: never)", _SERVING),
     Variable("FACE_MALLOC_ARENAS", "1", "glibc malloc arenas per worker process (allocator.py; "
              "0: glibc's own limit, 8 per core; 1 measured 100-170 MB less RSS after load "
-             "for 0.96-1.01 of the images/s)", _SERVING),
+             "for 0.96-1.04 of the images/s, bench/malloc_arenas.py)", _SERVING),
     Variable("FACE_BATCHING", "off", "adaptive batching of the model services (on: BentoML "
              "merges concurrent calls; off, measured faster on CPU: each call alone)",
              _SERVING),
