@@ -44,7 +44,6 @@ import threading
 
 import cv2
 import numpy as np
-from ai_edge_litert.interpreter import Interpreter
 
 from analyzers.model_wrapper import ModelWrapper
 
@@ -260,6 +259,10 @@ class PoseDetector(ModelWrapper):
     files = ("pose_detection.tflite",)
 
     def __init__(self, model_path, threads: int = 1, min_score: float = DECODE_MIN_SCORE):
+        # here, not at the top: the front imports this module (the cascade detector's
+        # weighted_nms, the body task's tiles) but runs no LiteRT model (8.3 MB RSS)
+        from ai_edge_litert.interpreter import Interpreter
+
         self.interpreter = Interpreter(model_path=str(model_path), num_threads=threads)
         self.interpreter.allocate_tensors()
         self.input_index = self.interpreter.get_input_details()[0]["index"]

@@ -6,11 +6,15 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from ai_edge_litert.interpreter import Interpreter
 
 
 class BatchedInterpreter:
     def __init__(self, model_path, threads: int = 1):
+        # imported here, not at the top: the front imports this module's users for
+        # their crop functions only, and LiteRT's import alone is 8.3 MB RSS
+        # (docs/benchmarks.md, "memory floor")
+        from ai_edge_litert.interpreter import Interpreter
+
         self.interpreter = Interpreter(model_path=str(model_path), num_threads=threads)
         self.input_index = self.interpreter.get_input_details()[0]["index"]
         self.output_index = self.interpreter.get_output_details()[0]["index"]
