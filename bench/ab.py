@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import os
 import statistics
 import tempfile
 import time
@@ -43,7 +44,8 @@ def hidden(folder: Path, modules: list[str]) -> dict:
     for name in modules:
         (folder / f"{name}.py").write_text(
             f"raise ImportError('{name} hidden by bench.ab --hide-before')\n")
-    return {"PYTHONPATH": str(folder)} if modules else {}
+    paths = [str(folder), os.environ.get("PYTHONPATH", "")]
+    return {"PYTHONPATH": os.pathsep.join(path for path in paths if path)} if modules else {}
 
 
 def burst(http: httpx.Client, server: Server, data: bytes, clients: int) -> tuple[float, float]:
