@@ -421,10 +421,14 @@ def load_in_process(tasks=None) -> tuple[dict, dict]:
     """
     allocator.keep_freed_memory()  # as each service process does, for a fair comparison
     predictors, tags = {}, {}
-    for task in SERVED:
-        if tasks is not None and task not in tasks:
+    # The store as it is now, not as it was when this module was imported (SERVED): a
+    # test run on a new machine imports this module while collecting the tests, before
+    # its default_models fixture has filled the store, and every in-process test then
+    # found no model at all.
+    for task, name in task_models().items():
+        if not is_stored(name) or (tasks is not None and task not in tasks):
             continue
-        source = BY_NAME[TASK_MODELS[task]]
+        source = BY_NAME[name]
         stored_model = bentoml.models.get(source.tag)
         runner = load_model(source, Path(stored_model.path))
 

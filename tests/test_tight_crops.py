@@ -55,7 +55,7 @@ def test_faces_filling_an_lfw_crop_are_found():
 
 
 @pytest.mark.skipif(DATA is None, reason="../shared/labelled-faces is not next to this checkout")
-def test_the_default_detector_finds_the_crops_mtcnn_misses():
+def test_the_default_detector_finds_the_crops_mtcnn_misses(default_models):
     from analyzers.face_analysis import FaceAnalysis
     from inputs.imageio import decode_image
     from model_services import load_in_process
