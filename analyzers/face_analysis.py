@@ -19,11 +19,10 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-import cv2
 import numpy as np
 
 from analyzers import mesh, tasks, tight_crops
-from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE
+from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE, shrunk
 from measures import pose
 from measures.prominence import rank_by_size
 from models.registry import BY_NAME, wrapper_of
@@ -141,8 +140,7 @@ class FaceAnalysis:
         # (in a worker thread: 40 MP took 0.5 s, which the event loop would not serve)
         scale = min(1.0, DETECTION_MAX_SIDE / max(image.shape[:2]))
         sent = image if scale == 1.0 else await asyncio.to_thread(
-            cv2.resize, image, (round(image.shape[1] * scale), round(image.shape[0] * scale)),
-            interpolation=cv2.INTER_AREA)
+            shrunk, image, DETECTION_MAX_SIDE)  # the detectors' own shrink, done here
         try:
             found = (await self.predictors["detection"]([sent]))[0]
             if not found:  # a face filling the frame: once more with a margin round it
