@@ -21,7 +21,6 @@ when they import.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures as cf
 import os
 import statistics
 import tempfile
@@ -31,6 +30,7 @@ from pathlib import Path
 import httpx
 
 from bench.benchmark import process_cpu_ms
+from bench.malloc_arenas import burst as images_per_s
 from testkit.photos import photo
 from testkit.server import Server
 
@@ -49,18 +49,11 @@ def hidden(folder: Path, modules: list[str]) -> dict:
 
 
 def burst(http: httpx.Client, server: Server, data: bytes, clients: int) -> tuple[float, float]:
-    """images/s and CPU ms per request of 2 x `clients` 1-face requests from `clients`
-    clients."""
+    """images/s (bench.malloc_arenas's burst) and CPU ms per request of 2 x `clients`
+    1-face requests from `clients` clients."""
     requests = 2 * clients
     cpu_before = process_cpu_ms(server)
-    started = time.perf_counter()
-    with cf.ThreadPoolExecutor(clients) as pool:
-        statuses = set(pool.map(
-            lambda _: http.post(server.url + "/analyze", files={"file": ("a.jpg", data)})
-            .status_code, range(requests)))
-    rate = requests / (time.perf_counter() - started)
-    if statuses != {200}:
-        raise RuntimeError(f"/analyze answered {statuses}")
+    rate = images_per_s(http, server.url, [data], requests, clients)
     after = process_cpu_ms(server)
     return rate, sum(after[name] - cpu_before.get(name, 0.0) for name in after) / requests
 
