@@ -32,8 +32,8 @@ def fingerprint(source: ModelSource, seen: dict[str, str] | None = None) -> str:
     hashes = seen if seen is not None else {a.filename: a.sha256 for a in source.artifacts}
     parts = sorted(f"{name}={sha}" for name, sha in hashes.items())
     parts.append(f"convert={source.convert}:{CONVERTER_VERSION}")
-    if step_version(source):
-        parts.append(f"step={step_version(source)}")
+    if step := step_version(source):
+        parts.append(f"step={step}")
     if source.hf_repo:  # a Hub model is known by its repo before its files are seen
         parts.append(f"hf={source.hf_repo}@{source.hf_revision}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
