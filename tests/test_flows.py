@@ -115,11 +115,7 @@ def _matched(reduced: dict, native: dict, factor: float) -> list[tuple[dict, dic
     """Each face of `reduced` with the `native` face whose box, enlarged, overlaps it most."""
     import numpy as np
 
-    def iou(a, b):
-        w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-        h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-        union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
-        return w * h / union
+    from bench.metrics import iou
 
     pairs = []
     for face in reduced["faces"]:
