@@ -61,5 +61,15 @@ def hf_to_onnx(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
     return to_onnx(files, out_dir)
 
 
+def minifasnet_to_onnx(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
+    """MiniFASNet's two PyTorch state dicts -> minifasnet_v2.onnx and minifasnet_v1se.onnx
+    (models/convert_minifasnet.py: refused unless onnxruntime matches torch to 1e-5)."""
+    from models.convert_minifasnet import NETS, convert_file
+
+    return {target: convert_file(files[state], out_dir / target)
+            for target, state in NETS.items()}
+
+
 CONVERTERS = {"mtcnn_to_onnx": mtcnn_to_onnx, "tfjs_to_onnx": tfjs_to_onnx,
-              "hf_to_onnx": hf_to_onnx, "dlib_to_onnx": dlib_to_onnx}
+              "hf_to_onnx": hf_to_onnx, "dlib_to_onnx": dlib_to_onnx,
+              "minifasnet_to_onnx": minifasnet_to_onnx}

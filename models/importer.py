@@ -88,7 +88,8 @@ def local_artifacts(source: ModelSource, path: Path) -> tuple[dict[str, Path], d
         found = {expected[0]: path}
     else:
         raise ValueError(f"--from {path}: no such file or folder")
-    known = {a.filename: a.sha256 for a in source.artifacts if a.sha256 is not None}
+    known = {**source.local_sha256,
+             **{a.filename: a.sha256 for a in source.artifacts if a.sha256 is not None}}
     seen = {name: sha256_of(file) for name, file in found.items()}
     for name, sha in seen.items():
         if name in known and sha != known[name]:

@@ -54,6 +54,8 @@ class ModelSource:
     # files a user brings with `import --from PATH` when no registry ships them
     # (artifacts is then empty: the model is local-only)
     local_files: tuple[str, ...] = ()
+    # {filename: sha256} of local_files whose published bytes are known: --from refuses others
+    local_sha256: dict = field(default_factory=dict)
     # {filename: (input shape, output shape)} an ONNX file must have; None in a
     # shape = the batch dimension (dynamic or 1)
     onnx_signature: dict = field(default_factory=dict)
@@ -405,24 +407,35 @@ SOURCES += (
     ),
 )
 
-# Local-only: no package registry ships MiniFASNet, so it is imported from a file
-# the user brings (`python -m models import --only face-antispoof-minifasnet
-# --from minifasnet.onnx`); when stored it answers the antispoof task instead of
-# face-antispoof-human (FACE_ANTISPOOF_MODEL, model_services.py).
+# Local-only: no package registry ships MiniFASNet; its two published state dicts
+# (../shared/models/minifasnet) are imported with `python -m models import --only
+# face-antispoof-minifasnet --from FOLDER` and exported to ONNX; when stored it answers
+# the antispoof task instead of face-antispoof-human (FACE_ANTISPOOF_MODEL, models/priority.py).
+_MINIFASNET_SHA = {
+    "2.7_80x80_MiniFASNetV2.pth":
+        "a5eb02e1843f19b5386b953cc4c9f011c3f985d0ee2bb9819eea9a142099bec0",
+    "4_0_0_80x80_MiniFASNetV1SE.pth":
+        "84ee1d37d96894d5e82de5a57df044ef80a58be2b218b5ed7cdfd875ec2f5990",
+}
 SOURCES += (
     ModelSource(
         name="face-antispoof-minifasnet",
         task="antispoof",
-        wrapper="analyzers.liveness:MiniFASNet",
-        description="MiniFASNetV2 (Silent-Face-Anti-Spoofing, minivision): 80x80 BGR 0..255 "
-        "crop of the face box scaled 2.7x, NCHW; 3 logits, softmax, class 1 = real",
+        wrapper="analyzers.minifasnet:MiniFASNet",
+        description="Silent-Face-Anti-Spoofing's MiniFASNetV2 (face box scaled 2.7x) and "
+        "MiniFASNetV1SE (4.0x), each on its own 80x80 BGR 0..255 crop; their softmax "
+        "summed, class 1 = real, score = its sum / 2. PyTorch state dicts exported to ONNX",
         license="Apache-2.0",
         homepage="https://github.com/minivision-ai/Silent-Face-Anti-Spoofing",
         artifacts=(),
         model_set="extra",
-        local_files=("minifasnet.onnx",),
-        onnx_signature={"minifasnet.onnx": ((None, 3, 80, 80), (None, 3))},
-        metadata={"input_size": 80, "crop_scale": 2.7, "output": "softmax, class 1 = real"},
+        local_files=tuple(_MINIFASNET_SHA),
+        local_sha256=_MINIFASNET_SHA,
+        convert="minifasnet_to_onnx",
+        onnx_signature={"minifasnet_v2.onnx": ((None, 3, 80, 80), (None, 3)),
+                        "minifasnet_v1se.onnx": ((None, 3, 80, 80), (None, 3))},
+        metadata={"input_size": 80, "crop_scales": [2.7, 4.0],
+                  "output": "mean of the two nets' softmax, class 1 = real"},
     ),
 )
 
