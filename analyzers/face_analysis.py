@@ -429,7 +429,9 @@ class FaceAnalysis:
                 raise ModelUnavailable(task, f"the {task} model failed: {error}") from error
 
         spoof, live = await asyncio.gather(run("antispoof"), run("liveness"))
-        return [liveness.combine(a, b, threshold) for a, b in zip(spoof, live)]
+        source = self.sources.get("antispoof") or _default_source("antispoof")
+        alone = source.metadata.get("verdict") == "antispoof"
+        return [liveness.combine(a, b, threshold, alone) for a, b in zip(spoof, live)]
 
     # ------------------------------------------------------ /body and /mask
     async def detect_bodies(self, image: np.ndarray) -> list[dict]:

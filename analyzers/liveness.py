@@ -25,21 +25,11 @@ the mean sits on the chosen side (the mean for REAL, 1 - mean for FAKE).
 These are small models trained on unknown data; see the README (Liveness)
 for what they were and were not measured on.
 
-MiniFASNet (optional, local-only: ``face-antispoof-minifasnet``, imported
-with ``python -m models import --only face-antispoof-minifasnet --from
-FILE``) replaces the antispoof net when it is stored (FACE_ANTISPOOF_MODEL,
-model_services.py). Its convention, the one Silent-Face-Anti-Spoofing
-documents for MiniFASNetV2 (scale 2.7, 80x80), re-implemented here:
+MiniFASNet (analyzers/minifasnet.py, ``face-antispoof-minifasnet``) answers the
+antispoof task in the default set; its registry entry says ``verdict: antispoof``:
+its score alone is then the verdict (`combine(..., alone=True)`), the liveness
+net's score is still reported beside it. `minifasnet_box` is its crop's box.
 
-* crop: the detector box (not squared) scaled 2.7x around its centre, the
-  scale lowered when the scaled box would not fit in the image, and the box
-  then shifted (not clipped) to lie inside the image; resized to 80x80
-  (bilinear). `prepare_minifasnet` returns it as 80x80x3 uint8 RGB;
-* input: [N, 3, 80, 80] float32, **BGR**, 0..255, no mean / std;
-* output: [N, 3] logits; softmax; column 1 is the "real face" probability
-  (0 and 2 are the two attack classes), which becomes the antispoof score.
-
-A model whose batch dimension is fixed at 1 is run face by face.
 """
 
 from __future__ import annotations
@@ -51,7 +41,6 @@ import numpy as np
 
 from analyzers import crops
 from analyzers.model_wrapper import ModelWrapper
-from analyzers.onnx_batch import OnnxModel
 
 CROP_SCALE = 1.4  # human's face.detector.scale default
 CROP_SIZE = 192  # human's face-mesh input: the face tensor every face model gets
@@ -134,7 +123,6 @@ class HumanLiveness(HumanNet):
 
 
 MINIFASNET_SCALE = 2.7
-MINIFASNET_SIZE = 80
 
 
 def minifasnet_box(width: int, height: int, box, scale: float = MINIFASNET_SCALE):
@@ -159,43 +147,11 @@ def minifasnet_box(width: int, height: int, box, scale: float = MINIFASNET_SCALE
     return left, top, right, bottom
 
 
-def prepare_minifasnet(image: np.ndarray, box) -> np.ndarray:
-    """HxWx3 uint8 RGB + detector box -> the 80x80x3 uint8 RGB crop MiniFASNet gets."""
-    from PIL import Image
-
-    height, width = image.shape[:2]
-    left, top, right, bottom = minifasnet_box(width, height, box)
-    crop = Image.fromarray(np.ascontiguousarray(image[top:bottom + 1, left:right + 1]))
-    return np.asarray(crop.resize((MINIFASNET_SIZE, MINIFASNET_SIZE), Image.BILINEAR))
-
-
-def minifasnet_input(faces: np.ndarray) -> np.ndarray:
-    """[N, 80, 80, 3] uint8 RGB -> [N, 3, 80, 80] float32 BGR 0..255."""
-    return np.ascontiguousarray(np.asarray(faces, np.float32)[..., ::-1].transpose(0, 3, 1, 2))
-
-
-class MiniFASNet(ModelWrapper):
-    """An ONNX MiniFASNet; `predict` takes crops from `prepare_minifasnet` and returns
-    the softmax's "real" column (class 1) per face."""
-
-    files = ("minifasnet.onnx",)
-    crop_of_box = staticmethod(prepare_minifasnet)
-
-    def __init__(self, model_path, threads: int = 1):
-        self.model = OnnxModel(model_path, threads)  # a batch of 1 is run face by face
-
-    def predict(self, faces: np.ndarray) -> np.ndarray:
-        if len(faces) == 0:
-            return np.zeros((0,), np.float32)
-        logits = self.model.run(minifasnet_input(faces))[0]
-        logits = np.asarray(logits, np.float64)
-        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
-        return np.asarray(exp[:, 1] / exp.sum(axis=1), np.float32)
-
-
-def combine(antispoof: float, liveness: float, threshold: float = THRESHOLD) -> dict:
-    """The two scores -> {value: REAL | FAKE, confidence, scores, threshold}."""
-    mean = (float(antispoof) + float(liveness)) / 2.0
+def combine(antispoof: float, liveness: float, threshold: float = THRESHOLD,
+            alone: bool = False) -> dict:
+    """The two scores -> {value: REAL | FAKE, confidence, score, scores, threshold}: the
+    score is their mean, or the antispoof score `alone` (MiniFASNet's registry "verdict")."""
+    mean = float(antispoof) if alone else (float(antispoof) + float(liveness)) / 2.0
     real = mean >= threshold
     return {
         "value": "REAL" if real else "FAKE",

