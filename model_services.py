@@ -246,6 +246,13 @@ class LivenessModel(ArrayService):
 
 
 @bentoml.service(**SERVICE)
+class BlendshapesModel(RecordService):
+    """Mesh points in (146 of them, analyzers/blendshapes.py), 52 named scores out."""
+
+    source_name = "face-blendshapes-mediapipe"
+
+
+@bentoml.service(**SERVICE)
 class BodyModel(ModelService):
     """Batched across requests; the model itself runs tile by tile (its graph has a
     fixed batch of 1, analyzers/body.py)."""
@@ -363,6 +370,7 @@ SERVICES = {
     "face-antispoof-human": AntiSpoofModel,
     "face-antispoof-minifasnet": AntiSpoofModel,
     "face-liveness-human": LivenessModel,
+    "face-blendshapes-mediapipe": BlendshapesModel,
     "body-detector-mediapipe": BodyModel,
     "face-beauty-resnet50": BeautyModel,
     "human-parsing-segformer": HumanParsingModel,

@@ -106,6 +106,10 @@ class Face(BaseModel):
     obstruction: Optional[Classified] = Field(
         default=None, description="face-obstruction-vit (set full): glasses, sunglasses, "
         "mask, hand, other, none; absent without it")
+    blendshapes: Optional[dict[str, float]] = Field(
+        default=None, description="MediaPipe's 52 ARKit blendshape scores 0..1 by name, only "
+        "when asked for (attributes=blendshapes) and face-blendshapes-mediapipe is stored; "
+        "smiling and mouth_open then come from them (method 'blendshapes')")
     hair: Optional[Hair] = Field(
         default=None, description="hair-type-vit and human-parsing-segformer (set full); "
         "absent without both")

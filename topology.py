@@ -97,6 +97,8 @@ CAPACITY: dict[str, Capacity] = {
     "AntiSpoofModel": Capacity(SMALL, 16, LIGHT),
     "LivenessModel": Capacity(SMALL, 16, LIGHT),
     "BodyModel": Capacity(SMALL, 16, LIGHT),
+    # set `full`: a 1 MB tflite on 146 points, not timed served; given the mesh's figure
+    "BlendshapesModel": Capacity(SMALL, 16, LIGHT),
     # set `full`: per-face times of the stand-ins (docs/benchmarks.md, Full model set)
     "SCRFDDetector": Capacity(SMALL, 323.5),  # 17 MB ONNX, 323 ms an image
     "ArcFaceModel": Capacity("1Gi", 132),     # 174 MB ONNX, 132 ms

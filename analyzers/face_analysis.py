@@ -193,6 +193,7 @@ class FaceAnalysis:
         wanted = set().union(*(self._tasks_of(a) for a in options.attributes))
         if options.return_landmarks:
             wanted.add("mesh")
+        wanted |= {tasks.TASKS[t].after for t in wanted if tasks.TASKS[t].after}
         run = {t for t in wanted if t in self.predictors}
         missing = {t: self.unavailable.get(t, "no model is installed for it")
                    for t in wanted - run}
@@ -201,12 +202,22 @@ class FaceAnalysis:
             inputs = await asyncio.to_thread(self._prepare, image, faces, run)
             timer.since("crops", prepare_started)
             outputs = await self._run_tasks(inputs, timer)
+            later = await asyncio.to_thread(self._prepare_after, run, inputs, outputs)
+            if later:
+                inputs.update(later)
+                outputs.update(await self._run_tasks(later, timer))
+            outputs.update({t: ModelUnavailable(t, f"needs the {tasks.TASKS[t].after} model")
+                            for t in run if t not in outputs})
             for task, output in outputs.items():
                 if isinstance(output, Exception):
                     missing[task] = f"the {task} model failed: {output}"
             await asyncio.to_thread(self._merge, image, faces, results, inputs, outputs,
                                     options)
         models_used = self._account(results, options, run, missing)
+        if "expression" in options.attributes and "blendshapes" in run \
+                and "blendshapes" not in missing:  # tasks._blendshapes answered these two
+            models_used["smiling"] = models_used["mouth_open"] = self.model_tags.get(
+                "blendshapes")
         timer.since("total", started)
         return {
             "faces": results,
@@ -236,8 +247,24 @@ class FaceAnalysis:
         prepared = {}
         for name in run:
             task = tasks.TASKS[name]
+            if task.after:  # _prepare_after, once that task has answered
+                continue
             chosen = faces[:task.max_faces()] if task.max_faces else faces
             prepared[name] = self.inputs(name, image, chosen, cache)
+        return prepared
+
+    def _prepare_after(self, run: set[str], inputs: dict, outputs: dict) -> dict:
+        """task -> (batch, transforms) of the tasks fed another task's answer, where
+        that task answered; the transforms are the answering task's."""
+        prepared = {}
+        for name in run:
+            before = tasks.TASKS[name].after
+            if before is None or isinstance(outputs.get(before, KeyError()), Exception):
+                continue
+            prepare = wrapper_of(self.sources.get(name) or _default_source(name)).prepare_after
+            transforms = inputs[before][1]
+            prepared[name] = (np.stack([prepare(answer, transform) for answer, transform
+                                        in zip(outputs[before], transforms)]), transforms)
         return prepared
 
     async def _run_tasks(self, inputs: dict, timer: Timer) -> dict:

@@ -71,6 +71,9 @@ class FaceTask:
     max_faces: Callable[[], int] | None = None
     # what a face past max_faces gets instead of the merge
     skipped: Callable[[dict], None] = lambda record: None
+    # a task fed another task's answer rather than a crop: it runs once that task has
+    # answered, its input made by its wrapper's prepare_after(answer, transform)
+    after: str | None = None
 
     @property
     def attributes(self) -> tuple[str, ...]:
@@ -152,6 +155,16 @@ def _mesh(m: Merge) -> None:
             m.image, points, m.extra.get("beauty"), m.extra.get("beauty_tag"))
 
 
+def _blendshapes(m: Merge) -> None:
+    from analyzers import blendshapes
+
+    if "blendshapes" in m.wanted:
+        m.record["blendshapes"] = m.output
+    if "expression" in m.wanted:  # the mesh's merge ran first; these replace its measures
+        m.record["smiling"] = blendshapes.smiling(m.output)
+        m.record["mouth_open"] = blendshapes.mouth_open(m.output)
+
+
 def _learned_beauty(m: Merge) -> None:
     m.record["beauty_score"] = m.output  # the mesh's merge weighs it into chopped_score
 
@@ -210,14 +223,18 @@ TASKS: dict[str, FaceTask] = {task.name: task for task in (
     FaceTask("mesh", {"pose": ("pose",), "expression": ("smiling", "mouth_open", "eyes_open"),
                       "colour": ("skin_tone", "hair_colour", "eye_colour", "lip_colour"),
                       "beauty": ("chopped_score",)}, _mesh),
+    # set `full`, opt-in: MediaPipe's 52 blendshapes from the mesh; with them, smiling and
+    # mouth_open come from the blendshapes instead of the mesh's geometry
+    FaceTask("blendshapes", {"blendshapes": ("blendshapes",)}, _blendshapes,
+             when_missing=OPTIONAL, model_key="blendshapes", after="mesh"),
 )}
 
 # Public attribute names (as in Rekognition's Attributes), in the answer's order.
 ATTRIBUTES = ("age", "gender", "emotion", "pose", "expression", "colour", "landmarks",
-              "embedding", "beauty", "ethnicity", "obstruction", "hair")
+              "embedding", "beauty", "ethnicity", "obstruction", "hair", "blendshapes")
 # Opt-in attributes: only when asked for by name or with 'all'. Ethnicity (race) too:
 # no offline model of it could be checked against labels (README "Race").
-OPT_IN = ("embedding", "landmarks", "beauty", "ethnicity")
+OPT_IN = ("embedding", "landmarks", "beauty", "ethnicity", "blendshapes")
 # Attributes every one of whose tasks is optional: left out of the answer when none
 # of their models is stored.
 OPTIONAL_ATTRIBUTES = tuple(

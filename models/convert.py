@@ -70,6 +70,20 @@ def minifasnet_to_onnx(files: dict[str, Path], out_dir: Path) -> dict[str, Path]
             for target, state in NETS.items()}
 
 
+def task_bundle_blendshapes(files: dict[str, Path], out_dir: Path) -> dict[str, Path]:
+    """MediaPipe's face_landmarker.task (a zip) -> its face_blendshapes.tflite, as it is."""
+    import zipfile
+
+    target = out_dir / "face_blendshapes.tflite"
+    with zipfile.ZipFile(files["face_landmarker.task"]) as bundle:
+        if "face_blendshapes.tflite" not in bundle.namelist():
+            raise ValueError(f"{files['face_landmarker.task']} holds no face_blendshapes.tflite "
+                             f"(it has {', '.join(bundle.namelist())})")
+        target.write_bytes(bundle.read("face_blendshapes.tflite"))
+    return {target.name: target}
+
+
 CONVERTERS = {"mtcnn_to_onnx": mtcnn_to_onnx, "tfjs_to_onnx": tfjs_to_onnx,
               "hf_to_onnx": hf_to_onnx, "dlib_to_onnx": dlib_to_onnx,
-              "minifasnet_to_onnx": minifasnet_to_onnx}
+              "minifasnet_to_onnx": minifasnet_to_onnx,
+              "task_bundle_blendshapes": task_bundle_blendshapes}

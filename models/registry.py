@@ -441,6 +441,27 @@ SOURCES += (
     ),
 )
 
+# Local-only, set `full`: MediaPipe's blendshapes model ships only inside the published
+# face_landmarker.task bundle (no package registry has it); `python -m models import
+# --only face-blendshapes-mediapipe --from face_landmarker.task` takes it out of the bundle.
+SOURCES += (
+    ModelSource(
+        name="face-blendshapes-mediapipe",
+        task="blendshapes",
+        wrapper="analyzers.blendshapes:Blendshapes",
+        description="MediaPipe face blendshapes (face_blendshapes.tflite of the "
+        "face_landmarker.task bundle, float16 v1): x, y of 146 of the 478 mesh points in "
+        "image pixels -> 52 ARKit expression scores 0..1; fed the project's own mesh",
+        license="Apache-2.0",
+        homepage="https://ai.google.dev/edge/mediapipe/solutions/vision/face_landmarker",
+        artifacts=(),
+        model_set="full",
+        local_files=("face_landmarker.task",),
+        convert="task_bundle_blendshapes",
+        metadata={"input": "[1, 146, 2] mesh points (pixels)", "outputs": 52},
+    ),
+)
+
 # InsightFace's buffalo_l pack (set `full`, opt-in): five ONNX files in one release
 # archive, fetched over HTTPS (registry="url"); also importable from an unpacked
 # buffalo_l folder (`--from ~/.insightface/models/buffalo_l`). InsightFace

@@ -23,6 +23,12 @@ Requests (each a list, one entry per image):
   MediaPipe's order. Its graph keeps only scores >= 0.6 (the model's
   min_score_thresh) before that confidence is applied, so asking less changes
   nothing.
+* ``face_landmarker``: ``mediapipe.tasks`` FaceLandmarker (IMAGE mode) on the
+  ``model`` bundle it is given (face_landmarker.task) with blendshapes on -> per
+  face its 478 points and its 52 blendshape scores by name.
+* ``blendshapes_of``: the bundle's face_blendshapes.tflite run by MediaPipe's own
+  ``FaceBlendshapesGraph`` on given 478 points (pixels) of an image of the given
+  size -> the 52 scores by name: the blendshape step alone, on the project's mesh.
 """
 
 from __future__ import annotations
@@ -173,7 +179,22 @@ def face_detection(image: np.ndarray, options: dict) -> list:
     return faces
 
 
-TASKS = {"face_mesh": face_mesh, "landmarks_on_roi": landmarks_on_roi,
+def face_landmarker(image: np.ndarray, options: dict) -> list:
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    height, width = image.shape[:2]
+    settings = vision.FaceLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=options["model"]),
+        output_face_blendshapes=True, num_faces=options.get("max_faces", 4))
+    with vision.FaceLandmarker.create_from_options(settings) as model:
+        found = model.detect(mp.Image(image_format=mp.ImageFormat.SRGB,
+                                      data=np.ascontiguousarray(image)))
+    return [{"points": [[p.x * width, p.y * height, p.z * width] for p in points],
+             "blendshapes": {c.category_name: c.score for c in shapes}}
+            for points, shapes in zip(found.face_landmarks, found.face_blendshapes)]
+
+
+TASKS = {"face_mesh": face_mesh, "face_landmarker": face_landmarker, "landmarks_on_roi": landmarks_on_roi,
          "pose_detection": pose_detection, "face_detection": face_detection}
 
 
