@@ -37,11 +37,18 @@ import numpy as np
 from bench import metrics
 
 REPO = Path(__file__).resolve().parents[1]
-FIELDS = ("detection", "verification", "age", "gender", "emotion", "race", "liveness", "mask")
+FIELDS = ("detection", "verification", "age", "gender", "emotion", "race", "liveness", "mask",
+          "blendshapes")
 # the attribute each field asks /analyze for (race: the ethnicity field, README "Race")
-ATTRIBUTE_OF = {"age": "age", "gender": "gender", "emotion": "emotion", "race": "ethnicity"}
+ATTRIBUTE_OF = {"age": "age", "gender": "gender", "emotion": "emotion", "race": "ethnicity",
+                "blendshapes": "blendshapes"}
 AGE_BANDS = (("under 13", 0, 13), ("13-19", 13, 20), ("20 and over", 20, 200))
 FARS = (1e-2, 1e-3)
+# issue 26's liveness target: APCER at the threshold where BPCER is at most this
+BPCER_TARGET = 0.10
+# photos the blendshapes are compared on without --limit (LFW's emotion rows, balanced
+# over their labels): the reference runs photo by photo in a subprocess
+BLENDSHAPE_PHOTOS = 200
 BOX_FILES = ("images/dlib_repo/training.xml", "images/dlib_repo/testing.xml")
 
 
@@ -468,9 +475,11 @@ class Harness:
                 parts[name].append(value)
             live.append(row["label"] == "live")
         scores, live = np.asarray(scores, float), np.asarray(live, bool)
+        alone = all(s == a for s, a in zip(scores, parts["antispoof"]))
         report = {"photos": len(rows), "no_face": no_face, "live": int(live.sum()),
-                  "spoof": int((~live).sum()), "score": "mean of antispoof and liveness, "
-                  "REAL at or above the threshold"}
+                  "spoof": int((~live).sum()),
+                  "score": ("the antispoof model's alone" if alone and len(scores) else
+                            "mean of antispoof and liveness") + ", REAL at or above the threshold"}
         if len(set(live.tolist())) < 2:
             return {**report, "reason": "needs live and spoof photos with a face"}
         report["roc_auc"] = {"value": round(metrics.roc_auc(scores, live), 4),
@@ -486,12 +495,49 @@ class Harness:
         report["at_threshold"] = {"threshold": THRESHOLD, "apcer": apcer, "bpcer": bpcer,
                                   "accuracy": metrics.accuracy(live.tolist(),
                                                                (scores >= THRESHOLD).tolist())}
+        report["at_threshold_by_model"] = {
+            name: dict(zip(("apcer", "bpcer"), metrics.apcer_bpcer(values, live, THRESHOLD)))
+            for name, values in parts.items()}
+        report["at_bpcer_target"] = operating_point(scores, live)
         rate, at = metrics.eer(scores, live)
         apcer, bpcer = metrics.apcer_bpcer(scores, live, at)
         report["at_eer_threshold"] = {"threshold": round(at, 4), "eer": round(rate, 4),
                                       "apcer": apcer, "bpcer": bpcer,
                                       "note": "threshold chosen on these same photos"}
         return report
+
+    async def blendshapes(self) -> dict:
+        from bench import blendshapes_reference as reference
+        from inputs.imageio import decode_image
+
+        task = reference.landmarker_task()
+        if task is None:
+            return {"reason": "no face_landmarker.task (../shared/models or "
+                              "FACE_LANDMARKER_TASK) for mediapipe's reference"}
+        rows = balanced(self.labels.of_kind("emotion"), lambda r: r["label"],
+                        self.limit or BLENDSHAPE_PHOTOS)
+        ours, paths = [], []
+        for row in rows:
+            seen = await self.seen(row["path"])
+            first = (seen or {}).get("first") or {}
+            if first and "blendshapes" not in first:
+                return {"reason": "face-blendshapes-mediapipe is not stored (`python -m "
+                                  "models import --only face-blendshapes-mediapipe --from "
+                                  "face_landmarker.task`)"}
+            ours.append(first.get("blendshapes"))
+            paths.append(row)
+        try:
+            theirs = reference.reference(
+                [decode_image((self.labels.folder / r["path"]).read_bytes()) for r in paths],
+                task)
+        except Exception as error:  # no mediapipe environment: say so, measure the rest
+            return {"reason": f"mediapipe's reference could not run: {str(error)[:300]}"}
+        both = [(o, t, r["label"] == "happy") for o, t, r in zip(ours, theirs, paths)
+                if o is not None and t is not None]
+        report = reference.compare([o for o, _, _ in both], [t for _, t, _ in both],
+                                   [h for _, _, h in both])
+        return {**report, "photos": len(rows), "no_face_ours": sum(o is None for o in ours),
+                "no_face_mediapipe": sum(t is None for t in theirs)}
 
     async def mask(self) -> dict:
         rows = balanced(self.labels.of_kind("mask"), lambda r: r["label"], self.limit)
@@ -531,6 +577,31 @@ class Harness:
             if done is not None:
                 done(report)
         return report
+
+
+def operating_point(scores: np.ndarray, live: np.ndarray) -> dict:
+    """APCER at the highest threshold whose BPCER is at most BPCER_TARGET: on all the
+    photos (in-sample), and with the threshold chosen on one half (every other photo)
+    and measured on the other, both ways round."""
+    def threshold_for(s, l):
+        candidates = np.unique(s)
+        fine = [t for t in candidates if (s[l] < t).mean() <= BPCER_TARGET]
+        return float(max(fine)) if fine else float(candidates.min())
+
+    at = threshold_for(scores, live)
+    apcer, bpcer = metrics.apcer_bpcer(scores, live, at)
+    held_out_attacks = held_out_live = attacks = lives = 0
+    for fit in (0, 1):
+        chosen, test = np.arange(len(scores)) % 2 == fit, np.arange(len(scores)) % 2 != fit
+        t = threshold_for(scores[chosen], live[chosen])
+        attack, bona = scores[test & ~live], scores[test & live]
+        held_out_attacks += int((attack >= t).sum())
+        held_out_live += int((bona < t).sum())
+        attacks, lives = attacks + len(attack), lives + len(bona)
+    return {"bpcer_target": BPCER_TARGET, "threshold": round(at, 4), "apcer": apcer,
+            "bpcer": bpcer, "held_out": {"apcer": metrics.proportion(held_out_attacks, attacks),
+                                         "bpcer": metrics.proportion(held_out_live, lives)},
+            "note": "in-sample threshold; held_out: chosen on one half, measured on the other"}
 
 
 # ------------------------------------------------------------------ output
@@ -599,10 +670,25 @@ def markdown(report: dict) -> str:
             for name, auc in lv["roc_auc_by_model"].items():
                 rows.append(("liveness", f"ROC AUC, {name} score alone",
                              f"{auc['value']:.4f}{_interval(auc)}"))
+            rows.append(("liveness", "score", lv["score"]))
             for key in ("at_threshold", "at_eer_threshold"):
                 t = lv[key]
                 rows.append(("liveness", f"APCER at {t['threshold']}", _rate(t["apcer"])))
                 rows.append(("liveness", f"BPCER at {t['threshold']}", _rate(t["bpcer"])))
+            for name, rates in lv["at_threshold_by_model"].items():
+                for rate in ("apcer", "bpcer"):
+                    rows.append(("liveness", f"{rate.upper()} at {lv['at_threshold']['threshold']}"
+                                 f", {name} score alone", _rate(rates[rate])))
+            t = lv["at_bpcer_target"]
+            rows.append(("liveness", f"APCER / BPCER where BPCER <= {t['bpcer_target']:g} "
+                         f"(in-sample threshold {t['threshold']})",
+                         f"{_rate(t['apcer'])} / {_rate(t['bpcer'])}"))
+            rows.append(("liveness", "the same, threshold chosen on the other half",
+                         f"{_rate(t['held_out']['apcer'])} / {_rate(t['held_out']['bpcer'])}"))
+    if "blendshapes" in fields:
+        from bench.blendshapes_reference import rows as blendshape_rows
+
+        rows += blendshape_rows(fields["blendshapes"])
     if "mask" in fields:
         m = fields["mask"]
         rows.append(("mask", "accuracy (answered)", _rate(m["accuracy"])))

@@ -179,16 +179,20 @@ def face_detection(image: np.ndarray, options: dict) -> list:
     return faces
 
 
+LANDMARKERS: dict = {}  # (bundle, max faces) -> one FaceLandmarker for every image
+
+
 def face_landmarker(image: np.ndarray, options: dict) -> list:
     from mediapipe.tasks.python import BaseOptions, vision
 
     height, width = image.shape[:2]
-    settings = vision.FaceLandmarkerOptions(
-        base_options=BaseOptions(model_asset_path=options["model"]),
-        output_face_blendshapes=True, num_faces=options.get("max_faces", 4))
-    with vision.FaceLandmarker.create_from_options(settings) as model:
-        found = model.detect(mp.Image(image_format=mp.ImageFormat.SRGB,
-                                      data=np.ascontiguousarray(image)))
+    key = (options["model"], options.get("max_faces", 4))
+    if key not in LANDMARKERS:  # IMAGE mode keeps no state between images
+        LANDMARKERS[key] = vision.FaceLandmarker.create_from_options(
+            vision.FaceLandmarkerOptions(base_options=BaseOptions(model_asset_path=key[0]),
+                                         output_face_blendshapes=True, num_faces=key[1]))
+    found = LANDMARKERS[key].detect(mp.Image(image_format=mp.ImageFormat.SRGB,
+                                             data=np.ascontiguousarray(image)))
     return [{"points": [[p.x * width, p.y * height, p.z * width] for p in points],
              "blendshapes": {c.category_name: c.score for c in shapes}}
             for points, shapes in zip(found.face_landmarks, found.face_blendshapes)]

@@ -29,7 +29,7 @@ def test_the_table_covers_every_per_face_task_and_attribute():
     assert per_face == set(tasks.TASKS)
     filled = {a for task in tasks.TASKS.values() for a in task.fields}
     assert filled == set(tasks.ATTRIBUTES)
-    assert set(tasks.OPTIONAL_ATTRIBUTES) == {"obstruction", "hair"}
+    assert set(tasks.OPTIONAL_ATTRIBUTES) == {"obstruction", "hair", "blendshapes"}
 
 
 def test_race_is_opt_in_and_null_with_the_reason_when_its_model_is_missing():
@@ -152,3 +152,66 @@ def test_the_chosen_models_wrapper_prepares_its_input(task, expected):
     batch, _ = arcface.inputs("embedding", np.zeros((200, 160, 3), np.uint8),
                               asyncio.run(detect([None]))[0])
     assert batch.shape[1:] == (112, 112, 3)
+
+
+def mesh_answer(batch):
+    """A mesh model's answer: 478 points in its crop, distinct per point."""
+    points = np.stack([np.arange(478) % 23 * 8.0, np.arange(478) // 23 * 9.0,
+                       np.zeros(478)], axis=1)
+    return [{"points": points, "score": 0.9} for _ in batch]
+
+
+def test_a_task_fed_another_tasks_answer_runs_after_it(monkeypatch):
+    """blendshapes (analyzers/blendshapes.py) takes the mesh's points, not a crop: the
+    mesh runs even when only blendshapes is asked for, and its answer feeds it."""
+    from analyzers import blendshapes
+
+    seen = []
+
+    async def mesh(batch):
+        return mesh_answer(batch)
+
+    async def shapes(batch):
+        seen.append(np.asarray(batch))
+        return [dict.fromkeys(blendshapes.NAMES, 0.0) | {"jawOpen": 0.8,
+                                                          "mouthSmileLeft": 0.9,
+                                                          "mouthSmileRight": 0.7}] * len(batch)
+
+    tags = {"detection": "face-detector-mtcnn:v1", "mesh": "face-mesh-mediapipe:v1",
+            "blendshapes": "face-blendshapes-mediapipe:v1"}
+    analysis = FaceAnalysis({"detection": detect, "mesh": mesh, "blendshapes": shapes}, tags)
+    image = np.zeros((200, 160, 3), np.uint8)
+    result = asyncio.run(analysis.analyze(image, Options.parse("blendshapes,expression")))
+    [face] = result["faces"]
+    [batch] = seen
+    # the 146 points MediaPipe's graph keeps, in image pixels (the mesh crop's transform)
+    face_input = analysis._prepare(image, asyncio.run(detect([None]))[0], {"mesh"})["mesh"]
+    expected = blendshapes.model_input(tasks.mesh.to_image(
+        mesh_answer([0])[0]["points"], face_input[1][0]))
+    assert batch.shape == (1, 146, 2)
+    np.testing.assert_allclose(batch[0], expected, rtol=1e-6)
+    assert face["blendshapes"]["jawOpen"] == 0.8
+    assert face["smiling"] == {"value": True, "score": 0.8, "threshold": 0.5,
+                               "method": "blendshapes"}
+    assert face["mouth_open"]["value"] is True and face["mouth_open"]["method"] == "blendshapes"
+    assert result["models"]["blendshapes"] == result["models"]["smiling"] == tags["blendshapes"]
+    # not asked for: it does not run, and smiling is the mesh's geometry
+    [face] = asyncio.run(analysis.analyze(image, Options.parse("expression")))["faces"]
+    assert len(seen) == 1 and "blendshapes" not in face and "method" not in face["smiling"]
+
+
+def test_a_task_whose_feeding_task_failed_is_null_with_the_reason():
+    async def broken(batch):
+        raise RuntimeError("mesh exploded")
+
+    async def shapes(batch):
+        raise AssertionError("must not run without the mesh's answer")
+
+    analysis = FaceAnalysis({"detection": detect, "mesh": broken, "blendshapes": shapes},
+                            {"detection": "face-detector-mtcnn:v1",
+                             "mesh": "face-mesh-mediapipe:v1",
+                             "blendshapes": "face-blendshapes-mediapipe:v1"})
+    [face] = asyncio.run(analysis.analyze(np.zeros((200, 160, 3), np.uint8),
+                                          Options.parse("blendshapes")))["faces"]
+    assert face["blendshapes"] is None
+    assert "needs the mesh model" in face["unavailable"]["blendshapes"]
