@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 DEFAULT_MODELS = ("face-detector-cascade", "face-embedding-dlib", "face-age-gender-cydral",
-                  "face-gender-faceres", "face-race-gear", "face-antispoof-human",
+                  "face-gender-faceres", "face-race-gear", "face-antispoof-minifasnet",
                   "face-liveness-human")
 # name -> the options it sets on top of threads (arena on is onnxruntime's default;
 # off is what analyzers/onnx_session.py chose before this measurement)

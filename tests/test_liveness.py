@@ -269,7 +269,7 @@ def test_plain_one_face(client):
     assert body.liveness.value in ("REAL", "FAKE")
     assert 0 <= body.liveness.confidence <= 1
     assert body.liveness.threshold == 0.5
-    assert body.models["antispoof"].startswith("face-antispoof-human:")
+    assert body.models["antispoof"].startswith("face-antispoof-minifasnet:")
     assert body.models["liveness"].startswith("face-liveness-human:")
 
 

@@ -6,15 +6,15 @@ from models.priority import ROLES, choose, priority
 from models.registry import BY_NAME
 
 FULL = {"face-detector-scrfd", "face-embedding-arcface", "face-genderage-insightface",
-        "face-gender-vit", "face-emotion-hsemotion", "face-antispoof-minifasnet",
-        "face-ethnicity-vit"}
+        "face-gender-vit", "face-emotion-hsemotion", "face-ethnicity-vit"}
 DEFAULTS = {"detection": "face-detector-cascade", "embedding": "face-embedding-dlib",
             "age_gender": "face-age-gender-cydral", "gender": "face-gender-faceres",
-            "emotion": "face-emotion-fer", "antispoof": "face-antispoof-human",
+            "emotion": "face-emotion-fer", "antispoof": "face-antispoof-minifasnet",
             "ethnicity": "face-race-gear"}
 # what answers when the role's default-set model is not stored either: gender falls back
 # to the model answering age (None), the others name their default model (its reason)
 MISSING = {**DEFAULTS, "gender": None}
+# antispoof: MiniFASNet is the default set's model and nothing stronger is registered
 STRONGER = {"detection": "face-detector-scrfd", "embedding": "face-embedding-arcface",
             "age_gender": "face-genderage-insightface", "gender": "face-gender-vit",
             "emotion": "face-emotion-hsemotion", "antispoof": "face-antispoof-minifasnet",
