@@ -527,15 +527,17 @@ class Harness:
             ours.append(first.get("blendshapes"))
             paths.append(row)
         try:
-            theirs = reference.reference(
+            theirs, meshes = reference.reference(
                 [decode_image((self.labels.folder / r["path"]).read_bytes()) for r in paths],
                 task)
         except Exception as error:  # no mediapipe environment: say so, measure the rest
             return {"reason": f"mediapipe's reference could not run: {str(error)[:300]}"}
-        both = [(o, t, r["label"] == "happy") for o, t, r in zip(ours, theirs, paths)
+        legacy = reference.on_points(meshes) or [None] * len(paths)
+        both = [(o, t, r["label"] == "happy", m)
+                for o, t, r, m in zip(ours, theirs, paths, legacy)
                 if o is not None and t is not None]
-        report = reference.compare([o for o, _, _ in both], [t for _, t, _ in both],
-                                   [h for _, _, h in both])
+        report = reference.compare([o for o, _, _, _ in both], [t for _, t, _, _ in both],
+                                   [h for _, _, h, _ in both], [m for _, _, _, m in both])
         return {**report, "photos": len(rows), "no_face_ours": sum(o is None for o in ours),
                 "no_face_mediapipe": sum(t is None for t in theirs)}
 

@@ -8,6 +8,11 @@ HCP's fields take from them (smiling: mean of mouthSmileLeft / Right >= 0.5; mou
 open: jawOpen >= 0.5). Where labels say happy or not, each side's smile score's ROC AUC
 for "happy" too. The reference runs in testkit/reference_envs.py's mediapipe
 environment on face_landmarker.task (../shared/models, or FACE_LANDMARKER_TASK).
+
+Where the difference comes from: the same blendshapes model is also fed the points of
+MediaPipe's legacy solutions.face_mesh (the landmark model our mesh runs, on MediaPipe's
+own detector and region), when this machine's store has the blendshapes model: what is
+left between that and FaceLandmarker is the landmark model, the rest is our region.
 """
 
 from __future__ import annotations
@@ -32,8 +37,9 @@ def landmarker_task() -> Path | None:
     return None
 
 
-def reference(images: list[np.ndarray], task: Path) -> list[dict | None]:
-    """MediaPipe's blendshapes of the largest face of each image (None: no face)."""
+def reference(images: list[np.ndarray], task: Path) -> tuple[list, list]:
+    """MediaPipe's blendshapes of the largest face of each image and the 478 points of
+    solutions.face_mesh's largest face (None: no face)."""
     from testkit import reference_envs
 
     with tempfile.TemporaryDirectory() as folder:
@@ -42,22 +48,38 @@ def reference(images: list[np.ndarray], task: Path) -> list[dict | None]:
             np.save(Path(folder) / f"{index}.npy", image)
             jobs.append({"image": str(Path(folder) / f"{index}.npy"), "model": str(task)})
         answers = reference_envs.run("mediapipe", "reference_mediapipe.py",
-                                     {"face_landmarker": jobs})["face_landmarker"]
+                                     {"face_landmarker": jobs, "face_mesh": jobs})
 
-    def largest(faces):
-        if not faces:
-            return None
-        extent = [np.ptp(np.asarray(f["points"])[:, :2], axis=0).prod() for f in faces]
-        return faces[int(np.argmax(extent))]["blendshapes"]
-    return [largest(faces) for faces in answers]
+    def extent(points) -> float:
+        return float(np.ptp(np.asarray(points)[:, :2], axis=0).prod())
+
+    landmarker = [max(faces, key=lambda f: extent(f["points"]))["blendshapes"] if faces
+                  else None for faces in answers["face_landmarker"]]
+    meshes = [max(faces, key=extent) if faces else None for faces in answers["face_mesh"]]
+    return landmarker, meshes
+
+
+def on_points(points: list) -> list[dict | None] | None:
+    """The stored blendshapes model (this machine's store) on each face's 478 points."""
+    import bentoml
+
+    try:
+        folder = bentoml.models.get("face-blendshapes-mediapipe:latest").path
+    except bentoml.exceptions.NotFound:
+        return None
+    model = blendshapes.Blendshapes.load(Path(folder))
+    return [None if p is None else model.predict(blendshapes.model_input(np.asarray(p))[None])[0]
+            for p in points]
 
 
 def smile(scores: dict) -> float:
     return (scores["mouthSmileLeft"] + scores["mouthSmileRight"]) / 2
 
 
-def compare(ours: list[dict], theirs: list[dict], happy: list[bool | None]) -> dict:
-    """ours[i] and theirs[i]: the same photo's 52 scores by name."""
+def compare(ours: list[dict], theirs: list[dict], happy: list[bool | None],
+            legacy: list[dict] | None = None) -> dict:
+    """ours[i] and theirs[i]: the same photo's 52 scores by name; legacy[i]: the model on
+    solutions.face_mesh's points of the photo (or None throughout)."""
     if not ours:
         return {"photos_compared": 0, "reason": "no photo where both found a face"}
     names = list(blendshapes.NAMES)
@@ -80,6 +102,17 @@ def compare(ours: list[dict], theirs: list[dict], happy: list[bool | None]) -> d
                           "ci95": metrics._rounded(metrics.bootstrap(
                               lambda rows: float(np.mean(rows)), diff.mean(axis=1)))},
               "per_score": per_score}
+    kept = [k for k, scores in enumerate(legacy or []) if scores is not None]
+    if kept:
+        on_mesh = np.array([[legacy[k][n] for n in names] for k in kept], float)
+        apart = np.abs(on_mesh - b[kept])
+        report["legacy_mesh"] = {
+            "photos": len(kept),
+            "mae_all": {"value": round(mae(apart), 4), "ci95": metrics._rounded(
+                metrics.bootstrap(lambda rows: float(np.mean(rows)), apart.mean(axis=1)))},
+            "mae_ours_same_photos": round(mae(diff[kept]), 4)}
+        for k, name in enumerate(names):
+            per_score[name]["mae_legacy_mesh"] = round(float(apart[:, k].mean()), 4)
     smiles = [(smile(o), smile(t)) for o, t in zip(ours, theirs)]
     jaws = [(o["jawOpen"], t["jawOpen"]) for o, t in zip(ours, theirs)]
     report["smiling_agreement"] = metrics.proportion(
@@ -122,8 +155,16 @@ def rows(report: dict) -> list[tuple[str, str, str]]:
             entry = report[f"smile_auc_happy_{side}"]
             out.append(("blendshapes", f"smile score's ROC AUC for 'happy', {side}",
                         f"{entry['value']:.4f}{interval(entry)} (n={entry['n']})"))
+    legacy = report.get("legacy_mesh")
+    if legacy:
+        out.append(("blendshapes", "mean |on solutions.face_mesh's points - mediapipe|, all 52",
+                     f"{legacy['mae_all']['value']:.4f}{interval(legacy['mae_all'])} "
+                     f"(n={legacy['photos']}; ours on the same photos "
+                     f"{legacy['mae_ours_same_photos']:.4f})"))
     for name, entry in report["per_score"].items():
-        out.append(("blendshapes", f"|difference| {name}: mean, p95, max",
+        out.append(("blendshapes", f"|difference| {name}: mean, p95, max"
+                    + ("; mean on face_mesh's points" if legacy else ""),
                     f"{entry['mae']:.4f}{interval(entry)}, {entry['p95']:.3f}, "
-                    f"{entry['max']:.3f}"))
+                    f"{entry['max']:.3f}"
+                    + (f"; {entry['mae_legacy_mesh']:.4f}" if legacy else "")))
     return out
