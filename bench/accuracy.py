@@ -499,6 +499,13 @@ class Harness:
             name: dict(zip(("apcer", "bpcer"), metrics.apcer_bpcer(values, live, THRESHOLD)))
             for name, values in parts.items()}
         report["at_bpcer_target"] = operating_point(scores, live)
+        # the two nets' mean, whichever the served score is: the fusion measured beside it
+        mean = (np.asarray(parts["antispoof"]) + np.asarray(parts["liveness"])) / 2
+        apcer, bpcer = metrics.apcer_bpcer(mean, live, THRESHOLD)
+        report["mean_of_both"] = {
+            "roc_auc": {"value": round(metrics.roc_auc(mean, live), 4),
+                        "ci95": metrics._rounded(metrics.bootstrap(metrics.roc_auc, mean, live))},
+            "apcer": apcer, "bpcer": bpcer}
         rate, at = metrics.eer(scores, live)
         apcer, bpcer = metrics.apcer_bpcer(scores, live, at)
         report["at_eer_threshold"] = {"threshold": round(at, 4), "eer": round(rate, 4),
@@ -681,6 +688,12 @@ def markdown(report: dict) -> str:
                 for rate in ("apcer", "bpcer"):
                     rows.append(("liveness", f"{rate.upper()} at {lv['at_threshold']['threshold']}"
                                  f", {name} score alone", _rate(rates[rate])))
+            fused = lv["mean_of_both"]
+            rows.append(("liveness", "ROC AUC, mean of the two scores",
+                         f"{fused['roc_auc']['value']:.4f}{_interval(fused['roc_auc'])}"))
+            for rate in ("apcer", "bpcer"):
+                rows.append(("liveness", f"{rate.upper()} at {lv['at_threshold']['threshold']}, "
+                             "mean of the two scores", _rate(fused[rate])))
             t = lv["at_bpcer_target"]
             rows.append(("liveness", f"APCER / BPCER where BPCER <= {t['bpcer_target']:g} "
                          f"(in-sample threshold {t['threshold']})",
