@@ -107,7 +107,7 @@ def test_mediapipes_own_points_give_its_own_blendshapes(mediapipe, model, name):
 
 # ------------------------------------------------ a server with the model stored
 @pytest.fixture(scope="module")
-def served(default_models, imported, tmp_path_factory):
+def blendshapes_server(default_models, imported, tmp_path_factory):
     home = linked_store(tmp_path_factory.mktemp("serve") / "home",
                         imported["home"] / "models" / NAME)
     with Server(env={"BENTOML_HOME": str(home)},
@@ -124,9 +124,9 @@ def served(default_models, imported, tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", PHOTOS)
-def test_served_blendshapes_are_the_model_on_our_mesh_near_mediapipes(served, mediapipe,
-                                                                      model, name):
-    response = served[name]
+def test_served_blendshapes_are_the_model_on_our_mesh_near_mediapipes(blendshapes_server,
+                                                                      mediapipe, model, name):
+    response = blendshapes_server[name]
     assert response.status_code == 200, response.text
     body = response.json()
     face = body["faces"][0]
@@ -149,8 +149,9 @@ def test_served_blendshapes_are_the_model_on_our_mesh_near_mediapipes(served, me
     assert body["models"]["smiling"] == body["models"]["blendshapes"]
 
 
-def test_hcp_analyze_takes_smiling_from_blendshapes_only_when_present(served):
-    everything, default = served["hcp"].json()["faces"][0], served["default"].json()["faces"][0]
+def test_hcp_analyze_takes_smiling_from_blendshapes_only_when_present(blendshapes_server):
+    everything = blendshapes_server["hcp"].json()["faces"][0]
+    default = blendshapes_server["default"].json()["faces"][0]
     assert len(everything["blendshapes"]) == 52  # attributes=all includes the opt-in
     assert everything["smiling"]["method"] == "blendshapes"
     # not asked for: absent, and smiling / mouth_open are the mesh's geometry as before

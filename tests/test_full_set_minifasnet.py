@@ -9,7 +9,6 @@ import hashlib
 import shutil
 from pathlib import Path
 
-import httpx
 import numpy as np
 import pytest
 import torch
