@@ -132,7 +132,8 @@ class MiniFASNet(nn.Module):
 
 
 def build_net(path: Path) -> MiniFASNet:
-    """The published state dict (saved from a DataParallel: keys start `module.`), loaded strictly."""
+    """The published state dict (saved from a DataParallel: keys start `module.`), loaded
+    strictly."""
     state = torch.load(path, map_location="cpu", weights_only=True)
     state = {key.removeprefix("module."): value for key, value in state.items()}
     net = MiniFASNet(state)

@@ -198,8 +198,9 @@ def face_landmarker(image: np.ndarray, options: dict) -> list:
             for points, shapes in zip(found.face_landmarks, found.face_blendshapes)]
 
 
-TASKS = {"face_mesh": face_mesh, "face_landmarker": face_landmarker, "landmarks_on_roi": landmarks_on_roi,
-         "pose_detection": pose_detection, "face_detection": face_detection}
+TASKS = {"face_mesh": face_mesh, "face_landmarker": face_landmarker,
+         "landmarks_on_roi": landmarks_on_roi, "pose_detection": pose_detection,
+         "face_detection": face_detection}
 
 
 def main() -> None:
