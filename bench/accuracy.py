@@ -594,6 +594,8 @@ def operating_point(scores: np.ndarray, live: np.ndarray) -> dict:
     and measured on the other, both ways round."""
     def threshold_for(s, l):
         candidates = np.unique(s)
+        if not l.any():  # a half with no live photo: nothing to hold BPCER to
+            return float(candidates.min())
         fine = [t for t in candidates if (s[l] < t).mean() <= BPCER_TARGET]
         return float(max(fine)) if fine else float(candidates.min())
 

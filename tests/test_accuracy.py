@@ -205,6 +205,13 @@ def test_harness_on_a_slice_of_labelled_faces(default_models, tmp_path):
         assert 0 <= liveness["roc_auc"]["value"] <= 1
         assert liveness["at_threshold"]["apcer"]["n"] == liveness["spoof"]
         assert set(liveness["roc_auc_by_model"]) == {"antispoof", "liveness"}
+        assert set(liveness["at_threshold_by_model"]) == {"antispoof", "liveness"}
+        assert liveness["at_bpcer_target"]["bpcer"]["n"] == liveness["live"]
+        assert 0 <= liveness["mean_of_both"]["roc_auc"]["value"] <= 1
+
+    blend = fields["blendshapes"]  # a reason where the model or MediaPipe's bundle is missing
+    assert "reason" in blend or (blend["photos"] == 4 and len(blend["per_score"]) == 52
+                                 and 0 <= blend["mae_all"]["value"] <= 1)
 
     mask = fields["mask"]
     assert mask["photos"] == 4
