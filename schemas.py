@@ -384,14 +384,16 @@ class QualityResponse(BaseModel):
 
 
 class LivenessScores(BaseModel):
-    antispoof: float = Field(ge=0, le=1, description="anti-spoofing net: 1 = real face")
+    antispoof: float = Field(ge=0, le=1, description="anti-spoofing model (MiniFASNet's two "
+                             "nets by default): 1 = real face")
     liveness: float = Field(ge=0, le=1, description="liveness net: 1 = live")
 
 
 class Liveness(BaseModel):
     value: Literal["REAL", "FAKE"]
     confidence: float = Field(ge=0, le=1, description="score for REAL, 1 - score for FAKE")
-    score: float = Field(ge=0, le=1, description="mean of the two scores")
+    score: float = Field(ge=0, le=1, description="the antispoof score alone where its model "
+                         "decides alone (MiniFASNet, the default), else the two scores' mean")
     scores: LivenessScores
     threshold: float = Field(ge=0, le=1, description="score at or above which a face is REAL")
 

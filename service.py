@@ -337,11 +337,12 @@ class FaceAnalysisService(model_dependencies()):
             description="mode=quality: the least quality totalScore (0-100) accepted"),
         liveness_threshold: float = Field(
             default=LIVENESS_THRESHOLD, ge=0, le=1,
-            description="mean of the two liveness scores at or above which a face is REAL"),
+            description="score at or above which a face is REAL (MiniFASNet's alone in the "
+                        "default set; the two nets' mean with FACE_ANTISPOOF_MODEL=human)"),
         max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
     ) -> LivenessResponse:
-        """Anti-spoofing / liveness of a face (README, Liveness): two small CNNs from
-        @vladmandic/human (MiniFASNet for the antispoof score when it was imported);
+        """Anti-spoofing / liveness of a face (README, Liveness): MiniFASNet's two nets decide
+        (docs/accuracy.md), @vladmandic/human's liveness net is reported beside them;
         measured on real photos and synthetic attacks only."""
         if mode not in LIVENESS_MODES:
             raise InputError(422, f"mode must be one of {list(LIVENESS_MODES)}")
