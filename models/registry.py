@@ -411,7 +411,7 @@ SOURCES += (
 # No package registry ships MiniFASNet: its two published state dicts (Apache-2.0, 1.8 MB
 # each) are committed under models/weights/minifasnet with their licence, so the default
 # import needs nothing beside the checkout; exported to ONNX at import. The default
-# antispoof model since it measured ROC AUC 0.98 against 0.67 (docs/accuracy.md,
+# antispoof model since it measured ROC AUC 0.98 against 0.58 (docs/accuracy.md,
 # Liveness 2026-12-07); its score alone decides /liveness ("verdict").
 _MINIFASNET = "models/weights/minifasnet/"
 SOURCES += (
