@@ -201,6 +201,12 @@ def main(argv=None) -> None:
     if args.write:
         male = np.array([r["truth"] == "male" for r in parts[FIT]])
         alone = fit_logistic(logit([r["faceres"] for r in parts[FIT]])[:, None], male)
+        alone_rule = {"kind": "logistic", "intercept": float(alone[0]),
+                      "faceres": float(alone[1]), "threshold": 0.5}
+        checked = {name: evaluate(alone_rule, part_rows) for name, part_rows in parts.items()}
+        print("faceres alone, refitted:", {name: (c["accuracy"]["value"], c["gap_points"],
+                                                  c["balanced_accuracy"])
+                                           for name, c in checked.items()})
         out = {
             "model": outputs["models"]["gender"], "combined_with": outputs["models"]["age_gender"],
             "created": dt.date.today().isoformat(), "script": "training/calibration/gender.py",
@@ -210,9 +216,8 @@ def main(argv=None) -> None:
                     "its `held_out` part and on FG-NET with genders set by eye "
                     "(bench/fgnet_gender_manual.csv)",
             "chosen": best, "constants": results[best]["constants"],
-            "faceres_alone": {"kind": "logistic", "intercept": float(alone[0]),
-                              "faceres": float(alone[1]), "threshold": 0.5,
-                              "note": "for a face the age model did not answer"},
+            "faceres_alone": {**alone_rule, "note": "for a face the age model did not answer",
+                              **checked},
             "fit_photos": len(parts[FIT]),
             "candidates": results}
         OUT.write_text(json.dumps(out, indent=1) + "\n")
