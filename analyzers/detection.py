@@ -224,12 +224,13 @@ class MTCNNDetector(FaceDetector):
         keep = nms(boxes, scores, NMS_RNET)
         return square(apply_regression(boxes[keep], reg[keep]))
 
-    def _stage_onet(self, levels: AreaResizer, boxes: np.ndarray):
+    def _stage_onet(self, levels: AreaResizer, boxes: np.ndarray, threshold: float | None = None):
+        """threshold: the least O-Net score kept (None: this detector's own)."""
         boxes, crops = crop_boxes(levels, boxes, 48)
         if len(boxes) == 0:
             return np.zeros((0, 4)), np.zeros(0), np.zeros((0, 5, 2))
         prob, reg, marks = self._onet.run(None, {"input": _to_input(crops)})
-        keep = prob[:, 1] > self.thresholds[2]
+        keep = prob[:, 1] > (self.thresholds[2] if threshold is None else threshold)
         boxes, scores, reg, marks = boxes[keep], prob[keep, 1], reg[keep], marks[keep]
         # Landmarks are predicted relative to the box the O-Net saw, so they
         # are placed before that box is regressed: first five x, then five y.

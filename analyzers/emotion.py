@@ -7,6 +7,9 @@ detector box.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import cv2
 import numpy as np
 
@@ -19,6 +22,26 @@ LABELS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
 # Haar boxes are square and tighter than MTCNN's, which reach down to the chin:
 # a square of the box width, shifted up a little, frames the face the same way.
 BOX_SCALE = 1.15
+# fer's class-prior correction (training/calibration/emotion.py, docs/accuracy.md): FER2013's
+# posed faces taught it to read a resting face as sad or angry
+PRIORS = Path(__file__).resolve().parents[1] / "models" / "calibration" / "face-emotion-fer.json"
+
+
+def prior_offsets(path: Path = PRIORS) -> np.ndarray | None:
+    """Log offsets added to fer's class log-probabilities, in LABELS' order; None: none fitted."""
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text())
+    return np.array([data["offsets"][label] for label in LABELS], np.float64)
+
+
+def corrected(probabilities: np.ndarray, offsets: np.ndarray | None) -> np.ndarray:
+    """p(class) x exp(offset[class]), renormalised."""
+    if offsets is None:
+        return np.asarray(probabilities)
+    logp = np.log(np.clip(np.asarray(probabilities, np.float64), 1e-12, 1.0)) + offsets
+    shares = np.exp(logp - logp.max(axis=-1, keepdims=True))
+    return shares / shares.sum(axis=-1, keepdims=True)
 
 
 def prepare(image: np.ndarray, box) -> np.ndarray:
@@ -40,15 +63,16 @@ class Emotion(ModelWrapper):
     files = ("emotion_model_quantized.tflite",)
     crop_of_box = staticmethod(prepare)
 
-    def __init__(self, model_path, threads: int = 1):
+    def __init__(self, model_path, threads: int = 1, offsets: np.ndarray | None = None):
         self.run = BatchedInterpreter(model_path, threads)
+        self.offsets = prior_offsets() if offsets is None else offsets
 
     def predict(self, faces: np.ndarray) -> list[dict]:
         """faces: [N, 64, 64] uint8 grayscale from `prepare`."""
         if len(faces) == 0:
             return []
         batch = (np.asarray(faces, np.float32)[..., None] / 255.0 - 0.5) * 2.0
-        return [_answer(row) for row in self.run(batch)]
+        return [_answer(row) for row in corrected(self.run(batch), self.offsets)]
 
 
 def _answer(row) -> dict:

@@ -191,6 +191,8 @@ class FaceAnalysis:
 
         results = [self._base_record(face, width, height) for face in faces]
         wanted = set().union(*(self._tasks_of(a) for a in options.attributes))
+        wanted |= {name for task in wanted for name in tasks.TASKS[task].reads
+                   if name in self.predictors}
         if options.return_landmarks:
             wanted.add("mesh")
         wanted |= {tasks.TASKS[t].after for t in wanted if tasks.TASKS[t].after}
@@ -287,7 +289,10 @@ class FaceAnalysis:
         wanted = set(options.attributes)
         for index, (face, record) in enumerate(zip(faces, results)):
             extra = {"gender_task": self.gender_task, "beauty_tag": self.model_tags.get("beauty"),
-                     "beauty": ok["beauty"][index] if "beauty" in ok else None}
+                     "beauty": ok["beauty"][index] if "beauty" in ok else None,
+                     "age_gender_tag": self.model_tags.get("age_gender"),
+                     "age_gender": ok["age_gender"][index] if "age_gender" in ok
+                     and index < len(ok["age_gender"]) else None}
             for task in tasks.TASKS.values():
                 if task.name not in ok:
                     continue

@@ -74,6 +74,8 @@ class FaceTask:
     # a task fed another task's answer rather than a crop: it runs once that task has
     # answered, its input made by its wrapper's prepare_after(answer, transform)
     after: str | None = None
+    # other tasks whose answers its merge reads (Merge.extra[name]): run with it when stored
+    reads: tuple[str, ...] = ()
 
     @property
     def attributes(self) -> tuple[str, ...]:
@@ -90,9 +92,12 @@ def _age_gender(m: Merge) -> None:
 
 
 def _vit_gender(m: Merge) -> None:
-    from analyzers import classifiers
+    from analyzers import classifiers, gender_fusion
 
-    m.record["gender"] = classifiers.as_gender(m.output)
+    # FaceRes weighed with the age model's gender where constants were fitted for the pair
+    m.record["gender"] = gender_fusion.fuse(classifiers.as_gender(m.output), m.model_tag,
+                                            m.extra.get("age_gender"),
+                                            m.extra.get("age_gender_tag"))
 
 
 def _emotion(m: Merge) -> None:
@@ -203,7 +208,7 @@ TASKS: dict[str, FaceTask] = {task.name: task for task in (
              _age_gender),
     # a gender model of its own (FaceRes in the default set, the ViT in set `full`):
     # answers gender instead of the age model
-    FaceTask("gender", {"gender": ("gender",)}, _vit_gender),
+    FaceTask("gender", {"gender": ("gender",)}, _vit_gender, reads=("age_gender",)),
     # race: GEAR in the default set, the ViT in set `full` (models/priority.py); opt-in
     FaceTask("ethnicity", {"ethnicity": ("ethnicity",)}, _classified("ethnicity"),
              model_key="ethnicity"),

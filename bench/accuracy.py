@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench import metrics
+from bench import metrics, split
 
 REPO = Path(__file__).resolve().parents[1]
 FIELDS = ("detection", "verification", "age", "gender", "emotion", "race", "liveness", "mask",
@@ -260,6 +260,56 @@ class Remote:
                 "skipped": face["mask_skipped"]}
 
 
+# ------------------------------------------------- per-class figures
+GENDER_AGE_BANDS = (("under 13", 0, 13), ("13-19", 13, 20), ("20-59", 20, 60),
+                    ("60 and over", 60, 200))
+FGNET_GENDER = REPO / "bench" / "fgnet_gender_manual.csv"
+LFW_SOURCE = "muxspace_facial_expressions"
+EMOTION_LABELS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
+EMOTION_MIN_CLASS = 10  # photos of a class in LFW's labels for it to count in the balance
+
+
+def age_band(age: float, bands) -> str:
+    return next(name for name, lo, hi in bands if lo <= age < hi)
+
+
+def fgnet_gender() -> dict[str, str]:
+    """FG-NET identity -> gender set by eye (FG-NET ships no gender label)."""
+    if not FGNET_GENDER.is_file():
+        return {}
+    with open(FGNET_GENDER, newline="") as handle:
+        rows = [line for line in handle if not line.startswith("#")]
+    return {r["identity"]: r["gender_manual"] for r in csv.DictReader(rows)}
+
+
+def by_sex(pairs: list[tuple[str, str | None]]) -> dict:
+    """(truth, answer) pairs -> each sex's error, their gap in points, balanced accuracy."""
+    women = [p for t, p in pairs if t == "female"]
+    men = [p for t, p in pairs if t == "male"]
+    women_wrong = metrics.proportion(sum(p != "female" for p in women), len(women))
+    men_wrong = metrics.proportion(sum(p != "male" for p in men), len(men))
+    rates = [e["value"] for e in (women_wrong, men_wrong) if e["value"] is not None]
+    return {"accuracy": metrics.proportion(sum(t == p for t, p in pairs), len(pairs)),
+            "women_called_male": women_wrong, "men_called_female": men_wrong,
+            "gap_points": round(100 * abs(rates[0] - rates[1]), 2) if len(rates) == 2 else None,
+            "balanced_accuracy": round(1 - sum(rates) / len(rates), 4) if rates else None}
+
+
+def per_class(pairs: list[tuple[str, str | None]], classes) -> dict:
+    """Recall per true class (Wilson intervals) and the mean recall over `classes`."""
+    recall = {c: metrics.proportion(sum(t == p == c for t, p in pairs),
+                                    sum(t == c for t, _ in pairs))
+              for c in sorted({t for t, _ in pairs})}
+    scored = [recall[c]["value"] for c in classes if c in recall and recall[c]["n"]]
+    return {"photos": len(pairs), "recall": recall, "balanced_over": list(classes),
+            "balanced_accuracy": round(float(np.mean(scored)), 4) if scored else None,
+            "balanced_accuracy_ci95": metrics._rounded(metrics.bootstrap(
+                lambda t, p: float(np.mean([np.mean(p[t == c] == c) for c in classes
+                                            if (t == c).any()])),
+                np.array([t for t, _ in pairs]), np.array([str(p) for _, p in pairs])))
+            if scored else None}
+
+
 # ----------------------------------------------------------------- harness
 class Harness:
     def __init__(self, labels: Labels, backend, limit: int | None = None,
@@ -408,13 +458,65 @@ class Harness:
                                                       labels + (["None"] if None in predicted
                                                                 else []))}
 
+    def _parts(self, answered) -> dict:
+        """{part: [(row, face)]}: bench/split.py's fit and held-out parts (by identity)."""
+        identity = {r["path"]: r["identity"] for r in self.labels.of_kind("identity")}
+        parts = defaultdict(list)
+        for row, face in answered:
+            parts[split.part(identity.get(row["path"]), row["path"])].append((row, face))
+        return parts
+
     async def gender(self) -> dict:
-        return await self._classification(
-            "gender", lambda f: (f.get("gender") or {}).get("value"))
+        """Accuracy as before, and each sex's error (the bias the fused default is chosen
+        against), on the whole split and on its held-out part (the fused constants were
+        fitted on the other: bench/split.py); FG-NET's subjects, whose gender was set by
+        eye (bench/fgnet_gender_manual.csv), by age band and over 60."""
+        def value(face):
+            return (face.get("gender") or {}).get("value")
+
+        report = await self._classification("gender", value)
+        rows, answered, _ = await self._labelled_first_face("gender")
+        report["by_sex"] = by_sex([(r["label"], value(f)) for r, f in answered])
+        held_out = self._parts(answered)[split.HELD_OUT]
+        report["held_out_part"] = by_sex([(r["label"], value(f)) for r, f in held_out])
+        by_eye = fgnet_gender()
+        aged = [r for r in self.labels.of_kind("age") if r["identity"] in by_eye]
+        aged = balanced(aged, lambda r: age_band(float(r["label"]), GENDER_AGE_BANDS), self.limit)
+        answers, no_face = [], 0
+        for row in aged:
+            seen = await self.seen(row["path"])
+            if not seen or seen["first"] is None:
+                no_face += 1
+                continue
+            answers.append((float(row["label"]), by_eye[row["identity"]], value(seen["first"])))
+        report["fgnet_by_eye"] = {
+            "photos": len(aged), "no_face": no_face,
+            "all": by_sex([(t, p) for _, t, p in answers]),
+            "by_age_band": {name: by_sex([(t, p) for a, t, p in answers if lo <= a < hi])
+                            for name, lo, hi in GENDER_AGE_BANDS},
+            "labels": "gender set by eye per subject (bench/fgnet_gender_manual.csv)"}
+        return report
 
     async def emotion(self) -> dict:
-        return await self._classification(
-            "emotion", lambda f: (f.get("emotion") or {}).get("dominant"))
+        """Accuracy as before, recall per class, and the balanced accuracy (mean recall)
+        over LFW's classes with at least EMOTION_MIN_CLASS photos, on the whole split and
+        on its held-out part (the prior correction was fitted on the other)."""
+        def value(face):
+            return (face.get("emotion") or {}).get("dominant")
+
+        report = await self._classification("emotion", value)
+        _, answered, _ = await self._labelled_first_face("emotion")
+        lfw = [(r, f) for r, f in answered if r["path"].split("/")[1] == LFW_SOURCE]
+        counts = defaultdict(int)
+        for r in self.labels.of_kind("emotion"):
+            if r["path"].split("/")[1] == LFW_SOURCE:
+                counts[r["label"]] += 1
+        classes = sorted(c for c, n in counts.items()
+                         if n >= EMOTION_MIN_CLASS and c in EMOTION_LABELS)
+        report["lfw"] = per_class([(r["label"], value(f)) for r, f in lfw], classes)
+        report["lfw_held_out_part"] = per_class(
+            [(r["label"], value(f)) for r, f in self._parts(lfw)[split.HELD_OUT]], classes)
+        return report
 
     async def race(self) -> dict:
         """No photo here has a race label, so no accuracy can be measured. What can be:
@@ -567,6 +669,7 @@ class Harness:
             predicted.append(bool(answer["value"]))
         right = sum(t == p for t, p in zip(truth, predicted))
         return {"photos": len(rows), "no_face": no_face, "skipped": sum(skipped.values()),
+                "no_face_rate": metrics.proportion(no_face, len(rows)),
                 "skipped_reasons": dict(skipped),
                 "accuracy": metrics.accuracy(truth, predicted),
                 "accuracy_counting_unanswered_as_wrong": metrics.proportion(right, len(rows)),
@@ -666,6 +769,32 @@ def markdown(report: dict) -> str:
             rows.append((name, "accuracy", _rate(f["accuracy"]) + f"; no face {f['no_face']}"))
             for source, e in f["by_source"].items():
                 rows.append((name, f"accuracy, {source}", _rate(e)))
+    if "gender" in fields and "by_sex" in fields["gender"]:
+        g = fields["gender"]
+        for label, entry in (("labelled photos", g["by_sex"]),
+                             ("held-out part", g["held_out_part"]),
+                             ("FG-NET, gender by eye", g["fgnet_by_eye"]["all"]),
+                             *((f"FG-NET, gender by eye, {band}", e) for band, e in
+                               g["fgnet_by_eye"]["by_age_band"].items())):
+            wrong = entry["accuracy"]
+            rows.append(("gender", f"error (both sexes), {label}",
+                         _rate(metrics.proportion(wrong["n"] - wrong["k"], wrong["n"]))))
+            rows.append(("gender", f"women called male, {label}",
+                         _rate(entry["women_called_male"])))
+            rows.append(("gender", f"men called female, {label}",
+                         _rate(entry["men_called_female"])))
+            rows.append(("gender", f"gap (points) / balanced accuracy, {label}",
+                         f"{entry['gap_points']} / {entry['balanced_accuracy']}"))
+    if "emotion" in fields and "lfw" in fields["emotion"]:
+        for label, key in (("LFW", "lfw"), ("LFW held-out part", "lfw_held_out_part")):
+            e = fields["emotion"][key]
+            interval = e["balanced_accuracy_ci95"]
+            rows.append(("emotion", f"balanced accuracy over {', '.join(e['balanced_over'])}, "
+                         f"{label}", f"{e['balanced_accuracy']}" +
+                         (f" [{interval[0]:.3g}, {interval[1]:.3g}]" if interval else "") +
+                         f" (n={e['photos']})"))
+            for name, entry in e["recall"].items():
+                rows.append(("emotion", f"recall {name}, {label}", _rate(entry)))
     if "race" in fields:
         r = fields["race"]
         rows.append(("race", "error rate, lower bound (one person, one answer; no race "
@@ -712,6 +841,8 @@ def markdown(report: dict) -> str:
         rows.append(("mask", "accuracy (unanswered = wrong)",
                      _rate(m["accuracy_counting_unanswered_as_wrong"]) +
                      f"; no face {m['no_face']}, skipped {m['skipped']}"))
+        if "no_face_rate" in m:
+            rows.append(("mask", "photos with no face found", _rate(m["no_face_rate"])))
     lines = ["| field | measure | value [95% interval] (n) |", "| --- | --- | --- |"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return "\n".join(lines) + "\n"

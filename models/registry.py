@@ -207,6 +207,8 @@ SOURCES: tuple[ModelSource, ...] = (
             _SHAPE5,
         ),
     ),
+    # served with a class-prior correction for resting faces (analyzers/emotion.py PRIORS,
+    # models/calibration/face-emotion-fer.json)
     ModelSource(
         name="face-emotion-fer",
         task="emotion",
@@ -331,6 +333,8 @@ SOURCES += (
         artifacts=_GEAR, convert="tfjs_to_onnx",
         metadata={"input_size": 198, "labels": ["white", "black", "asian", "indian", "other"]},
     ),
+    # served weighed with the age model's gender where both answer (analyzers/gender_fusion.py,
+    # models/calibration/face-gender-fusion.json: FaceRes alone errs against women)
     ModelSource(
         name="face-gender-faceres", task="gender", wrapper="analyzers.faceres:FaceResGender",
         description=_FACERES_NOTE + " (faceres.json, float16 weights); answers gender",
