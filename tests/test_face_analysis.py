@@ -44,7 +44,7 @@ def test_default_options():
     options = Options.parse(None)
     assert options == Options.parse("") == Options.parse("default") == Options()
     assert set(options.attributes) == set(ATTRIBUTES) - {"embedding", "landmarks", "beauty",
-                                                         "ethnicity"}
+                                                         "ethnicity", "blendshapes"}
     assert not options.return_embedding and not options.return_landmarks
     assert options.max_faces >= 1
 
