@@ -106,8 +106,13 @@ def missing_reason(source: ModelSource) -> str:
 
 
 def load_model(source: ModelSource, folder: Path):
-    """The model's wrapper (models/registry.py names it), built from its stored folder."""
-    return wrapper_of(source).load(folder, threads=THREADS)
+    """The model's wrapper (models/registry.py names it), built from its stored folder;
+    an age model whose gender is never read (a gender model answers it, as the front
+    decides from task_models) does not compute it."""
+    runner = wrapper_of(source).load(folder, threads=THREADS)
+    if hasattr(runner, "skip_gender") and "gender" in task_models():
+        runner.skip_gender()
+    return runner
 
 
 class ModelService:

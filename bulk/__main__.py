@@ -12,7 +12,6 @@ stopped (the server failed; run again to resume), 130 interrupted.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -32,8 +31,7 @@ def main(argv: list[str] | None = None) -> int:
                               "(one row per face)")
     analyse.add_argument("--attributes", help="as /analyze's attributes, e.g. age,gender")
     analyse.add_argument("--batch", type=int, default=16, help="photos per request (1-64)")
-    analyse.add_argument("--api-key", default=os.environ.get("FACE_CLIENT_API_KEY"),
-                         help="the server's API key (or FACE_CLIENT_API_KEY)")
+    analyse.add_argument("--api-key", help="the server's API key, when it has one")
     args = parser.parse_args(argv)
     if not args.folder.is_dir():
         parser.error(f"{args.folder} is not a folder")
