@@ -3,10 +3,11 @@ of base64 images, data: URLs or http(s)/s3 URLs): many photos in one request, ea
 answered as /analyze would answer it, in the order sent, each with its own status
 and, where it failed, its own `{"detail", "code"}` while the others succeed.
 
-The photos go through in groups of CALL_ITEMS: each group's photos are decoded and
+The photos go through in groups of GROUP_PHOTOS: each group's photos are decoded and
 detected at once, then every task model gets the faces of the whole group in one
-call (FaceAnalysis.analyze_together), where a single /analyze sends one photo's.
-Two groups are in flight, so one group's models run while the next decodes.
+call of at most CALL_ITEMS faces (FaceAnalysis.analyze_together), where a single
+/analyze sends one photo's. GROUPS_AT_ONCE groups are in flight, so some groups'
+models run while others decode and detect.
 
 The whole request is bounded by the limits of one request plus its own:
 - the body by FACE_MAX_REQUEST_BYTES (security.RequestGuard), each photo by
@@ -37,7 +38,9 @@ from front.model_clients import CALL_ITEMS
 from inputs.budget import announced_pixels
 from inputs.imageio import InputError, decode_base64, numbers_from_env
 
-GROUPS_AT_ONCE = 2
+# 8 faces a call keep most of the per-call saving (docs/benchmarks.md, 2026-12-07);
+# four groups in flight keep every model service busy, as 16 clients' requests do
+GROUP_PHOTOS, GROUPS_AT_ONCE = 8, 4
 # the request answers this long before its deadline, so the finished photos are not
 # lost to the whole request's 504
 ANSWER_MARGIN_S = 0.5
@@ -154,8 +157,8 @@ class Batch:
                 await self._group(indices, sources, options, shape, answers, state)
 
         work = [asyncio.ensure_future(group(range(start, min(len(sources),
-                                                             start + CALL_ITEMS))))
-                for start in range(0, len(sources), CALL_ITEMS)]
+                                                             start + GROUP_PHOTOS))))
+                for start in range(0, len(sources), GROUP_PHOTOS)]
         _, pending = await asyncio.wait(
             work, timeout=max(0.0, deadline - time.monotonic() - ANSWER_MARGIN_S))
         for task in pending:
