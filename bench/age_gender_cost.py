@@ -4,7 +4,9 @@ skips where a gender model of its own answers gender), side by side in rounds.
     python -m bench.age_gender_cost [--rounds 5] [--calls 100]
 
 Thread CPU ms of AgeGender.predict on the square crops of obama.jpg (1 face) and
-multi_face.jpg (5 faces); the ages must be the same both ways.
+multi_face.jpg (5 faces); the ages must be the same both ways. Then the 1-face call
+part by part (dlib's shape predictor, the chip, the normalising, the age net), timed
+inside one predict-like loop, and the shape predictor alone.
 """
 
 from __future__ import annotations
@@ -56,6 +58,44 @@ def main(argv=None) -> None:
               f"{statistics.median(r[1] for r in rounds):.2f}; without / with: median "
               f"{statistics.median(ratios):.2f}, worst {max(ratios):.2f} over {args.rounds} "
               "rounds; the same ages")
+        if len(faces) == 1:
+            parts(age, crops, args.calls)
+
+
+def parts(model, crops, calls: int) -> None:
+    """Thread CPU ms of each part of the age model's call, and of the shape predictor
+    called alone on the same crop."""
+    import dlib
+
+    from analyzers.age_gender import AGE_CHIP, CHIP_PADDING, _normalise
+    from analyzers.dlib_faces import shape_in_crop
+
+    spent = dict.fromkeys(("shape predictor", "chip", "normalise", "age net"), 0.0)
+    clock = time.thread_time
+    for _ in range(calls):
+        chips = []
+        for crop in crops:
+            crop = np.ascontiguousarray(crop)
+            started = clock()
+            shape = shape_in_crop(model.shape5, crop)
+            middle = clock()
+            chips.append(dlib.get_face_chip(crop, shape, size=AGE_CHIP, padding=CHIP_PADDING))
+            spent["shape predictor"] += middle - started
+            spent["chip"] += clock() - middle
+        started = clock()
+        batch = _normalise(chips)
+        middle = clock()
+        model.age.run(None, {"images": batch})
+        spent["normalise"] += middle - started
+        spent["age net"] += clock() - middle
+    crop = np.ascontiguousarray(crops[0])
+    started = clock()
+    for _ in range(calls):
+        shape_in_crop(model.shape5, crop)
+    alone = (clock() - started) / calls * 1000
+    print("1 face, CPU ms a call by part: " + ", ".join(
+        f"{name} {seconds / calls * 1000:.2f}" for name, seconds in spent.items())
+        + f"; the shape predictor called alone {alone:.2f}")
 
 
 if __name__ == "__main__":
