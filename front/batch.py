@@ -17,7 +17,7 @@ The whole request is bounded by the limits of one request plus its own:
   the photo past it), each fetch by the URL policy (inputs/sources.py);
 - the pixels decoded and held at once by twice FACE_MAX_PIXELS (a photo waits);
 - the faces analysed, all together, by FACE_BATCH_MAX_FACES (422 for the photo
-  past it);
+  whose faces, found after the others', would pass it);
 - the time by FACE_REQUEST_DEADLINE_S: photos unfinished at the deadline answer
   504 each, the finished ones 200.
 """
@@ -41,6 +41,9 @@ from inputs.imageio import InputError, decode_base64, numbers_from_env
 # 8 faces a call keep most of the per-call saving (docs/benchmarks.md, 2026-12-07);
 # four groups in flight keep every model service busy, as 16 clients' requests do
 GROUP_PHOTOS, GROUPS_AT_ONCE = 8, 4
+# after a group's first photo is detected, how long the others are waited for before
+# the ones found go to the models together (a slow photo then holds up only itself)
+GATHER_S = 0.25
 # the request answers this long before its deadline, so the finished photos are not
 # lost to the whole request's 504
 ANSWER_MARGIN_S = 0.5
@@ -179,10 +182,32 @@ class Batch:
                 "failed": len(results) - succeeded}
 
     async def _group(self, indices, sources, options: Options, shape, answers, state) -> None:
-        found = await asyncio.gather(*(self._detected(sources[i][1], options, state)
-                                       for i in indices))
+        """Detect the group's photos at once; analyse together those found within
+        GATHER_S of each other, so a slow photo holds up only itself."""
+        detecting = {asyncio.ensure_future(self._detected(sources[i][1], options, state)): i
+                     for i in indices}
+        analysing = []
+        try:
+            pending = set(detecting)
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                if pending:
+                    more, pending = await asyncio.wait(pending, timeout=GATHER_S)
+                    done |= more
+                ready = await self._admitted(sorted((detecting[task], task.result())
+                                                    for task in done), options, answers, state)
+                if ready:
+                    analysing.append(asyncio.ensure_future(
+                        self._analysed(ready, options, shape, answers, state)))
+            await asyncio.gather(*analysing)
+        finally:  # the deadline cancelled this group: its photos' work stops too
+            for task in [*detecting, *analysing]:
+                task.cancel()
+
+    async def _admitted(self, found, options: Options, answers, state) -> list:
+        """The detected photos the face budget admits; the others' answers set."""
         ready = []
-        for index, outcome in zip(indices, found):
+        for index, outcome in found:
             if isinstance(outcome, dict):
                 answers[index] = outcome
                 continue
@@ -197,8 +222,9 @@ class Batch:
                 continue
             state["faces"] += count
             ready.append((index, decoded, faces, detection_ms, held))
-        if not ready:
-            return
+        return ready
+
+    async def _analysed(self, ready, options: Options, shape, answers, state) -> None:
         try:
             analysed = await self.flows.analysis.analyze_together(
                 [(decoded.image, faces) for _, decoded, faces, _, _ in ready], options,
