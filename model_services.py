@@ -20,6 +20,7 @@ from bentoml.validators import ContentType
 
 import allocator
 import settings
+from analyzers import gender_fusion
 from analyzers.tasks import ABSENT_WHEN_MISSING
 from models import priority
 from models.registry import BY_NAME, SOURCES, ModelSource, wrapper_of
@@ -106,8 +107,15 @@ def missing_reason(source: ModelSource) -> str:
 
 
 def load_model(source: ModelSource, folder: Path):
-    """The model's wrapper (models/registry.py names it), built from its stored folder."""
-    return wrapper_of(source).load(folder, threads=THREADS)
+    """The model's wrapper (models/registry.py names it), built from its stored folder;
+    an age model whose gender is never read (a gender model answers it alone, as the
+    front decides from task_models) does not compute it."""
+    runner = wrapper_of(source).load(folder, threads=THREADS)
+    models = task_models()
+    if hasattr(runner, "skip_gender") and "gender" in models \
+            and not gender_fusion.fuses(models["gender"], models.get("age_gender")):
+        runner.skip_gender()
+    return runner
 
 
 class ModelService:

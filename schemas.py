@@ -472,3 +472,25 @@ class MaskResponse(BaseModel):
     faces_detected: int
     image: ImageSize
     models: dict[str, Optional[str]]
+
+
+# ------------------------------------------------------------- /analyze-batch
+class BatchError(BaseModel):
+    detail: str
+    code: str
+
+
+class BatchItem(BaseModel):
+    index: int = Field(description="the photo's place in the request, from 0")
+    name: Optional[str] = Field(description="the file name, or the URL; null for base64")
+    status: int = Field(description="what /analyze would have answered for this photo alone")
+    result: Optional[AnalyzeResponse | ScaleflexResponse] = Field(
+        default=None, description="/analyze's answer (status 200)")
+    error: Optional[BatchError] = Field(default=None, description="why not (other statuses)")
+
+
+class BatchResponse(BaseModel):
+    results: list[BatchItem] = Field(description="one per photo, in the order sent")
+    count: int
+    succeeded: int
+    failed: int

@@ -34,6 +34,7 @@ import hmac
 import math
 import os
 import re
+import typing
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -197,19 +198,28 @@ class Route:
     fields: tuple = ()
     required_files: frozenset = frozenset()
     path: str = ""
+    # file fields that take several files (a list), and the parts a body may have
+    list_files: frozenset = frozenset()
+    max_parts: int = MAX_PARTS
 
 
 def routes_of(service) -> dict[str, Route]:
     """path -> Route for every API of a BentoML service class."""
+    from front.batch import batch_max_images  # front.batch's flows import this module
+
     routes = {}
     for api in service.apis.values():
         spec = api.input_spec
         files = frozenset(getattr(spec, "multipart_fields", None) or ())
         fields = tuple(getattr(spec, "model_fields", {}))
         required = frozenset(name for name in files if spec.model_fields[name].is_required())
-        routes[_bare(api.route)] = Route(multipart=bool(files), file_fields=files,
-                                         fields=fields, required_files=required,
-                                         path=_bare(api.route))
+        lists = frozenset(name for name in files
+                          if typing.get_origin(spec.model_fields[name].annotation) is list)
+        routes[_bare(api.route)] = Route(
+            multipart=bool(files), file_fields=files, fields=fields, required_files=required,
+            path=_bare(api.route), list_files=lists,
+            # a batch's photos are parts too (front/batch.py bounds their number)
+            max_parts=MAX_PARTS + (batch_max_images() if lists else 0))
     return routes
 
 
@@ -373,7 +383,7 @@ def check_multipart(body: bytes, boundary: bytes, route: Route,
 
     def part_end():
         parts.append(state["part"])
-        if len(parts) > MAX_PARTS:
+        if len(parts) > route.max_parts:
             raise _TooManyParts()
 
     def end():
@@ -388,7 +398,7 @@ def check_multipart(body: bytes, boundary: bytes, route: Route,
         parser.write(body)
         parser.finalize()
     except _TooManyParts:
-        return 400, f"the multipart/form-data body has more than {MAX_PARTS} parts"
+        return 400, f"the multipart/form-data body has more than {route.max_parts} parts"
     except Exception as exc:
         reason = str(exc).split(" at ")[0][:120] or type(exc).__name__
         return 400, f"malformed multipart/form-data body ({reason})"

@@ -2,7 +2,8 @@
 
     bentoml serve            (reads bentofile.yaml: service.py:FaceAnalysisService)
 
-Endpoints: POST /analyze, /analyze-base64, /extract-face, /compare-faces, /fitter,
+Endpoints: POST /analyze, /analyze-base64, /analyze-batch, /analyze-batch-json,
+/extract-face, /compare-faces, /fitter,
 /quality, /liveness, /body, /mask, /templates/extract, /templates/verify,
 /v1/models/insightface:detect, /v1/models/insightface:compare; GET /batch-stats,
 /health (plus BentoML's /livez, /readyz, /metrics, /docs.json, Swagger at / for
@@ -32,6 +33,7 @@ from analyzers.face_analysis import FaceAnalysis
 from compat import image_api, insightface, nsfas
 from compat.service_info import ServiceInfo
 from front import header_timeout
+from front.batch import Batch, BatchLimits, options_for, upload_name, upload_source
 from front.flows import (LIVENESS_MODES, LIVENESS_QUALITY_THRESHOLD, LIVENESS_THRESHOLD,
                          Flows)
 from front.form_fields import attributes_of
@@ -40,7 +42,8 @@ from front.model_clients import remote_predict
 from front.openapi_contract import OpenAPIContract
 from front.readiness import log_missing, readiness
 from front.requests import (ATTRIBUTES_HELP, MAX_FACES_HELP, OUTPUT_FORMAT_HELP,
-                            AnalyzeBase64Request, InsightFaceCompareRequest,
+                            AnalyzeBase64Request, AnalyzeBatchRequest,
+                            InsightFaceCompareRequest,
                             InsightFaceDetectRequest, VerifyRequest)
 from inputs.imageio import InputError, Limits
 from inputs.sources import FetchPolicy
@@ -50,7 +53,7 @@ from model_services import SERVED, TASK_MODELS, UNAVAILABLE, model_dependencies
 from models.registry import BY_NAME
 from responses import numbers, shapes, templates
 from responses.output_formats import insightface_face
-from schemas import (AnalyzeResponse, BodyResponse, CompareResponse, ExtractFaceResponse,
+from schemas import (AnalyzeResponse, BatchResponse, BodyResponse, CompareResponse, ExtractFaceResponse,
                      FitterResponse, InsightFaceCompareResponse, InsightFaceDetectResponse,
                      LivenessResponse, MaskResponse, QualityResponse, TemplateExtractResponse,
                      VerifyResponse)
@@ -99,6 +102,7 @@ class FaceAnalysisService(model_dependencies()):
                                      else "age_gender", labels=labels)
         self.flows = Flows(self.analysis, self.limits, SETTINGS, fetch_policy,
                            QUALITY_THRESHOLDS)
+        self.batch = Batch(self.flows, BatchLimits.from_env())
         self.readiness = readiness(set(predictors), UNAVAILABLE)
         log_missing(log, UNAVAILABLE, self.readiness)
         health_state.update(
@@ -148,6 +152,45 @@ class FaceAnalysisService(model_dependencies()):
         shape = self.flows.output_format(request.output_format)
         return ok(shape(await self.flows.within_deadline(
             self.flows.analyze_json(request, deadline))))
+
+    # ------------------------------------------------------------ batches
+    @bentoml.api(route="/analyze-batch")
+    @json_errors
+    async def analyze_batch(
+        self,
+        files: list[Path],
+        attributes: list[str] | str = Field(default="", description=ATTRIBUTES_HELP),
+        max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP),
+        return_embedding: bool = False,
+        return_landmarks: bool = False,
+        output_format: str = Field(default="native", description=OUTPUT_FORMAT_HELP),
+    ) -> BatchResponse:
+        """Many photos (the `files` field repeated, at most FACE_BATCH_MAX_IMAGES), each
+        answered as /analyze answers it, in order, each with its own status and error
+        (front/batch.py)."""
+        options, shape = options_for(
+            self.flows, attributes_of(attributes, FaceAnalysisService.context.request),
+            max_faces, return_embedding, return_landmarks, output_format)
+        self.batch.check_count(len(files))
+        sources = [(upload_name(path), upload_source(path, self.limits, "file"))
+                   for path in files]
+        deadline = self.flows.deadline()
+        return ok(await self.flows.within_deadline(
+            self.batch.analyze(sources, options, shape, deadline)))
+
+    @bentoml.api(route="/analyze-batch-json", input_spec=AnalyzeBatchRequest)
+    @json_errors
+    async def analyze_batch_json(self, **request) -> BatchResponse:
+        """The same as /analyze-batch for a JSON body {"images": ["<base64, data: URL or
+        http(s)/s3 URL>", ...], ...}; URLs are fetched under the image_url policy."""
+        request = AnalyzeBatchRequest(**request)
+        options, shape = options_for(self.flows, attributes_of(request.attributes),
+                                     request.max_faces, request.return_embedding,
+                                     request.return_landmarks, request.output_format)
+        deadline = self.flows.deadline()
+        sources = self.batch.json_sources(request.images, deadline)
+        return ok(await self.flows.within_deadline(
+            self.batch.analyze(sources, options, shape, deadline)))
 
     # -------------------------------------------------------- /extract-face
     @bentoml.api(route="/extract-face")

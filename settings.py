@@ -56,6 +56,10 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "process (PDF bombs: 422)", _LIMITS),
     Variable("FACE_MAX_FACES", "100", "faces analysed per image: the default of max_faces "
              "and its ceiling (at most 1000; 422 above)", _LIMITS),
+    Variable("FACE_BATCH_MAX_IMAGES", "64", "photos one /analyze-batch or "
+             "/analyze-batch-json request may carry (422 above)", _LIMITS),
+    Variable("FACE_BATCH_MAX_FACES", "1000", "faces one batch request analyses in all; a "
+             "photo that would pass it answers 422 on its own", _LIMITS),
     Variable("FACE_REQUEST_DEADLINE_S", "30", "seconds for receiving the body (408), then "
              "for the whole analysis (504)", _LIMITS),
     Variable("FACE_HEADER_TIMEOUT_S", "10", "seconds a connection has to send a request's "

@@ -40,6 +40,12 @@ class AgeGender(ModelWrapper):
         self.gender = cpu_session(gender_path, threads)
         self.shape5 = load_shape_predictor(shape5_path, 5)
 
+    def skip_gender(self) -> None:
+        """Answer age alone: where a gender model of its own answers gender, this
+        net's gender is never read (FaceAnalysis gender_task), and its chip and net
+        were a third of this model's time (docs/benchmarks.md)."""
+        self.gender = None
+
     def predict(self, crops: np.ndarray) -> list[dict]:
         """crops: [N, 256, 256, 3] uint8 RGB from square_crop."""
         if len(crops) == 0:
@@ -51,25 +57,25 @@ class AgeGender(ModelWrapper):
             crop = np.ascontiguousarray(crop)
             shape = shape_in_crop(self.shape5, crop)
             age_chips.append(dlib.get_face_chip(crop, shape, size=AGE_CHIP, padding=CHIP_PADDING))
-            gender_chips.append(
-                dlib.get_face_chip(crop, shape, size=GENDER_CHIP, padding=CHIP_PADDING)
-            )
+            if self.gender is not None:
+                gender_chips.append(
+                    dlib.get_face_chip(crop, shape, size=GENDER_CHIP, padding=CHIP_PADDING))
         age_probs = self.age.run(None, {"images": _normalise(age_chips)})[0]
-        gender_probs = self.gender.run(None, {"images": _normalise(gender_chips)})[0]
         results = []
-        for ages, genders in zip(age_probs, gender_probs):
+        for ages in age_probs:
             # the bracket is taken from the reported (rounded) age so the two agree
             age = round(float(np.dot(ages, AGE_CLASS_VALUES)), 1)
+            results.append({"age": age, "age_bracket": age_bracket(age)})
+        if self.gender is None:
+            return results
+        gender_probs = self.gender.run(None, {"images": _normalise(gender_chips)})[0]
+        for result, genders in zip(results, gender_probs):
             best = int(np.argmax(genders))
-            results.append({
-                "age": age,
-                "age_bracket": age_bracket(age),
-                "gender": {
-                    "value": GENDER_LABELS[best],
-                    "confidence": round(float(genders[best]), 4),
-                    "scores": {label: round(float(p), 4) for label, p in zip(GENDER_LABELS, genders)},
-                },
-            })
+            result["gender"] = {
+                "value": GENDER_LABELS[best],
+                "confidence": round(float(genders[best]), 4),
+                "scores": {label: round(float(p), 4) for label, p in zip(GENDER_LABELS, genders)},
+            }
         return results
 
 

@@ -36,6 +36,14 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+def fuses(gender_model: str | None, age_model: str | None,
+          calibration: dict | None = None) -> bool:
+    """Whether `fuse` reads the age model's gender beside this gender model's."""
+    calibration = constants() if calibration is None else calibration
+    return bool(calibration) and _name(gender_model) == _name(calibration["model"]) \
+        and _name(age_model) == _name(calibration["combined_with"])
+
+
 def male_probability(rule: dict, faceres_male: float, other_male: float | None) -> float:
     if rule["kind"] == "mean":
         return (faceres_male + other_male) / 2

@@ -507,6 +507,14 @@ def main() -> None:
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(report, indent=2))
     print(f"\nJSON: {args.json}")
+    # issue 30: each stage against its networks' bare cost, and bulk against single
+    # requests, each on a server of its own (bench/stages.py, bench/batch_throughput.py)
+    from bench import batch_throughput, stages
+
+    print("\nstages against their networks (python -m bench.stages):")
+    stages.main(["--rounds", "2" if args.quick else "5", "--requests", "5" if args.quick else "8"])
+    print("\nbulk (python -m bench.batch_throughput):")
+    batch_throughput.main(["--rounds", "2" if args.quick else "5"])
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ def check_names(route, parts: list[dict]) -> tuple[int, str] | None:
     takes = f"{route.path or 'this endpoint'} takes {_names(route.fields)}"
     for name in sorted(route.file_fields):
         count = sent.count(name)
-        if count > 1:
+        if count > 1 and name not in getattr(route, "list_files", ()):
             return 400, (f"field '{name}' was sent {count} times; {takes}, "
                          f"with one '{name}' file")
     # an upload under a name the endpoint does not take (a text field may come as a

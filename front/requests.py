@@ -56,3 +56,14 @@ class InsightFaceCompareRequest(BaseModel):
                                "http(s)/s3:// URL")
     image2: str | None = Field(default=None, description="base64, a data: URL, or an "
                                "http(s)/s3:// URL")
+
+
+class AnalyzeBatchRequest(BaseModel):
+    images: list[str | dict[str, str]] = Field(description=(
+        "the photos, in order: each a base64 image, a data: URL or an http(s)/s3 URL, or "
+        "an object {\"image\": ...} / {\"image_url\": ...}; at most FACE_BATCH_MAX_IMAGES"))
+    attributes: list[str] | str | None = Field(default=None, description=ATTRIBUTES_HELP)
+    max_faces: int | None = Field(default=None, ge=1, le=1000, description=MAX_FACES_HELP)
+    return_embedding: bool = False
+    return_landmarks: bool = Field(default=False, description="add the 478-point mesh and 68 points")
+    output_format: str = Field(default="native", description=OUTPUT_FORMAT_HELP)

@@ -124,7 +124,10 @@ def blendshapes_server(default_models, imported, tmp_path_factory):
             "hcp": http.post("/analyze", files={"file": ("o.jpg", photo(PHOTOS[0]).read_bytes())},
                              data={"attributes": "all"}),
             "default": http.post("/analyze", files={"file": ("o.jpg",
-                                                             photo(PHOTOS[0]).read_bytes())})}
+                                                             photo(PHOTOS[0]).read_bytes())}),
+            "batch": http.post("/analyze-batch", data={"attributes": "blendshapes,expression"},
+                               files=[("files", (name, photo(name).read_bytes()))
+                                      for name in PHOTOS])}
 
 
 @pytest.mark.parametrize("name", PHOTOS)
@@ -163,3 +166,16 @@ def test_hcp_analyze_takes_smiling_from_blendshapes_only_when_present(blendshape
     # not asked for: absent, and smiling / mouth_open are the mesh's geometry as before
     assert "blendshapes" not in default or default["blendshapes"] is None
     assert "method" not in default["smiling"] and "ratio" in default["mouth_open"]
+
+
+def test_a_batch_runs_blendshapes_after_the_mesh_as_analyze_does(blendshapes_server):
+    response = blendshapes_server["batch"]
+    assert response.status_code == 200, response.text
+    for name, result in zip(PHOTOS, response.json()["results"]):
+        alone = blendshapes_server[name].json()
+        assert result["status"] == 200, result
+        ours, theirs = result["result"]["faces"][0], alone["faces"][0]
+        assert ours["smiling"]["method"] == "blendshapes"
+        for key, value in theirs["blendshapes"].items():
+            assert ours["blendshapes"][key] == pytest.approx(value, abs=1e-3), key
+        assert result["result"]["models"]["smiling"] == alone["models"]["blendshapes"]

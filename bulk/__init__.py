@@ -1,0 +1,1 @@
+"""Bulk work: `python -m bulk analyse FOLDER` (bulk/folder.py, bulk/runners.py)."""
