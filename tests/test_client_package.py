@@ -111,3 +111,21 @@ def test_the_installed_client_calls_the_server(installed, server):
     where = subprocess.run([str(installed), "-c", "import face_analysis_client as c; "
                             "print(c.__file__)"], capture_output=True, text=True, cwd="/")
     assert str(installed.parent.parent) in where.stdout and sys.prefix not in where.stdout
+
+
+def test_the_readme_s_client_block_runs(installed, server, tmp_path):
+    """The README's five lines, as written, in the venv the client was installed into."""
+    import re
+    import shutil
+
+    from tests.conftest import ROOT
+
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert len(blocks) == 1 and "pip install ./clients/python" in blocks[0]
+    shutil.copy(photo("obama.jpg"), tmp_path / "photo.jpg")
+    result = subprocess.run([str(installed), "-c",
+                             blocks[0].replace("http://localhost:3000", server)],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    count, age, gender = result.stdout.split()
+    assert count == "1" and 30 <= float(age) <= 70 and gender == "male", result.stdout
