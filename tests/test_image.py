@@ -76,7 +76,8 @@ def test_the_image_is_bentoml_s_build_without_compilers(image):
     assert "entrypoint.sh" in labels  # BentoML's generated entrypoint, not a hand-made one
     # no build-essential, git or curl in the image (deploy/Dockerfile.template)
     found = ct.podman("run", "--rm", *ct.RUN_FLAGS, "--entrypoint", "sh", image, "-c",
-                      "command -v gcc cc git curl apt-get; true").stdout.split()
+                      "for tool in gcc cc git curl apt-get; do command -v $tool; done; true"
+                      ).stdout.split()
     assert found == ["/usr/bin/apt-get"], found
     # the Bento's own requirements, in BentoML's /app/.venv; no torch
     listed = ct.podman("run", "--rm", *ct.RUN_FLAGS, "--entrypoint", "sh", image, "-c",
