@@ -162,7 +162,7 @@ def test_kube_play_of_the_front_and_the_detector_answers_like_bentoml_serve(clie
                            headers={"X-API-Key": key}, timeout=30)
         assert stats.status_code == 200 and stats.json(), stats.text
         # the front did not start a detector of its own
-        processes = ct.podman("exec", "face-analysis-pod-face-analysis", "sh", "-c",
+        processes = ct.podman("exec", "face-analysis-pod-0-face-analysis", "sh", "-c",
                               "cat /proc/[0-9]*/cmdline | tr '\\0' ' '", check=False).stdout
         assert "FaceMeshModel" in processes and "FaceDetector" not in processes
     finally:
@@ -171,12 +171,14 @@ def test_kube_play_of_the_front_and_the_detector_answers_like_bentoml_serve(clie
 
 
 def pod_address(deployment: str) -> str:
-    """The address of the pod `podman kube play` made of a Deployment (`NAME-pod`)."""
+    """The address of the pod `podman kube play` made of a Deployment (`NAME-pod-0`, on
+    podman's kube network)."""
     infra = ct.podman("pod", "inspect", "--format", "{{.InfraContainerID}}",
-                      f"{deployment}-pod").stdout.strip()
-    return ct.podman("inspect", "--format", "{{.NetworkSettings.IPAddress}}",
+                      f"{deployment}-pod-0").stdout.strip()
+    return ct.podman("inspect", "--format",
+                     "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
                      infra).stdout.strip()
 
 
 def pod_logs(deployment: str) -> str:
-    return ct.logs(f"{deployment}-pod-{deployment}")
+    return ct.logs(f"{deployment}-pod-0-{deployment}")

@@ -41,8 +41,10 @@ def test_the_spec_is_valid_openapi_3_0(spec):
     schemas = list(walk(spec))
     assert not [s for s in schemas if s.get("type") in ("file", "null")]
     assert not [s for s in schemas if "const" in s]
-    upload = spec["paths"]["/compare-faces"]["post"]["requestBody"]["content"][
-        "multipart/form-data"]["schema"]["properties"]
+    body = spec["paths"]["/compare-faces"]["post"]["requestBody"]["content"][
+        "multipart/form-data"]["schema"]
+    upload = (body.get("properties") or spec["components"]["schemas"][
+        body["$ref"].rsplit("/", 1)[1]]["properties"])
     assert upload["selfie"]["type"] == "string" and upload["selfie"]["format"] == "binary"
     analyze = spec["paths"]["/analyze-base64"]["post"]["requestBody"]["content"][
         "application/json"]["schema"]
