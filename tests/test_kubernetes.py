@@ -21,6 +21,7 @@ import yaml
 from deploy import kubernetes as k8s
 from testkit import container as ct
 from testkit.photos import photo
+from testkit.server import free_port
 from tests.test_deploy import mebibytes, millicores, service_graph
 
 BASE = k8s.BASE
@@ -109,6 +110,10 @@ def played(deployment: dict, image: str, **env: str) -> dict:
     container["image"] = image
     container["env"] = [{"name": e["name"], "value": env.get(e["name"], e.get("value"))}
                         for e in container["env"]]
+    # podman 4.3 publishes a containerPort on the same host port unless told another:
+    # a free one, so that two pods (and any server on 3000) do not collide
+    for port in container["ports"]:
+        port["hostPort"] = free_port()
     return local
 
 
@@ -144,8 +149,8 @@ def test_kube_play_of_the_front_and_the_detector_answers_like_bentoml_serve(clie
                     {"ip": address, "hostnames": ["face-detector"]}]
             path = folder / f"{name}.yaml"
             path.write_text(yaml.safe_dump(deployment))
+            plays.append(path)  # taken down even when it fails half-way
             ct.podman("kube", "play", str(path), env=env, timeout=300)
-            plays.append(path)
             url = f"http://{pod_address(name)}:{k8s.PORT}"
             try:
                 ct.wait_ready(url)
