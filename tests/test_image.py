@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import socket
-import subprocess
 import time
 
 import httpx
@@ -88,7 +87,7 @@ def test_the_image_is_bentoml_s_build_without_compilers(image):
 
 
 def test_the_container_answers_like_bentoml_serve(served, client):
-    url, name, cold_start = served
+    url, _, cold_start = served
     obama, obama2, t1 = (photo(n).read_bytes() for n in ("obama.jpg", "obama2.jpg", "t1.jpg"))
     expected = client.post("/analyze", files={"file": ("t1.jpg", t1)})
     assert expected.status_code == 200, expected.text
@@ -106,7 +105,7 @@ def test_the_container_answers_like_bentoml_serve(served, client):
 def test_a_request_from_outside_the_container_reaches_it(served):
     """The published port on the host's own network address, not only loopback: the
     server in the container listens on every interface."""
-    url, name, _ = served
+    url, _, _ = served
     port = url.rsplit(":", 1)[1]
     outside = f"http://{host_address()}:{port}"
     assert httpx.get(outside + "/readyz", timeout=10).status_code == 200
@@ -118,7 +117,7 @@ def test_a_request_from_outside_the_container_reaches_it(served):
 
 
 def test_rss_at_rest(served):
-    url, name, _ = served
+    _, name, _ = served
     time.sleep(5)  # after the requests above: settled, idle
     rss = ct.tree_rss_bytes(ct.container_pid(name))
     assert rss > 100e6  # the front and 12 model services are running

@@ -9,7 +9,6 @@ does. No Kubernetes cluster is reachable here: applying the base to one is not t
 from __future__ import annotations
 
 import copy
-import os
 import tempfile
 from pathlib import Path
 
@@ -54,7 +53,7 @@ def test_the_committed_base_is_what_the_generator_writes(tmp_path):
 
 def test_every_manifest_is_valid_against_kubernetes_schemas():
     checked = 0
-    for name, docs in documents().items():
+    for docs in documents().values():
         for doc in docs:
             if doc["kind"] == "Kustomization":
                 listed = set(doc["resources"])
@@ -127,7 +126,8 @@ def test_kube_play_of_the_front_and_the_detector_answers_like_bentoml_serve(clie
     other model services, left out of its BENTOML_SERVE_DEPENDS here, start inside the
     front's pod (README "Deploy"), so its memory limit is raised to hold them."""
     image, _ = ct.ensure_image()
-    expected = client.post("/analyze", files={"file": ("obama.jpg", photo("obama.jpg").read_bytes())})
+    obama = photo("obama.jpg").read_bytes()
+    expected = client.post("/analyze", files={"file": ("obama.jpg", obama)})
     assert expected.status_code == 200, expected.text
     deployments = by_kind("Deployment")
     detector_url = next(entry for entry in env_of(deployments["face-analysis"])[
@@ -160,7 +160,7 @@ def test_kube_play_of_the_front_and_the_detector_answers_like_bentoml_serve(clie
         answer = httpx.post(front_url + "/analyze", headers={"X-API-Key": key}, timeout=120,
                             files={"file": ("obama.jpg", photo("obama.jpg").read_bytes())})
         assert answer.status_code == 200, answer.text
-        strip = lambda a: {k: v for k, v in a.items() if k != "timings_ms"}  # noqa: E731
+        strip = lambda a: {k: v for k, v in a.items() if k != "timings_ms"}
         assert strip(answer.json()) == strip(expected.json())
         # the detector answered it: its own statistics count the call
         stats = httpx.post(f"http://{pod_address('face-detector')}:{k8s.PORT}/stats", json={},
