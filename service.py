@@ -41,6 +41,7 @@ from front.http import HealthEndpoint, error, health_state, json_errors, ok, rea
 from front.model_clients import remote_predict
 from front.openapi_contract import OpenAPIContract
 from front.readiness import log_missing, readiness
+from front.swagger_page import SwaggerPage
 from front.requests import (ATTRIBUTES_HELP, MAX_FACES_HELP, OUTPUT_FORMAT_HELP,
                             AnalyzeBase64Request, AnalyzeBatchRequest,
                             InsightFaceCompareRequest,
@@ -452,6 +453,8 @@ FaceAnalysisService.add_asgi_middleware(
     settings=SETTINGS)
 FaceAnalysisService.add_asgi_middleware(HealthEndpoint)
 FaceAnalysisService.add_asgi_middleware(ServiceInfo, health=health_state)
+# GET / in a browser: Swagger UI from the Bento alone, nothing fetched elsewhere
+FaceAnalysisService.add_asgi_middleware(SwaggerPage)
 header_timeout.install()  # uvicorn would wait forever for slow headers (issue 18)
 # /docs.json as valid OpenAPI 3.0 with every status each endpoint answers (front/openapi_contract.py)
 FaceAnalysisService.add_asgi_middleware(OpenAPIContract, service=FaceAnalysisService,

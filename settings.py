@@ -155,7 +155,7 @@ def read(name: str, environ: Mapping[str, str] | None = None) -> str:
 
 
 def markdown_table() -> str:
-    """README's "Configuration" table."""
+    """docs/configuration.md's table."""
     lines = ["| variable | default | what it sets |", "| --- | --- | --- |"]
     group = None
     for variable in VARIABLES.values():

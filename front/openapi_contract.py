@@ -18,6 +18,8 @@ import json
 
 from starlette.responses import JSONResponse
 
+from front.openapi_names import humanize
+
 SPEC_PATHS = ("/docs.json",)
 ERROR = {"$ref": "#/components/schemas/ErrorDetail"}
 ERROR_SCHEMAS = {
@@ -210,8 +212,9 @@ class OpenAPIContract:
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["path"] in SPEC_PATHS and scope["method"] == "GET":
             if self.body is None:
-                self.body = json.dumps(rewrite(self.service.openapi_spec.asdict(),
-                                               *self.mounted)).encode()
+                # and with names a person would write (front/openapi_names.py)
+                self.body = json.dumps(humanize(rewrite(self.service.openapi_spec.asdict(),
+                                                        *self.mounted))).encode()
             await JSONResponse(json.loads(self.body))(scope, receive, send)
         else:
             await self.app(scope, receive, send)

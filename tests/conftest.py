@@ -26,6 +26,8 @@ _running: list[pytest.Item] = []  # the test whose set-up or body runs now
 
 def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "server: starts or calls a real `bentoml serve`")
+    config.addinivalue_line("markers", "image: builds or runs the Bento's container image "
+                                       "(podman; testkit/container.py)")
     start = Server.start
 
     def marked_start(self):

@@ -41,8 +41,10 @@ def test_the_spec_is_valid_openapi_3_0(spec):
     schemas = list(walk(spec))
     assert not [s for s in schemas if s.get("type") in ("file", "null")]
     assert not [s for s in schemas if "const" in s]
-    upload = spec["paths"]["/compare-faces"]["post"]["requestBody"]["content"][
-        "multipart/form-data"]["schema"]["properties"]
+    body = spec["paths"]["/compare-faces"]["post"]["requestBody"]["content"][
+        "multipart/form-data"]["schema"]
+    upload = (body.get("properties") or spec["components"]["schemas"][
+        body["$ref"].rsplit("/", 1)[1]]["properties"])
     assert upload["selfie"]["type"] == "string" and upload["selfie"]["format"] == "binary"
     analyze = spec["paths"]["/analyze-base64"]["post"]["requestBody"]["content"][
         "application/json"]["schema"]
@@ -119,9 +121,8 @@ def generated(spec, tmp_path_factory):
 
 
 def test_the_generated_client_calls_the_server(server, generated):
-    from face_client.api.service_ap_is import face_analysis_analyze, face_analysis_compare_faces
-    from face_client.models import (ErrorDetail, FaceAnalysisAnalyzeInput,
-                                    FaceAnalysisCompareFacesInput)
+    from face_client.api.face_analysis import analyze, compare_faces
+    from face_client.models import AnalyzeRequest, CompareFacesRequest, ErrorDetail
     from face_client.types import File
 
     def upload(name: str) -> File:
@@ -129,31 +130,31 @@ def test_the_generated_client_calls_the_server(server, generated):
 
     api = generated.Client(base_url=server, timeout=120, raise_on_unexpected_status=True)
     with api:
-        answer = face_analysis_analyze.sync_detailed(client=api, body=FaceAnalysisAnalyzeInput(
+        answer = analyze.sync_detailed(client=api, body=AnalyzeRequest(
             file=upload("obama.jpg"), attributes=["age", "gender"]))
         assert answer.status_code == 200, answer.content
         face = answer.parsed.faces[0]
         assert face.age and face.gender and not face.emotion  # Unset is falsy
-        failed = face_analysis_analyze.sync_detailed(client=api, body=FaceAnalysisAnalyzeInput(
+        failed = analyze.sync_detailed(client=api, body=AnalyzeRequest(
             file=upload("obama.jpg"), output_format="xml"))
         assert failed.status_code == 422
         assert isinstance(failed.parsed, ErrorDetail) and "output_format" in failed.parsed.detail
-        compared = face_analysis_compare_faces.sync_detailed(
-            client=api, body=FaceAnalysisCompareFacesInput(selfie=upload("obama.jpg"),
-                                                           id_photo=upload("obama2.jpg")))
+        compared = compare_faces.sync_detailed(
+            client=api, body=CompareFacesRequest(selfie=upload("obama.jpg"),
+                                                 id_photo=upload("obama2.jpg")))
         assert compared.status_code == 200, compared.content
         assert compared.parsed.match is True
     # a mounted Image API service through the same generated client
     import base64
 
-    from face_client.api.image_api import image_api_gender_estimator
+    from face_client.api.image_api import gender_estimator
     from face_client.models import ImageApiRequest
 
     with generated.Client(base_url=server, timeout=120) as api:
         request = ImageApiRequest.from_dict(
             {"$image": base64.b64encode(photo("obama.jpg").read_bytes()).decode(),
              "objects": [{}]})
-        answer = image_api_gender_estimator.sync_detailed(client=api, body=request)
+        answer = gender_estimator.sync_detailed(client=api, body=request)
         assert answer.status_code == 200, answer.content
         objects = answer.parsed.objects
         assert len(objects) == 1 and objects[0]["gender"] == "MALE"

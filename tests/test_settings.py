@@ -43,9 +43,9 @@ def test_no_code_but_settings_reads_a_face_variable():
     assert not readers, f"read these through settings.read / settings.raw: {readers}"
 
 
-def test_the_readme_table_is_the_declared_one():
-    readme = (ROOT / "README.md").read_text()
-    assert settings.markdown_table() in readme, "regenerate it: python -m settings"
+def test_the_documented_table_is_the_declared_one():
+    documented = (ROOT / "docs" / "configuration.md").read_text()
+    assert settings.markdown_table() in documented, "regenerate it: python -m settings"
 
 
 def test_read_gives_the_default_when_unset_or_empty():

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+
+
+
+
+
+T = TypeVar("T", bound="ComparedFace")
+
+
+
+@_attrs_define
+class ComparedFace:
+    """ 
+        Attributes:
+            bbox (list[float]):
+            confidence (float):
+            faces_found (int):
+     """
+
+    bbox: list[float]
+    confidence: float
+    faces_found: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        bbox = self.bbox
+
+
+
+        confidence = self.confidence
+
+        faces_found = self.faces_found
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "bbox": bbox,
+            "confidence": confidence,
+            "faces_found": faces_found,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        bbox = cast(list[float], d.pop("bbox"))
+
+
+        confidence = d.pop("confidence")
+
+        faces_found = d.pop("faces_found")
+
+        compared_face = cls(
+            bbox=bbox,
+            confidence=confidence,
+            faces_found=faces_found,
+        )
+
+
+        compared_face.additional_properties = d
+        return compared_face
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
