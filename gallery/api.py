@@ -39,7 +39,7 @@ from gallery.database import DatabaseError, open_database
 from gallery.replica import Replica
 from gallery.store import GalleryError, GalleryStore, ModelMismatch, NewFace, Template
 from inputs.imageio import InputError, decode_base64
-from responses import numbers
+from responses import numbers, templates
 from security import ApiKeyMiddleware
 
 PREFIX = "/galleries"
@@ -375,11 +375,16 @@ async def identify(request: Request):
     top_k = call.number("top_k", 5, int, 1, MAX_TOP_K)
     far = operating_point.parse_far(call.fields.get("far"), state.default_far)
     max_faces = call.number("max_faces", None, int, 1, 1000)
-    model = call.flows.embedding_model()
-    _check_model(found, model)
-    data = call.photo()
-    limit = call.flows.face_limit(max_faces)
-    faces, vectors = await call.flows.within_deadline(call.flows.faces_and_vectors(data, limit))
+    if call.fields.get("template") is not None:
+        # a template from /templates/extract: the search alone, no photo analysed
+        model, faces, vectors = _template_probe(call, found)
+    else:
+        model = call.flows.embedding_model()
+        _check_model(found, model)
+        data = call.photo()
+        limit = call.flows.face_limit(max_faces)
+        faces, vectors = await call.flows.within_deadline(
+            call.flows.faces_and_vectors(data, limit))
     point = operating_point.operating_point(model, far, found["subject_count"])
     threshold = point["threshold"]
     index = await blocking(state.replica.index, found["id"], model)
@@ -393,14 +398,30 @@ async def identify(request: Request):
                     **operating_point.rates_at(model, d)}
                    for s, d, f in ranked if s in names]  # a subject deleted meanwhile: gone
         best = matches[0] if matches and matches[0]["match"] else None
-        answered.append({"bbox": numbers.pixels(face["box"]),
-                         "confidence": numbers.score(face["score"]),
+        answered.append({"bbox": numbers.pixels(face["box"]) if face else None,
+                         "confidence": numbers.score(face["score"]) if face else None,
                          "subject_id": best["subject_id"] if best else None,
                          "display_name": best["display_name"] if best else None,
                          "unknown": best is None, "matches": matches})
     return ok({"gallery": found["name"], "model": model, "faces": answered,
                "face_count": len(answered), "top_k": top_k, "index": state.replica.index_kind,
                "templates_searched": len(index), **point})
+
+
+def _template_probe(call: Call, found: dict):
+    """(model, [None], [vector]) of the request's `template`; a template of another
+    model than the gallery's is refused (409 model_mismatch)."""
+    if call.photo(required=False) is not None:
+        raise InputError(422, "send a photo or a template, not both")
+    try:
+        template = templates.decode(call.fields["template"], "template")
+    except templates.TemplateError as problem:
+        raise InputError(422, str(problem), "invalid_template") from None
+    if found["model"] is not None and template.model != found["model"]:
+        raise ModelMismatch(
+            f"the template comes from {template.model[:100]}; gallery {found['name']!r} holds "
+            f"templates of {found['model']}, and templates of two models cannot be compared")
+    return template.model, [None], [template.embedding]
 
 
 @_answer_errors
