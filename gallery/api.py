@@ -9,9 +9,10 @@ Errors are the service's `{"detail", "code"}` bodies. The database calls run in
 threads, never on the event loop.
 
 API keys (FACE_API_KEY): ApiKeyMiddleware has already checked the key; here a
-gallery belongs to the key that created it (its SHA-256 is stored, never the key),
-and another key neither sees nor reaches it (404, as for a gallery that does not
-exist).
+gallery belongs to the key that created it (its SHA-256 is stored, never the key):
+another key neither sees nor reaches it (404, as for a gallery that does not
+exist) and may have a gallery of the same name. A gallery created while no key was
+set belongs to none, and every key reaches it.
 """
 
 from __future__ import annotations
@@ -80,13 +81,11 @@ async def blocking(function, *args, **kwargs):
     return await asyncio.to_thread(function, *args, **kwargs)
 
 
-def owner_of(request: Request) -> tuple[str | None, bool]:
-    """(the SHA-256 of the request's API key, whether keys are in force)."""
+def owner_of(request: Request) -> str:
+    """The SHA-256 of the request's API key when keys are in force, else ""."""
     keys = ApiKeyMiddleware(None, _service().flows.settings.api_keys)
-    if not keys.keys:
-        return None, False
-    given = keys._given(request.scope)
-    return (hashlib.sha256(given).hexdigest() if given else None), True
+    given = keys._given(request.scope) if keys.keys else None
+    return hashlib.sha256(given).hexdigest() if given else ""
 
 
 def _service():
@@ -240,9 +239,8 @@ def _answer_errors(handler):
 
 
 async def _gallery(request: Request) -> dict:
-    owner, scoped = owner_of(request)
-    name = request.path_params["gallery"]
-    return await blocking(Galleries.opened().store.gallery, name, owner, scoped)
+    return await blocking(Galleries.opened().store.gallery, request.path_params["gallery"],
+                          owner_of(request))
 
 
 def _face_id(request: Request) -> int:
@@ -322,10 +320,10 @@ def _check_model(gallery: dict, model: str) -> None:
 # ------------------------------------------------------------------ galleries
 @_answer_errors
 async def galleries(request: Request):
-    owner, scoped = owner_of(request)
+    owner = owner_of(request)
     state = Galleries.opened()
     if request.method == "GET":
-        found = await blocking(state.store.list_galleries, owner, scoped)
+        found = await blocking(state.store.list_galleries, owner)
         return ok({"galleries": [_public(g) for g in found]})
     call = await Call(request).read()
     name = call.text("name", None, 64)

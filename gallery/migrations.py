@@ -24,11 +24,12 @@ def _step1(dialect: str) -> list[str]:
     return [
         f"""CREATE TABLE galleries (
             id {serial},
-            name TEXT NOT NULL UNIQUE,
-            owner TEXT,
+            name TEXT NOT NULL,
+            owner TEXT NOT NULL DEFAULT '',
             model TEXT,
             metadata TEXT NOT NULL DEFAULT '{{}}',
-            created_at DOUBLE PRECISION NOT NULL)""",
+            created_at DOUBLE PRECISION NOT NULL,
+            UNIQUE (owner, name))""",
         f"""CREATE TABLE subjects (
             id {serial},
             gallery_id {big} NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,

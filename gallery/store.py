@@ -132,31 +132,35 @@ class GalleryStore:
         self.db = database
 
     # ------------------------------------------------------------- galleries
-    def create_gallery(self, name: str, owner: str | None = None, metadata=None) -> dict:
+    def create_gallery(self, name: str, owner: str = "", metadata=None) -> dict:
+        """A new gallery of `owner` (the SHA-256 of an API key; "" with no keys)."""
         check_name(name)
         text = check_metadata(metadata)
         with self.db.write() as run:
-            if run("SELECT 1 FROM galleries WHERE name = ?", (name,)):
+            if run("SELECT 1 FROM galleries WHERE name = ? AND owner IN (?, '')",
+                   (name, owner)):
                 raise Conflict(f"gallery {name!r} exists", "gallery_exists")
             run("INSERT INTO galleries (name, owner, metadata, created_at) VALUES (?, ?, ?, ?)",
                 (name, owner, text, time.time()))
-        return self.gallery(name)
+        return self.gallery(name, owner)
 
-    def gallery(self, name: str, owner: str | None = None, scoped: bool = False) -> dict:
-        """The gallery (404 when missing, or when `scoped` and another key owns it)."""
+    def gallery(self, name: str, owner: str = "") -> dict:
+        """The gallery of that name that `owner` reaches: its own, or one created with
+        no key ("" owner), which every key reaches. 404 otherwise: another key's
+        gallery is not told apart from one that does not exist."""
         with self.db.read() as run:
             rows = run("SELECT id, name, owner, model, metadata, created_at FROM galleries "
-                       "WHERE name = ?", (name,))
-            if not rows or (scoped and rows[0][2] != owner):
+                       "WHERE name = ? AND owner IN (?, '') ORDER BY owner DESC",
+                       (name, owner))
+            if not rows:
                 raise NotFound(f"no gallery {str(name)[:64]!r}", "no_gallery")
             return self._gallery_row(run, rows[0])
 
-    def list_galleries(self, owner: str | None = None, scoped: bool = False) -> list[dict]:
+    def list_galleries(self, owner: str = "") -> list[dict]:
         with self.db.read() as run:
             rows = run("SELECT id, name, owner, model, metadata, created_at FROM galleries "
-                       "ORDER BY name")
-            return [self._gallery_row(run, row) for row in rows
-                    if not scoped or row[2] == owner]
+                       "WHERE owner IN (?, '') ORDER BY name, owner", (owner,))
+            return [self._gallery_row(run, row) for row in rows]
 
     @staticmethod
     def _gallery_row(run, row) -> dict:

@@ -5,6 +5,7 @@ server on the same database searches what the first enrolled within 1 s."""
 from __future__ import annotations
 
 import base64
+import json
 import io
 import subprocess
 import sys
@@ -327,3 +328,74 @@ def test_schemathesis_cases_on_the_gallery_endpoints_never_5xx(http, gallery_ser
 
         run()
     assert len(statuses) >= 20
+
+
+def test_the_documented_curl_examples_and_the_python_example_run(gallery_server, tmp_path):
+    import re
+    import shutil
+
+    server = gallery_server[0]
+    for name, source in (("ada.jpg", "obama.jpg"), ("ada2.jpg", "obama2.jpg"),
+                         ("bob.jpg", "biden.jpg"), ("group.jpg", "t1.jpg")):
+        shutil.copy(photo(source), tmp_path / name)
+    guide = (ROOT / "docs" / "identification.md").read_text()
+    blocks = [b for b in re.findall(r"```bash\n(.*?)```", guide, re.S) if "curl " in b]
+    assert len(blocks) >= 8
+    answers = []
+    for block in blocks:
+        command = block.replace("http://localhost:3000", server.url)
+        result = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True,
+                                text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        answer = json.loads(result.stdout)
+        assert "detail" not in answer, (block, answer)
+        answers.append(answer)
+    identified = next(a for a in answers if "faces" in a and "top_k" in a)
+    assert identified["faces"][0]["subject_id"] == "ada"
+    assert next(a for a in answers if "faces_compared" in a)["match"] is True
+    clusters = next(a for a in answers if "clusters" in a)["clusters"]
+    assert [sorted(f["photo"] for f in c["faces"]) for c in clusters] == [[0, 2], [1]]
+
+    example = subprocess.run([sys.executable, str(ROOT / "examples" / "gallery_httpx.py"),
+                              server.url, "ada.jpg", "bob.jpg", "ada2.jpg"], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=300)
+    assert example.returncode == 0, example.stdout + example.stderr
+    assert "enrolled ada" in example.stdout and ": Ada (nearest ada" in example.stdout
+
+
+def test_a_folder_is_imported_and_the_import_resumes(http, gallery_server, tmp_path):
+    server = gallery_server[0]
+    import shutil
+
+    people = tmp_path / "people"
+    for person, names in (("Barack Obama", ("obama.jpg", "obama2.jpg")),
+                          ("Joe_Biden", ("biden.jpg",)), ("Crowd", ("t1.jpg",))):
+        (people / person).mkdir(parents=True)
+        for name in names:
+            shutil.copy(photo(name), people / person / name)
+    command = [sys.executable, "-m", "gallery", "import", str(people), "--gallery", "imported",
+               "--url", server.url]
+    environment = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    first = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:  # interrupt it once a photo is in
+        listed = http.get("/galleries/imported/faces")
+        if listed.status_code == 200 and listed.json()["total"] >= 1:
+            break
+        time.sleep(0.2)
+    first.kill()
+    first.wait()
+    again = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True,
+                           timeout=600)
+    assert again.returncode == 0, again.stdout + again.stderr
+    summary = json.loads(again.stdout.strip().splitlines()[-1])
+    assert summary["skipped"] >= 1 and summary["refused"] + summary["skipped"] >= 1
+    subjects = http.get("/galleries/imported/subjects").json()["subjects"]
+    assert {(s["subject_id"], s["display_name"], s["face_count"]) for s in subjects} == \
+        {("Barack_Obama", "Barack Obama", 2), ("Joe_Biden", "Joe_Biden", 1)}
+    journal = Path(summary["journal"]).read_text()
+    assert "Crowd/t1.jpg" in journal and "several_faces" in journal
+    last = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True,
+                          timeout=300)
+    assert json.loads(last.stdout.strip().splitlines()[-1])["enrolled"] == 0
