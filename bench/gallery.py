@@ -80,7 +80,7 @@ def fnir_at_fpir(mated: list[tuple[bool, float]], non_mated: list[float], fpir: 
     return threshold, 1.0 - hits / len(mated)
 
 
-def run_lfw(folder: Path, limit: int | None) -> dict:
+def run_lfw(folder: Path, limit: int | None, non_mated_limit: int | None) -> dict:
     import httpx
 
     from gallery.__main__ import subject_of
@@ -93,7 +93,8 @@ def run_lfw(folder: Path, limit: int | None) -> dict:
     if limit:
         enrolled = dict(list(enrolled.items())[:limit])
         mated = [(n, p) for n, p in mated if n in enrolled]
-        non_mated = non_mated[:limit]
+    if non_mated_limit:
+        non_mated = non_mated[:non_mated_limit]
     data = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-gallery-{os.getpid()}"
     server = Server(env={"FACE_GALLERY_DIR": str(data)},
                     log_path=ROOT / ".pytest_cache" / "server-bench-gallery.log")
@@ -251,7 +252,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lfw", action="store_true", help="the LFW open-set run")
     parser.add_argument("--lfw-limit", type=int, default=None,
-                        help="at most this many gallery and non-mated identities")
+                        help="at most this many gallery identities (alphabetical)")
+    parser.add_argument("--non-mated-limit", type=int, default=None,
+                        help="at most this many non-mated probes (alphabetical)")
     parser.add_argument("--scale", default="", help="template counts, e.g. 10000,100000")
     parser.add_argument("--kinds", default="exact,approximate")
     parser.add_argument("--max-build-s", type=float, default=900.0,
@@ -263,7 +266,7 @@ def main(argv=None) -> None:
               "cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()}
     if args.lfw:
         folder = LABELLED if LABELLED.is_dir() else SHARED_FALLBACK
-        report["lfw"] = run_lfw(folder, args.lfw_limit)
+        report["lfw"] = run_lfw(folder, args.lfw_limit, args.non_mated_limit)
         print(json.dumps(report["lfw"]), flush=True)
     if args.scale:
         folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-gallery-scale-{os.getpid()}"

@@ -1,18 +1,16 @@
 """Who is this? Enrol two people into a gallery, then identify the faces of a photo.
 
-    python examples/gallery_httpx.py http://localhost:3000 ada.jpg bob.jpg group.jpg
+    python examples/gallery_httpx.py http://localhost:3000 ada.jpg bob.jpg group.jpg [API_KEY]
 
-Needs only httpx (pip install httpx). With FACE_API_KEY set on the server, export
-the same FACE_API_KEY here.
+Needs only httpx (pip install httpx). The API key: only when the server has one.
 """
 
-import os
 import sys
 
 import httpx
 
 server, ada, bob, probe = sys.argv[1:5]
-headers = {"X-API-Key": os.environ["FACE_API_KEY"]} if os.environ.get("FACE_API_KEY") else {}
+headers = {"X-API-Key": sys.argv[5]} if len(sys.argv) > 5 else {}
 with httpx.Client(base_url=server, headers=headers, timeout=120) as api:
     api.post("/galleries", json={"name": "example"})  # 409 when it exists: fine
     for subject, path in (("ada", ada), ("bob", bob)):

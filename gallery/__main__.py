@@ -29,6 +29,8 @@ from pathlib import Path
 
 import httpx
 
+import settings
+
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff"}
 REFUSED_CODES = {"no_face", "several_faces", "low_quality", "unsupported_format",
                  "too_large", "too_many_pixels"}
@@ -160,7 +162,7 @@ def run_migrate(args) -> int:
 def main(argv=None) -> int:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--url", default="http://127.0.0.1:3000", help="the server")
-    common.add_argument("--api-key", default=os.environ.get("FACE_API_KEY", "").split(",")[0]
+    common.add_argument("--api-key", default=(settings.raw("FACE_API_KEY") or "").split(",")[0]
                         or None, help="the server's API key (default: FACE_API_KEY's first)")
     common.add_argument("--quiet", action="store_true", help="no progress bar")
     parser = argparse.ArgumentParser(prog="python -m gallery",

@@ -21,6 +21,7 @@ import asyncio
 import hashlib
 import io
 import json
+import sqlite3
 import threading
 
 import numpy as np
@@ -231,11 +232,22 @@ def _answer_errors(handler):
         except ModelUnavailable as problem:
             return JSONResponse({"detail": str(problem), "code": "model_unavailable"},
                                 status_code=503)
-        except DatabaseError as problem:
-            return JSONResponse({"detail": f"the gallery database is unavailable: {problem}",
+        except Exception as problem:
+            if not _database_error(problem):
+                raise
+            return JSONResponse({"detail": "the gallery database is unavailable: "
+                                           f"{str(problem)[:300]}",
                                  "code": "database_unavailable"}, status_code=503)
     answer.__name__ = handler.__name__
     return answer
+
+
+def _database_error(problem: Exception) -> bool:
+    """The database's own failures (a lost PostgreSQL connection, a locked or broken
+    SQLite file): 503, never a 500."""
+    if isinstance(problem, (DatabaseError, sqlite3.Error)):
+        return True
+    return type(problem).__module__.split(".")[0] == "psycopg"
 
 
 async def _gallery(request: Request) -> dict:
@@ -557,8 +569,9 @@ async def cluster_photos(request: Request):
             vectors.append(vector)
     point = operating_point.operating_point(model, far)
     point.pop("fpir_bound", None)
-    labels = await blocking(clustering.chinese_whispers, np.array(vectors).reshape(len(items), -1),
-                            metric_for(model), point["threshold"])
+    matrix = np.array(vectors, np.float32) if vectors else np.zeros((0, 1), np.float32)
+    labels = await blocking(clustering.chinese_whispers, matrix, metric_for(model),
+                            point["threshold"])
     return ok({"model": model, "photo_count": len(photos), "face_count": len(items),
                "cluster_count": len(set(labels.tolist())), "method": "chinese_whispers",
                "clusters": _clusters(labels, items), **point})
