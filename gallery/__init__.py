@@ -11,6 +11,7 @@ Plain modules, testable without BentoML:
 - clustering.py: Chinese whispers over the verification graph;
 - operating_point.py: the open-set threshold from the FAR calibration table;
 - api.py: the HTTP routes under /galleries and /cluster (mounted by service.py);
+- openapi.py: those routes in the service's /docs.json;
 - __main__.py: the command line (import a folder, migrate a gallery).
 
 docs/identification.md is the user's guide.
