@@ -33,7 +33,6 @@ import csv
 import gc
 import json
 import os
-import statistics
 import sys
 import time
 from collections import defaultdict

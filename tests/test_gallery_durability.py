@@ -15,7 +15,6 @@ import pytest
 
 from gallery.database import open_database
 from gallery.store import GalleryStore
-from testkit.photos import photo
 from testkit.server import Server
 from tests.test_gallery_api import LOGS, error_of, upload
 
