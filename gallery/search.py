@@ -123,7 +123,10 @@ class ExactIndex(Index):
     def nearest_faces(self, query, count):
         query = self.prepared(query)[0]
         vectors = self.vectors[:self.size]
-        squared = self.squares[:self.size] - 2.0 * (vectors @ query) + float(query @ query)
+        # einsum, not BLAS's threaded matvec: on a busy host its threads spin waiting for
+        # cores, twice the CPU for the same product (docs/benchmarks.md, gallery)
+        products = np.einsum("ij,j->i", vectors, query)
+        squared = self.squares[:self.size] - 2.0 * products + float(query @ query)
         count = min(count, self.size)
         nearest = np.argpartition(squared, count - 1)[:count] if count < self.size \
             else np.arange(self.size)
