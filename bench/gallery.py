@@ -204,14 +204,8 @@ def run_scale(sizes: list[int], kinds: list[str], max_build_s: float, folder: Pa
             built = True
             for start in range(0, size, chunk):
                 stop = min(size, start + chunk)
-                if kind == "approximate":
-                    index.graph.add(np.arange(start + 1, stop + 1, dtype=np.uint64),
-                                    index.prepared(vectors[start:stop]), threads=1)
-                    index.subject_of.update(zip(range(start + 1, stop + 1),
-                                                owner[start:stop].tolist()))
-                else:
-                    index.add(np.arange(start + 1, stop + 1), owner[start:stop],
-                              vectors[start:stop])
+                # as a replica's first load of a gallery does (the HNSW on every core)
+                index.add(np.arange(start + 1, stop + 1), owner[start:stop], vectors[start:stop])
                 if time.perf_counter() - started > max_build_s:
                     built = False
                     break

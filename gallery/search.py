@@ -150,7 +150,9 @@ class ApproximateIndex(Index):
         with self.lock:
             present = [i for i in face_ids if int(i) in self.subject_of]
             self.remove(present)
-            self.graph.add(np.asarray(face_ids, np.uint64), vectors, threads=1)
+            # a gallery's first load is built on every core; one enrolment on one thread
+            self.graph.add(np.asarray(face_ids, np.uint64), vectors,
+                           threads=0 if len(face_ids) > 1000 else 1)
             for face_id, subject in zip(face_ids, subjects):
                 self.subject_of[int(face_id)] = int(subject)
 
