@@ -21,8 +21,8 @@ import numpy as np
 from analyzers.embedding import Metric, normalise
 
 # HNSW: edges per node and the candidate lists of building and searching, chosen
-# for recall@1 >= 0.99 against exact on 128-d gaussian vectors, the hardest case
-# (20k: 0.915 at 16/128/128, 0.99 at 32/128/256; bench/gallery.py measures 10k-1M)
+# for recall@1 >= 0.99 against exact even on 128-d gaussian vectors, the hardest case
+# (tests/test_gallery_store.py; bench/gallery.py measures dlib-like galleries)
 CONNECTIVITY = 32
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 256
