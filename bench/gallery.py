@@ -250,6 +250,25 @@ def run_scale(sizes: list[int], kinds: list[str], max_build_s: float, folder: Pa
     return results
 
 
+def run_matvec(rows: int, rounds: int) -> dict:
+    """The exact index's product, numpy's `@` (BLAS, threaded) against einsum (one
+    thread), alternating in one process: CPU (every thread) and wall ms per product."""
+    rng = np.random.default_rng(0)
+    matrix = rng.random((rows, 128), dtype=np.float32)
+    query = rng.random(128, dtype=np.float32)
+    ways = {"matmul": lambda: matrix @ query,
+            "einsum": lambda: np.einsum("ij,j->i", matrix, query)}
+    measured = {name: {"cpu": [], "wall": []} for name in ways}
+    for _ in range(rounds):
+        for name, product in ways.items():
+            started, cpu = time.perf_counter(), time.process_time()
+            product()
+            measured[name]["wall"].append((time.perf_counter() - started) * 1000)
+            measured[name]["cpu"].append((time.process_time() - cpu) * 1000)
+    return {name: {f"{kind}_p50_ms": round(percentile(values, 50), 3)
+                   for kind, values in figures.items()} for name, figures in measured.items()}
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lfw", action="store_true", help="the LFW open-set run")
@@ -261,6 +280,8 @@ def main(argv=None) -> None:
     parser.add_argument("--kinds", default="exact,approximate")
     parser.add_argument("--max-build-s", type=float, default=900.0,
                         help="give up an index whose build takes longer")
+    parser.add_argument("--matvec", type=int, default=0,
+                        help="compare the exact index's product ways on this many rows")
     parser.add_argument("--out", default=None, help="JSON results (default bench/results/)")
     args = parser.parse_args(argv)
     report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -274,6 +295,9 @@ def main(argv=None) -> None:
         folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-gallery-scale-{os.getpid()}"
         report["scale"] = run_scale([int(s) for s in args.scale.split(",")],
                                     args.kinds.split(","), args.max_build_s, folder)
+    if args.matvec:
+        report["matvec"] = run_matvec(args.matvec, 200)
+        print(json.dumps(report["matvec"]), flush=True)
     report["load_average_at_end"] = os.getloadavg()
     out = Path(args.out) if args.out else ROOT / "bench" / "results" / \
         f"gallery-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}.json"
