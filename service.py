@@ -43,6 +43,7 @@ from front.requests import (ATTRIBUTES_HELP, MAX_FACES_HELP, OUTPUT_FORMAT_HELP,
                             AnalyzeBase64Request, InsightFaceCompareRequest,
                             InsightFaceDetectRequest, VerifyRequest)
 from gallery import api as gallery_api
+from gallery import openapi as gallery_openapi
 from inputs.imageio import InputError, Limits
 from inputs.sources import FetchPolicy
 from measures.prominence import prominence_scores
@@ -416,5 +417,7 @@ FaceAnalysisService.add_asgi_middleware(ServiceInfo, health=health_state)
 header_timeout.install()  # uvicorn would wait forever for slow headers (issue 18)
 # /docs.json as valid OpenAPI 3.0 with every status each endpoint answers (front/openapi_contract.py)
 FaceAnalysisService.add_asgi_middleware(OpenAPIContract, service=FaceAnalysisService,
-                                        mounted_paths=image_api.openapi_paths(),
-                                        mounted_schemas=image_api.OPENAPI_SCHEMAS)
+                                        mounted_paths={**image_api.openapi_paths(),
+                                                       **gallery_openapi.openapi_paths()},
+                                        mounted_schemas={**image_api.OPENAPI_SCHEMAS,
+                                                         **gallery_openapi.SCHEMAS})
