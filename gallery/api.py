@@ -18,6 +18,7 @@ set belongs to none, and every key reaches it.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import io
 import json
@@ -29,7 +30,7 @@ from PIL import Image
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 import settings
@@ -535,7 +536,9 @@ async def face_crop(request: Request):
     record = await blocking(Galleries.opened().store.face, found["id"], _face_id(request), True)
     if record["crop"] is None:
         raise GalleryError("this face has no stored crop", "no_crop")
-    return Response(record["crop"], media_type="image/jpeg")
+    # a data: URL in JSON, as /extract-face answers its face
+    return ok({"face_id": record["face_id"], "subject_id": record["subject_id"],
+               "crop": "data:image/jpeg;base64," + base64.b64encode(record["crop"]).decode()})
 
 
 # ------------------------------------------------------------------ clustering

@@ -149,11 +149,9 @@ def openapi_paths() -> dict:
             "patch": _operation("assign a face to a subject (subject_id), or unassign (null)",
                                 "face_assign", json_body="GalleryPhoto", params=f),
             "delete": _operation("delete a face and its templates", "face_delete", params=f)},
-        PREFIX + "/{gallery}/faces/{face_id}/crop": {"get": {
-            **_operation("the stored face crop (JPEG)", "face_crop", params=f),
-            "responses": {"200": {"description": "JPEG", "content": {"image/jpeg": {
-                "schema": {"type": "string", "format": "binary"}}}},
-                "404": {"description": "no such face", "content": _ERROR}}}},
+        PREFIX + "/{gallery}/faces/{face_id}/crop": {"get": _operation(
+            "the stored face crop: {face_id, subject_id, crop: a JPEG data: URL}", "face_crop",
+            params=f)},
         CLUSTER_PREFIX: {"post": _operation(
             f"group the faces of up to {MAX_CLUSTER_PHOTOS} photos by person (Chinese "
             "whispers at the verification threshold)", "cluster_photos", "ClusterUpload",

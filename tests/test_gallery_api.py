@@ -175,9 +175,10 @@ def test_subjects_and_faces_are_listed_renamed_moved_and_deleted(http):
     assert subject["metadata"] == {"born": 1815} and len(subject["faces"]) == 2
     face = http.get(f"/galleries/{gallery}/faces/{first['face_id']}").json()
     assert face["source"] == "ada/1.jpg" and face["templates"][0]["dimensions"] in (128, 512)
-    crop = http.get(f"/galleries/{gallery}/faces/{first['face_id']}/crop")
-    assert crop.headers["content-type"] == "image/jpeg"
-    assert Image.open(io.BytesIO(crop.content)).size[0] > 100
+    crop = http.get(f"/galleries/{gallery}/faces/{first['face_id']}/crop").json()
+    assert crop["crop"].startswith("data:image/jpeg;base64,") and crop["subject_id"] == "ada"
+    jpeg = base64.b64decode(crop["crop"].split(",", 1)[1])
+    assert Image.open(io.BytesIO(jpeg)).size[0] > 100
     moved = http.patch(f"/galleries/{gallery}/faces/{second['face_id']}",
                        json={"subject_id": "other"})
     assert moved.json()["subject_id"] == "other"
