@@ -123,8 +123,9 @@ class ExactIndex(Index):
     def nearest_faces(self, query, count):
         query = self.prepared(query)[0]
         vectors = self.vectors[:self.size]
-        # einsum, not BLAS's threaded matvec: on a busy host its threads spin waiting for
-        # cores, twice the CPU for the same product (docs/benchmarks.md, gallery)
+        # einsum, one thread, rather than BLAS's threaded matvec, whose threads wait for
+        # one another on a crowded host; on a calm one BLAS is 1.1-1.7x faster
+        # (docs/benchmarks.md 2026-12-07, bench.gallery --matvec)
         products = np.einsum("ij,j->i", vectors, query)
         squared = self.squares[:self.size] - 2.0 * products + float(query @ query)
         count = min(count, self.size)
