@@ -46,6 +46,8 @@ from front.requests import (ATTRIBUTES_HELP, MAX_FACES_HELP, OUTPUT_FORMAT_HELP,
                             AnalyzeBase64Request, AnalyzeBatchRequest,
                             InsightFaceCompareRequest,
                             InsightFaceDetectRequest, VerifyRequest)
+from gallery import api as gallery_api
+from gallery import openapi as gallery_openapi
 from inputs.imageio import InputError, Limits
 from inputs.sources import FetchPolicy
 from measures.prominence import prominence_scores
@@ -439,6 +441,9 @@ class FaceAnalysisService(model_dependencies()):
 
 # the 3DiVi-style Image API (compat/image_api.py), JSON services under /image-api/
 FaceAnalysisService.mount_asgi_app(image_api.app, path=image_api.PREFIX)
+# galleries: 1:N identification and clustering (gallery/api.py, docs/identification.md)
+FaceAnalysisService.mount_asgi_app(gallery_api.app, path=gallery_api.PREFIX)
+FaceAnalysisService.mount_asgi_app(gallery_api.cluster_app, path=gallery_api.CLUSTER_PREFIX)
 
 # Outermost first: CORS answers preflights and marks every answer (401s too), then
 # the API key, then the request guard (body cap, content types, multipart checks).
@@ -452,11 +457,14 @@ FaceAnalysisService.add_asgi_middleware(
     RequestGuard, routes={**routes_of(FaceAnalysisService), **image_api.ROUTES},
     settings=SETTINGS)
 FaceAnalysisService.add_asgi_middleware(HealthEndpoint)
+FaceAnalysisService.add_asgi_middleware(gallery_api.BarePaths)
 FaceAnalysisService.add_asgi_middleware(ServiceInfo, health=health_state)
 # GET / in a browser: Swagger UI from the Bento alone, nothing fetched elsewhere
 FaceAnalysisService.add_asgi_middleware(SwaggerPage)
 header_timeout.install()  # uvicorn would wait forever for slow headers (issue 18)
 # /docs.json as valid OpenAPI 3.0 with every status each endpoint answers (front/openapi_contract.py)
 FaceAnalysisService.add_asgi_middleware(OpenAPIContract, service=FaceAnalysisService,
-                                        mounted_paths=image_api.openapi_paths(),
-                                        mounted_schemas=image_api.OPENAPI_SCHEMAS)
+                                        mounted_paths={**image_api.openapi_paths(),
+                                                       **gallery_openapi.openapi_paths()},
+                                        mounted_schemas={**image_api.OPENAPI_SCHEMAS,
+                                                         **gallery_openapi.SCHEMAS})

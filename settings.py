@@ -29,6 +29,7 @@ _MODELS = "which model answers"
 _SERVING = "serving and batching"
 _ANALYSIS = "analysis"
 _IMPORT = "model import"
+_GALLERY = "galleries (1:N identification)"
 
 VARIABLES: dict[str, Variable] = {v.name: v for v in (
     # input limits and security (inputs/imageio.py Limits, security.py Settings,
@@ -128,6 +129,20 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "(seconds each on a CPU)", _ANALYSIS),
     Variable("FACE_QUALITY_THRESHOLDS", "", "JSON object overriding /quality's default "
              "thresholds for the whole server", _ANALYSIS),
+    # galleries (gallery/; docs/identification.md)
+    Variable("FACE_GALLERY_DIR", "~/.local/share/face-analysis", "folder of the embedded "
+             "SQLite gallery database (gallery.sqlite3); it survives restarts", _GALLERY),
+    Variable("FACE_GALLERY_DATABASE", "", "empty: SQLite in FACE_GALLERY_DIR; "
+             "postgresql://user@host:port/db for several replicas on one database; or "
+             "sqlite:////path/file.sqlite3", _GALLERY),
+    Variable("FACE_GALLERY_INDEX", "exact", "each replica's in-memory search index: exact "
+             "(numpy) or approximate (usearch HNSW, for galleries of hundreds of thousands)",
+             _GALLERY),
+    Variable("FACE_GALLERY_FAR", "0.001", "identify, verify and cluster's default "
+             "false-accept rate per comparison; the distance threshold is read from the "
+             "embedding model's calibration table", _GALLERY),
+    Variable("FACE_GALLERY_MIN_QUALITY", "40", "least capture-quality totalScore (0-100, "
+             "/quality) a face needs to be enrolled (min_quality per request)", _GALLERY),
     # model import (models/; README "Models")
     Variable("FACE_ANALYSIS_CACHE", "~/.cache/face-analysis", "where downloaded model "
              "files and photos are cached", _IMPORT),

@@ -28,6 +28,7 @@ log = logging.getLogger("bentoml.face_analysis.ui")
 HERE = Path(__file__).resolve().parent
 FILES = {"index.html": "text/html; charset=utf-8",
          "app.js": "text/javascript; charset=utf-8",
+         "gallery.js": "text/javascript; charset=utf-8",
          "app.css": "text/css; charset=utf-8"}
 # nothing from another origin; photos are shown from blob: URLs, crops from data: URLs
 POLICY = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; "
