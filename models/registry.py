@@ -62,6 +62,9 @@ class ModelSource:
     # a Hugging Face Hub model (models/hf.py): repo id and revision to download
     hf_repo: str | None = None
     hf_revision: str = "main"
+    # {filename: sha256} of a file the import makes (models/faceres_gender.py's int8
+    # model), checked like a fetched one: the same inputs give the same bytes
+    made_sha256: dict = field(default_factory=dict)
 
     @property
     def local_only(self) -> bool:
@@ -333,6 +336,8 @@ SOURCES += (
         description=_FACERES_NOTE + " (faceres.json, float16 weights); answers gender",
         license="MIT", homepage=_HUMAN_HOME, artifacts=_FACERES, convert="tfjs_to_onnx",
         metadata={"input_size": 224, "labels": ["female", "male"]},
+        made_sha256={"faceres.onnx":
+                     "4229d119d0835978cfe6ff826e70ff7d68bc1f3cb10c6441369f16a5d91ecdc3"},
     ),
     ModelSource(
         name="face-age-gender-gear", task="age_gender", wrapper="analyzers.gear:GearAgeGender",
