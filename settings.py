@@ -81,6 +81,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     # which model answers (models/priority.py; README "Which model answers")
     Variable("FACE_MODEL_PRIORITY", "full", "full: the strongest stored model answers; "
              "default: the default set's wherever it is stored", _MODELS),
+    Variable("FACE_MODEL_PLUGINS", "", "modules (comma-separated) that add registry entries "
+             "with models.registry.register (docs/contributing.md)", _MODELS),
     Variable("FACE_DETECTION_MODEL", "auto", "auto, scrfd, cascade or mtcnn", _MODELS),
     Variable("FACE_EMBEDDING_MODEL", "auto", "auto, arcface, dlib, mobilefacenet, mobileface, "
              "faceres or faceres-deep", _MODELS),

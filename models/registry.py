@@ -84,6 +84,9 @@ class ModelSource:
     rank: int = 0
     # the settings variable bounding its batch (SegFormer's memory), if any
     max_batch_setting: str | None = None
+    # a per-face classifier's public attribute (analyzers/tasks.py makes its task record:
+    # opt-in, left out when not stored)
+    attribute: str = ""
 
     @property
     def service_name(self) -> str:
@@ -659,10 +662,11 @@ SOURCES += (
 )
 
 def register(*sources: ModelSource) -> None:
-    """Add entries (a plugin's, a test's) before model_services or priority is imported."""
+    """Add entries: a FACE_MODEL_PLUGINS module calls it when the registry is imported."""
     global SOURCES
     SOURCES += sources
     BY_NAME.update({source.name: source for source in sources})
+    TASKS.update({s.task: s for s in sources if s.model_set == "default"})
 
 
 BY_NAME = {source.name: source for source in SOURCES}
@@ -682,3 +686,14 @@ def wrapper_of(source: ModelSource) -> type:
 
 def sources_in(model_set: str) -> list[ModelSource]:
     return [s for s in SOURCES if model_set == "all" or s.model_set == model_set]
+
+
+def _load_plugins() -> None:
+    import importlib
+
+    for module in filter(None, (m.strip() for m in settings.read("FACE_MODEL_PLUGINS")
+                                .split(","))):
+        importlib.import_module(module)
+
+
+_load_plugins()
