@@ -51,7 +51,7 @@ class ToneClassifier(ModelWrapper):
 
     @classmethod
     def prepare_face(cls, image, face, source):
-        x1, y1, x2, y2 = (int(round(v)) for v in face["box"])
+        x1, y1, x2, y2 = (round(float(v)) for v in face["box"])
         crop = image[max(y1, 0):max(y2, 1), max(x1, 0):max(x2, 1)]
         return cv2.resize(crop, (32, 32), interpolation=cv2.INTER_AREA), None
 
