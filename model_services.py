@@ -252,9 +252,43 @@ UNAVAILABLE = {task: missing_reason(BY_NAME[name]) for task, name in TASK_MODELS
                if task not in SERVED and task not in ABSENT_WHEN_MISSING}
 
 
+COMPACT = settings.read("FACE_TOPOLOGY").lower() == "compact"
+if settings.read("FACE_TOPOLOGY").lower() not in ("compact", "per-model"):
+    raise ValueError("FACE_TOPOLOGY must be per-model or compact")
+
+
+@bentoml.service(**SERVICE, threads=DETECTOR_THREADS,
+                 resources={"cpu": "2", "memory": "2Gi"}, workers=1)
+class CompactModels:
+    """Every served model in one process (FACE_TOPOLOGY=compact): one call carries
+    {task: batch} for any of them and is answered {task: answer}, the tasks run at once
+    in threads (the models release the GIL)."""
+
+    def __init__(self) -> None:
+        allocator.tune()
+        self.runners = {task: load_model(BY_NAME[TASK_MODELS[task]],
+                                         Path(bentoml.models.get(BY_NAME[TASK_MODELS[task]].tag)
+                                              .path))
+                        for task in SERVED}
+
+    @bentoml.api
+    async def predict(self, calls: dict) -> dict:
+        tasks = list(calls)
+        answers = await asyncio.gather(*(asyncio.to_thread(self.runners[task].run_batch,
+                                                           calls[task]) for task in tasks))
+        return dict(zip(tasks, answers))
+
+
+for _task in SERVED:  # the models it serves, where BentoML looks for them (class attributes)
+    setattr(CompactModels.inner, f"model_{_task}", stored(TASK_MODELS[_task]))
+
+
 def model_dependencies() -> type:
     """A base class for the front service with `model_<task>` = bentoml.depends(its
-    service) for every served task; BentoML finds them among the class attributes."""
+    service) for every served task (or one `model_compact`, FACE_TOPOLOGY=compact);
+    BentoML finds them among the class attributes."""
+    if COMPACT:
+        return type("ModelDependencies", (), {"model_compact": bentoml.depends(CompactModels)})
     return type("ModelDependencies", (),
                 {f"model_{task}": bentoml.depends(service) for task, service in SERVED.items()})
 
