@@ -29,16 +29,8 @@ from topology import Topology, capacities
 # One thread per model: with one process per model service, the services
 # already spread over the cores; more threads each only contend.
 THREADS = int(settings.read("FACE_MODEL_THREADS"))
-# Adaptive batching (FACE_BATCHING=on): BentoML merges concurrent calls into one
-# model run, waiting at most max_latency_ms for company. Off by default, because on
-# CPU it did not earn its keep (issue 15, docs/benchmarks.md): a batch of 32 faces
-# costs 0.6-1.4x the CPU per face of a batch of 1 (bench/batch_efficiency.py; the
-# mesh model is slower batched), calls from different requests rarely meet (the
-# detector paces them: age/gender saw 108 runs of 1, 65 of one photo's 6 and 1 of
-# 16 at 16 clients), and the dispatcher's own work cost CPU: t1.jpg at 16 clients,
-# two servers alternating, 512 CPU ms per request with batching and 383 without,
-# 1.04 against 1.40 images/s. Where a model runs a batch for little more than one
-# item (a GPU) and the per-face services are what requests wait for, turn it on.
+# Adaptive batching, off by default: on CPU it cost more than it saved (docs/benchmarks.md,
+# "Figures from code comments"); on a GPU, turn it on.
 BATCHING = settings.read("FACE_BATCHING").lower() not in ("off", "0", "false")
 BATCH = {
     "batchable": True,
@@ -63,13 +55,8 @@ def in_parts(run, batch: np.ndarray, most: int) -> np.ndarray:
 INTERNAL_CALLS = {"metrics": {"enabled": False}, "logging": {"access": {"enabled": False}},
                   "tracing": {"excluded_urls": ["predict", "stats"]}}
 SERVICE = {"traffic": {"timeout": 60}, **INTERNAL_CALLS}
-# Detections run at once in one detector worker. BentoML runs a sync API in
-# `threads` threads (default 1): a normal photo's detection (~0.1 s) then waited
-# behind a crowd's (1-3 s for 400 faces), and the normal /analyze p99 rose 6x
-# while two crowds were sent (bench/hostile_load.py). Measured in-process: obama.jpg
-# detected in 0.21 s alone and in 0.42 s beside the crowd's detection, against
-# the crowd's whole 2.9 s in one thread. Four: a slow detection takes one thread,
-# and up to three more run beside it (40 MP photos are shrunk to 1600 px first).
+# a normal photo's detection must not wait behind a crowd's (docs/benchmarks.md, "Figures
+# from code comments"): four threads in one detector worker
 DETECTOR_THREADS = 4
 TOPOLOGY = Topology.from_env()
 
