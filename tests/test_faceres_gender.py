@@ -119,3 +119,12 @@ def test_the_int8_model_is_the_registrys_bytes_and_answers_alike_on_any_cpu(tmp_
                                        providers=["CPUExecutionProvider"])
         answers.append(session.run(None, {faceres_gender.FACES_INPUT: faces})[0][:, 0])
     assert np.abs(answers[0] - answers[1]).max() <= 2.5 / 255  # the sigmoid's uint8 step
+
+
+def test_a_made_file_of_other_bytes_is_refused(tmp_path):
+    from models.importer import check_made
+
+    made = tmp_path / "faceres.onnx"
+    made.write_bytes(b"not the model")
+    with pytest.raises(ValueError, match="not reproducible"):
+        check_made(BY_NAME["face-gender-faceres"], {"faceres.onnx": made})
