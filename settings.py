@@ -86,6 +86,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     # which model answers (models/priority.py; README "Which model answers")
     Variable("FACE_MODEL_PRIORITY", "full", "full: the strongest stored model answers; "
              "default: the default set's wherever it is stored", _MODELS),
+    Variable("FACE_MODEL_PLUGINS", "", "modules (comma-separated) that add registry entries "
+             "with models.registry.register (docs/contributing.md)", _MODELS),
     Variable("FACE_DETECTION_MODEL", "auto", "auto, scrfd, cascade or mtcnn", _MODELS),
     Variable("FACE_EMBEDDING_MODEL", "auto", "auto, arcface, dlib, mobilefacenet, mobileface, "
              "faceres or faceres-deep", _MODELS),
@@ -107,6 +109,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("FACE_MALLOC_ARENAS", "1", "glibc malloc arenas per worker process (allocator.py; "
              "0: glibc's own limit, 8 per core; 1 measured 100-170 MB less RSS after load "
              "for 0.96-1.04 of the images/s, bench/malloc_arenas.py)", _SERVING),
+    Variable("FACE_TOPOLOGY", "per-model", "per-model: one model service per model (a "
+             "cluster); compact: one model service holding every model, an image's per-face "
+             "models answered in one call (one host)", _SERVING),
     Variable("FACE_BATCHING", "off", "adaptive batching of the model services (on: BentoML "
              "merges concurrent calls; off, measured faster on CPU: each call alone)",
              _SERVING),

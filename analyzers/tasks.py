@@ -23,6 +23,7 @@ import settings
 from analyzers import crops, mesh
 from analyzers.embedding import normalise
 from measures import geometry, pose
+from models.registry import SOURCES
 
 # measures.colour and measures.beauty are imported where the mesh's merge uses them, in
 # the front: every model service process imports this table too (BentoML imports the
@@ -234,12 +235,22 @@ TASKS: dict[str, FaceTask] = {task.name: task for task in (
              when_missing=OPTIONAL, model_key="blendshapes", after="mesh"),
 )}
 
+# A registry entry with an `attribute` (a per-face classifier) gets its record here:
+# opt-in, left out of the answer when its model is not stored.
+DECLARED = tuple(s for s in SOURCES if s.attribute and s.task not in TASKS)
+TASKS.update({s.task: FaceTask(s.task, {s.attribute: (s.attribute,)}, _classified(s.attribute),
+                               when_missing=OPTIONAL, model_key=s.attribute)
+              for s in DECLARED})
+
 # Public attribute names (as in Rekognition's Attributes), in the answer's order.
 ATTRIBUTES = ("age", "gender", "emotion", "pose", "expression", "colour", "landmarks",
-              "embedding", "beauty", "ethnicity", "obstruction", "hair", "blendshapes")
+              "embedding", "beauty", "ethnicity", "obstruction", "hair", "blendshapes",
+              *(s.attribute for s in DECLARED))
 # Opt-in attributes: only when asked for by name or with 'all'. Ethnicity (race) too:
-# no offline model of it could be checked against labels (README "Race").
-OPT_IN = ("embedding", "landmarks", "beauty", "ethnicity", "blendshapes")
+# no offline model of it could be checked against labels (docs/models.md "Race").
+OPT_IN = ("embedding", "landmarks", "beauty", "ethnicity", "blendshapes",
+          *(s.attribute for s in DECLARED))
+
 # Attributes every one of whose tasks is optional: left out of the answer when none
 # of their models is stored.
 OPTIONAL_ATTRIBUTES = tuple(

@@ -2,6 +2,7 @@
 
     python -m bench.ab --before ../face-analysis-old --after . [--rounds 10] [--clients 16]
     python -m bench.ab --before . --after . --hide-before uvloop,httptools
+    python -m bench.ab --before . --after . --after-env FACE_TOPOLOGY=compact
 
 Both servers run at once (each its own `bentoml serve`, the same model store), and
 the requests alternate between them in rounds, so a change in the host's speed
@@ -29,7 +30,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.benchmark import process_cpu_ms
+from bench.benchmark import memory_totals_mb, process_cpu_ms
 from bench.malloc_arenas import burst as images_per_s
 from testkit.photos import photo
 from testkit.server import Server
@@ -67,12 +68,15 @@ def main() -> None:
                         help="clients of each round's burst (0: no bursts)")
     parser.add_argument("--hide-before", default="",
                         help="modules the before server cannot import, comma-separated")
+    parser.add_argument("--after-env", default="",
+                        help="settings of the after server only: KEY=VALUE,KEY=VALUE")
     args = parser.parse_args()
+    after_env = dict(item.split("=", 1) for item in args.after_env.split(",") if "=" in item)
     loads = {label: photo(name).read_bytes() for label, name in WORKLOADS.items()}
     stubs = tempfile.TemporaryDirectory(prefix="bench-ab-")
     env = hidden(Path(stubs.name), [m.strip() for m in args.hide_before.split(",") if m.strip()])
     with stubs, Server(cwd=args.before.resolve(), env=env) as before, \
-            Server(cwd=args.after.resolve()) as after:
+            Server(cwd=args.after.resolve(), env=after_env) as after:
         servers = {"before": before, "after": after}
         times: dict = {(side, label): [] for side in servers for label in loads}
         rates: dict = {side: [] for side in servers}
@@ -96,6 +100,11 @@ def main() -> None:
                     if round_:
                         rates[side].append(rate)
                         cpu[side].append(used)
+        rss = {side: memory_totals_mb(server)["rss"] for side, server in servers.items()}
+        processes = {side: len(server.pids()) for side, server in servers.items()}
+    print(f"total RSS after load: before {rss['before']:.0f} MB ({processes['before']} "
+          f"processes), after {rss['after']:.0f} MB ({processes['after']}), after/before "
+          f"{rss['after'] / rss['before']:.2f}")
     for label in loads:
         old, new = (statistics.median(times[(side, label)]) for side in ("before", "after"))
         print(f"{label}: before p50 {old:.1f} ms, after p50 {new:.1f} ms, "

@@ -15,6 +15,9 @@ from __future__ import annotations
 import io
 import re
 
+from errors import InputError
+from inputs.formats import _IMAGE_FORMATS, sniff_format
+
 #: Scans one JPEG may have. libjpeg's standard progression has 10 scans for a
 #: colour image and 6 for grey; a non-progressive image has at most one scan
 #: per component (3-4).
@@ -73,8 +76,6 @@ def jpeg_scans(data: bytes, stop_after: int | None = None) -> int:
 
 def check_jpeg_work(data: bytes, size: tuple[int, int]) -> None:
     """422 for a JPEG of `size` pixels whose scans would cost more than the budget."""
-    from inputs.imageio import InputError  # imageio imports this module
-
     pixels = max(1, size[0] * size[1])
     allowed = max(1, min(MAX_JPEG_SCANS, MAX_SCAN_PIXELS // pixels))
     scans = jpeg_scans(data, stop_after=allowed)
@@ -89,8 +90,6 @@ def announced_pixels(data: bytes) -> int:
     """Width x height from the image header (no pixel decoded: 1.2 ms for obama.jpg
     on the shared 2-core machine), 0 when there is no readable image header: decode_image then says what is wrong."""
     from PIL import Image
-
-    from inputs.imageio import _IMAGE_FORMATS, sniff_format
 
     fmt = sniff_format(data[:1024])
     if fmt not in _IMAGE_FORMATS:

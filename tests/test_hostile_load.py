@@ -231,7 +231,7 @@ def test_bulk_parts_are_sized_to_the_services_measured_cost():
         # within the budget, unless one item alone costs more
         assert parts * capacity.item_ms <= topology.BULK_BUDGET_MS or parts == 1, name
     assert topology.bulk_items("EmbeddingModel") == 10  # dlib ResNet in onnxruntime: ~10 ms a face
-    assert topology.bulk_items("SomeNewVitModel") == topology.VIT_CLASSIFIER.bulk_items
+    assert topology.bulk_items("FaceGenderVitModel") == topology.VIT_CLASSIFIER.bulk_items
 
 
 def test_the_detector_runs_calls_side_by_side():

@@ -91,7 +91,7 @@ def test_adding_an_optional_classifier_takes_an_entry_and_a_record(monkeypatch):
     # and its model service comes from the registry entry alone
     import model_services
 
-    service = model_services.classifier_service(source)
+    service = model_services.model_service(source.service_name, [source])
     assert service.name == "FaceAgeVitModel" and service.inner.source_name == "face-age-vit"
     assert service.apis["predict"].batchable == model_services.BATCHING
 
