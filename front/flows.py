@@ -171,7 +171,8 @@ class Flows:
         # one of the large-image slots, held until it ends (within_deadline). One
         # slot a request, whatever number of images: two requests each holding one
         # and waiting for a second would wait for each other.
-        large = announced_pixels(data) > pools.LARGE_PIXELS
+        # a thread: a header is parsed by Python code, a hostile one slowly
+        large = await asyncio.to_thread(announced_pixels, data) > pools.LARGE_PIXELS
         claims = _CLAIMS.get()
         if large and claims is not None:
             if not claims:  # the request's first large image: its claim on a slot

@@ -88,7 +88,7 @@ import numpy as np
 from PIL import Image
 
 import settings
-from inputs.budget import check_jpeg_work
+from inputs.budget import budgeted_read, check_jpeg_header, check_jpeg_work, check_rle_work
 
 if TYPE_CHECKING:  # pypdfium2 is imported where a PDF is read: every model service
     import pypdfium2 as pdfium  # process imports this module, and pdfium cost each ~9 MB
@@ -443,11 +443,16 @@ def _decode(data: bytes, limits: Limits,
         raise _unsupported(data)
     name = _IMAGE_FORMATS[fmt]
     _raise_pil_bomb_limit(limits.max_pixels)
+    if fmt == "JPEG":
+        check_jpeg_header(data)
     try:
         # formats=[fmt]: only the plugin of the sniffed format may parse the data.
         with Image.open(io.BytesIO(data), formats=[fmt]) as im:
             if fmt == "JPEG":
                 check_jpeg_work(data, im.size)
+                budgeted_read(im, len(data))
+            elif fmt == "BMP":
+                check_rle_work(im)
             return _image_to_rgb_array(im, name, limits,
                                        factor_of if fmt == "JPEG" else None)
     except InputError:
