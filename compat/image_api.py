@@ -29,6 +29,7 @@ from starlette.routing import Route as StarletteRoute
 from analyzers.embedding import metric_for
 from analyzers.face_analysis import ModelUnavailable, Options
 from compat import scales
+from front import pools
 from front.flows import LIVENESS_THRESHOLD
 from front.http import ok
 from inputs.imageio import InputError, decode_base64
@@ -84,7 +85,7 @@ class Call:
             self.flows.limits, max_bytes=min(self.flows.limits.max_bytes, MAX_BYTES),
             max_pixels=min(self.flows.limits.max_pixels, MAX_PIXELS)
             if self.name in TEN_MEGAPIXELS else self.flows.limits.max_pixels)
-        data = decode_base64(text, limits)
+        data = await pools.run("decode", decode_base64, text, limits)  # not on the loop
         # the front's decode pools and large-image slots (front/pools.py)
         self.image = await self.flows.decode(data, limits)
         return self.image

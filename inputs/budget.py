@@ -130,13 +130,14 @@ def check_jpeg_header(data: bytes) -> None:
                               "stray bytes before its frame header", "corrupt")
 
 
-def budgeted_read(im, data_size: int, seconds: float = MAX_DECODE_CPU_S) -> None:
+def budgeted_read(im, data_size: int, seconds: float | None = None) -> None:
     """Make `im` (an opened Pillow JPEG) refuse to go on decoding once its thread
     has spent `seconds` of CPU on it: Pillow reads the file in blocks between
     libjpeg's decode calls, so each read checks the clock, and the blocks are small
     enough (1/256 of the file, at least 1 KiB) that one block cannot cost much."""
     from inputs.imageio import InputError  # imageio imports this module
 
+    seconds = MAX_DECODE_CPU_S if seconds is None else seconds
     started = time.thread_time()
     read = im.load_read  # Pillow's JPEG plugin reads every block through it
 
