@@ -11,7 +11,6 @@ reaches the listener, and the listener counting no connection shows none was mad
 from __future__ import annotations
 
 import base64
-import json
 import socket
 import threading
 import time
@@ -22,7 +21,6 @@ import httpx
 import pytest
 
 from responses import templates
-from testkit.attacks import nested_json
 from testkit.photos import photo
 from testkit.server import Server
 

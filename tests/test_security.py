@@ -226,19 +226,16 @@ def test_each_route_bounds_its_body_by_its_images():
 
 
 def test_guard_refuses_deep_or_huge_json_at_the_first_chunk_that_shows_it():
-    read = []
-
-    async def counting_receive_app(scope, receive, send):  # never reached
+    async def app_never_reached(scope, receive, send):
         raise AssertionError("the app saw the body")
 
-    guard = RequestGuard(counting_receive_app, {"/j": Route(False, path="/j")}, Settings())
+    guard = RequestGuard(app_never_reached, {"/j": Route(False, path="/j")}, Settings())
     chunks = [b"[" * 65536] * 100
     status, answer, _ = call(guard, "/j", [(b"content-type", b"application/json")], chunks)
     assert status == 400 and answer["code"] == "json_too_deep"
     status, answer, _ = call(guard, "/j", [(b"content-type", b"application/json")],
                              [b"[" + b"[]," * 300_000 + b"[]]"])
     assert status == 400 and answer["code"] == "json_too_many_values"
-    assert read == []
 
 
 def test_guard_replays_a_large_body_in_slices():
