@@ -1,15 +1,19 @@
 """HTTP hardening of the front service: settings and pure ASGI middlewares.
 
 * :class:`RequestGuard` - before BentoML parses anything: a cap on the request
-  body (refused from ``Content-Length`` before reading, or as soon as a
+  body per route (what the route's images need, base64 for a JSON route, plus a
+  margin; refused from ``Content-Length`` before reading, or as soon as a
   streamed body passes it), a deadline for receiving the body, the content
-  type each endpoint takes, and a check of multipart bodies (file fields must
-  be real uploads - so BentoML never downloads a URL given in their place -,
+  type each endpoint takes, JSON nesting measured chunk by chunk as the body
+  arrives (inputs/json_nesting.py), and a check of multipart bodies in a worker
+  thread (UTF-8 or ASCII charset only, plain ASCII field names, file fields
+  real uploads - so BentoML never downloads a URL given in their place -,
   other fields short UTF-8 text, a well-formed body). BentoML would answer
-  several of these with a 500; here each is a 4xx JSON ``{"detail": ...}``.
+  several of these with a 500; here each is a 4xx JSON ``{"detail", "code"}``.
 * :class:`ApiKeyMiddleware` - optional API key (``X-API-Key`` or
   ``Authorization: Bearer``), compared in constant time; health and metrics
-  paths stay open.
+  paths stay open. Each header at most once (else 400); a request is let in
+  when either header holds a valid key.
 * CORS through Starlette's ``CORSMiddleware`` (:func:`cors_options`).
 
 Settings (:meth:`Settings.from_env`; a malformed value stops the service at
@@ -30,10 +34,10 @@ FACE_MODEL_TIMEOUT_S        60% of the request deadline (one model call; past it
 from __future__ import annotations
 
 import asyncio
+import codecs
 import hmac
 import math
 import os
-import re
 import typing
 from dataclasses import dataclass
 from typing import Mapping
@@ -44,6 +48,8 @@ from starlette.responses import JSONResponse
 from front import form_fields
 import settings
 from inputs.imageio import Limits, numbers_from_env
+from inputs.json_nesting import (MAX_JSON_DEPTH, MAX_JSON_VALUES, JsonNesting,  # noqa: F401
+                                 json_depth)
 
 OPEN_PATHS = frozenset({"/livez", "/readyz", "/healthz", "/health", "/metrics", "/-/healthz"})
 #: Internal statistics: answered only to a client with the API key, so never when
@@ -54,6 +60,15 @@ PRIVATE_PATHS = frozenset({"/batch-stats"})
 #: service is a server of its own, reachable without the front (PrivateEndpoints).
 MODEL_PRIVATE_PATHS = frozenset({"/stats"})
 MAX_PARTS = 32
+#: Added to what a route's images need: a JSON route's other fields (100,000
+#: attribute names fit), a multipart route's part headers.
+BODY_MARGIN = 1 << 20
+#: The multipart charsets whose field names BentoML (Starlette) decodes as this guard does.
+MULTIPART_CHARSETS = frozenset({"utf-8", "ascii"})
+#: Routes whose requests carry two images (the others: one at most).
+TWO_IMAGES = frozenset({"/compare-faces", "/v1/models/insightface:compare"})
+# a JSON list of photos (front/batch.py): bounded by FACE_MAX_REQUEST_BYTES like a batch form
+BATCH_JSON = frozenset({"/analyze-batch-json"})
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,8 @@ class Settings:
     cors_origins: tuple = ()
     max_request_bytes: int = 3 * Limits().max_bytes + (1 << 20)
     max_field_bytes: int = 65536
+    # FACE_MAX_UPLOAD_BYTES: bounds each route's body (RequestGuard.limit_for)
+    max_upload_bytes: int = Limits().max_bytes
     request_deadline_s: float = 30.0
     max_faces: int = 100
     # a model call that takes longer fails only its fields (a model worker that died
@@ -69,7 +86,7 @@ class Settings:
     model_timeout_s: float | None = None
 
     def __post_init__(self):
-        for name in ("max_request_bytes", "max_field_bytes", "max_faces"):
+        for name in ("max_request_bytes", "max_field_bytes", "max_faces", "max_upload_bytes"):
             value = getattr(self, name)
             if not (isinstance(value, int) and not isinstance(value, bool) and value > 0):
                 raise ValueError(f"Settings.{name} must be a positive whole number, got {value!r}")
@@ -91,9 +108,11 @@ class Settings:
         def items(name):
             return tuple(i.strip() for i in settings.read(name, env).split(",") if i.strip())
 
+        upload = Limits.from_env(env).max_bytes
         kwargs: dict = {"api_keys": items("FACE_API_KEY"),
                         "cors_origins": items("FACE_CORS_ORIGINS"),
-                        "max_request_bytes": 3 * Limits.from_env(env).max_bytes + (1 << 20)}
+                        "max_request_bytes": 3 * upload + (1 << 20),
+                        "max_upload_bytes": upload}
         kwargs.update(numbers_from_env(env, (
             ("FACE_MAX_REQUEST_BYTES", "max_request_bytes", int),
             ("FACE_MAX_FIELD_BYTES", "max_field_bytes", int),
@@ -117,9 +136,15 @@ def _bare(path: str) -> str:
     return path.rstrip("/") or "/"
 
 
-async def _refuse(scope, receive, send, status: int, detail: str, headers=None) -> None:
-    await JSONResponse({"detail": detail}, status_code=status, headers=headers)(
-        scope, receive, send)
+#: The `code` of each refusal of this module, by status, unless it names its own.
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 408: "body_timeout",
+         413: "too_large", 415: "unsupported_media_type"}
+
+
+async def _refuse(scope, receive, send, status: int, detail: str, headers=None,
+                  code: str | None = None) -> None:
+    await JSONResponse({"detail": detail, "code": code or CODES.get(status, "bad_request")},
+                       status_code=status, headers=headers)(scope, receive, send)
 
 
 # --------------------------------------------------------------------------
@@ -134,31 +159,52 @@ class ApiKeyMiddleware:
         self.app = app
         self.keys = [k.encode("utf-8") for k in keys]
 
-    def _given(self, scope) -> bytes | None:
-        headers = dict(scope.get("headers") or [])
-        if b"x-api-key" in headers:
-            return headers[b"x-api-key"].strip()
-        scheme, _, token = headers.get(b"authorization", b"").strip().partition(b" ")
-        if scheme.lower() == b"bearer" and token.strip():
-            return token.strip()
-        return None
+    @staticmethod
+    def _given(scope) -> list[bytes] | str:
+        """The keys a request sent (X-API-Key, then a Bearer token; empty ones are
+        not sent), or the detail of a 400 when a key header came more than once."""
+        headers = scope.get("headers") or []
+        keys, tokens = [], []
+        for name, value in headers:
+            if name == b"x-api-key":
+                keys.append(value.strip())
+            elif name == b"authorization":
+                tokens.append(value.strip())
+        for header, sent in (("X-API-Key", keys), ("Authorization", tokens)):
+            if len(sent) > 1:  # proxies and clients disagree on which copy counts
+                return f"the {header} header was sent {len(sent)} times; send it once"
+        given = [key for key in keys if key]
+        if tokens:
+            scheme, _, token = tokens[0].partition(b" ")
+            if scheme.lower() == b"bearer" and token.strip():
+                given.append(token.strip())
+        return given
+
+    def _valid(self, given: bytes) -> bool:
+        matched = False
+        for key in self.keys:  # every key is compared: the time does not tell which one
+            matched |= hmac.compare_digest(given, key)
+        return matched
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or not self.keys or _bare(scope["path"]) in OPEN_PATHS:
             await self.app(scope, receive, send)
             return
         given = self._given(scope)
+        if isinstance(given, str):
+            await _refuse(scope, receive, send, 400, given, code="duplicate_header")
+            return
         if not given:
             await _refuse(scope, receive, send, 401,
                           "missing API key: send it in the X-API-Key header or as "
-                          "'Authorization: Bearer <key>'", {"WWW-Authenticate": "Bearer"})
+                          "'Authorization: Bearer <key>'", {"WWW-Authenticate": "Bearer"},
+                          code="missing_api_key")
             return
-        matched = False
-        for key in self.keys:  # every key is compared: the time does not tell which one
-            matched |= hmac.compare_digest(given, key)
-        if not matched:
+        # either header may hold the key: a wrong one in the other does not lock it out
+        if not any([self._valid(key) for key in given]):  # a list: every key is compared
             await _refuse(scope, receive, send, 401, "invalid API key",
-                          {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+                          {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                          code="invalid_api_key")
             return
         await self.app(scope, receive, send)
 
@@ -201,6 +247,9 @@ class Route:
     # file fields that take several files (a list), and the parts a body may have
     list_files: frozenset = frozenset()
     max_parts: int = MAX_PARTS
+    # images one request carries, and the largest each may be (None: FACE_MAX_UPLOAD_BYTES)
+    images: int = 1
+    image_bytes: int | None = None
 
 
 def routes_of(service) -> dict[str, Route]:
@@ -215,11 +264,15 @@ def routes_of(service) -> dict[str, Route]:
         required = frozenset(name for name in files if spec.model_fields[name].is_required())
         lists = frozenset(name for name in files
                           if typing.get_origin(spec.model_fields[name].annotation) is list)
-        routes[_bare(api.route)] = Route(
+        path = _bare(api.route)
+        batch = bool(lists) or path in BATCH_JSON
+        routes[path] = Route(
             multipart=bool(files), file_fields=files, fields=fields, required_files=required,
-            path=_bare(api.route), list_files=lists,
+            path=path, list_files=lists,
             # a batch's photos are parts too (front/batch.py bounds their number)
-            max_parts=MAX_PARTS + (batch_max_images() if lists else 0))
+            max_parts=MAX_PARTS + (batch_max_images() if lists else 0),
+            images=batch_max_images() if batch else max(
+                len(files), 2 if path in TWO_IMAGES else 1))
     return routes
 
 
@@ -229,6 +282,36 @@ class _TooLarge(Exception):
 
 class _Disconnected(Exception):
     pass
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def base64_length(size: int) -> int:
+    return 4 * ((size + 2) // 3)
+
+
+def limit_for(route: Route, settings: Settings) -> tuple[int, str]:
+    """The most bytes a body of `route` may have, and why: what its images need
+    (a JSON route carries them base64) plus BODY_MARGIN, and never more than
+    FACE_MAX_REQUEST_BYTES."""
+    image = min(settings.max_upload_bytes, route.image_bytes or settings.max_upload_bytes)
+    mib = f"{image / (1 << 20):.1f} MiB"
+    if route.multipart:
+        need = route.images * image + MAX_PARTS * settings.max_field_bytes + BODY_MARGIN
+        why = f"{route.images} x the image limit of {mib}, with the form fields"
+    else:
+        need = route.images * base64_length(image) + BODY_MARGIN
+        why = (f"{'2 x ' if route.images > 1 else ''}base64 of the image limit of {mib} "
+               "plus 1 MiB")
+    if need >= settings.max_request_bytes:
+        return settings.max_request_bytes, "FACE_MAX_REQUEST_BYTES"
+    return need, f"{why}, FACE_MAX_UPLOAD_BYTES; at most FACE_MAX_REQUEST_BYTES"
+
+
+#: Bytes of the checked body handed to the application per receive().
+REPLAY_SLICE = 1 << 18
 
 
 class RequestGuard:
@@ -253,16 +336,27 @@ class RequestGuard:
             return
         problem, boundary = self._check_headers(scope, route)
         if problem:
-            await _refuse(scope, receive, send, *problem, {"Connection": "close"})
+            await _refuse(scope, receive, send, problem[0], problem[1], {"Connection": "close"},
+                          *problem[2:])
             return
-        limit = self.settings.max_request_bytes
+        limit, why = limit_for(route, self.settings)
         deadline = self.settings.request_deadline_s
+        nesting = None if route.multipart else JsonNesting()
         try:
-            body = await asyncio.wait_for(self._read(receive, limit), deadline)
+            body = await asyncio.wait_for(self._read(receive, limit, nesting), deadline)
         except _TooLarge:
             await _refuse(scope, receive, send, 413,
-                          f"request body is more than {limit:,} bytes, the limit is {limit:,} "
-                          "bytes (FACE_MAX_REQUEST_BYTES)", {"Connection": "close"})
+                          f"request body is more than {limit:,} bytes, the limit for "
+                          f"{route.path or scope['path']} is {limit:,} bytes ({why})",
+                          {"Connection": "close"})
+            return
+        except _TooDeep:
+            detail = (f"the JSON body nests more than {MAX_JSON_DEPTH} levels deep"
+                      if nesting.deepest > MAX_JSON_DEPTH else
+                      f"the JSON body holds more than {MAX_JSON_VALUES:,} values")
+            await _refuse(scope, receive, send, 400, detail, {"Connection": "close"},
+                          code="json_too_deep" if nesting.deepest > MAX_JSON_DEPTH
+                          else "json_too_many_values")
             return
         except asyncio.TimeoutError:
             await _refuse(scope, receive, send, 408, f"the request body was not received "
@@ -271,21 +365,29 @@ class RequestGuard:
         except _Disconnected:
             return
         if route.multipart:
-            problem = check_multipart(body, boundary, route, self.settings.max_field_bytes,
-                                      scope)
+            # a worker thread: parsing 20 MiB in Python must not hold the event loop
+            problem = await asyncio.to_thread(check_multipart, body, boundary, route,
+                                              self.settings.max_field_bytes, scope)
         else:
             problem = check_json_body(scope, body)
         if problem:
-            await _refuse(scope, receive, send, *problem)
+            await _refuse(scope, receive, send, problem[0], problem[1], None, *problem[2:])
             return
-        replayed = False
+        pieces = [body[i:i + REPLAY_SLICE] for i in range(0, len(body), REPLAY_SLICE)] or [b""]
+        del body
+        given = 0
 
         async def replay():
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
+            # in slices, each after a turn of the event loop: BentoML's form parser
+            # then never works on more than a slice between two other requests' turns
+            nonlocal given
+            if given >= len(pieces):
+                return await receive()
+            if given:
+                await asyncio.sleep(0)
+            given += 1
+            return {"type": "http.request", "body": pieces[given - 1],
+                    "more_body": given < len(pieces)}
 
         await self.app(scope, replay, send)
 
@@ -308,6 +410,14 @@ class RequestGuard:
             boundary = params.get(b"boundary")
             if not boundary:
                 return (400, "multipart/form-data body without a boundary parameter"), None
+            charset = params.get(b"charset")
+            if charset is not None and _codec(charset) not in MULTIPART_CHARSETS:
+                # Starlette would decode the field names in it, and this guard could not
+                # tell a file field from a text field (issue 29: a URL reached BentoML's
+                # own downloader as `file` spelt in UTF-16)
+                shown_charset = charset.decode("latin-1")[:40]
+                return (400, f"multipart/form-data charset {shown_charset!r} is not "
+                             "accepted: send UTF-8 (or no charset)", "bad_charset"), None
         elif media and media != "application/json":
             # only application/json: a browser page on another site can send text/plain
             # or a form without a CORS preflight, never application/json
@@ -317,14 +427,16 @@ class RequestGuard:
         if length is not None:
             if not length.strip().isdigit():
                 return (400, "invalid Content-Length header"), None
-            size, limit = int(length), self.settings.max_request_bytes
+            size = int(length)
+            limit, why = limit_for(route, self.settings)
             if size > limit:
-                return (413, f"request body is {size:,} bytes, the limit is {limit:,} bytes "
-                             "(FACE_MAX_REQUEST_BYTES)"), None
+                return (413, f"request body is {size:,} bytes, the limit for "
+                             f"{route.path or scope['path']} is {limit:,} bytes ({why})"), None
         return None, boundary
 
     @staticmethod
-    async def _read(receive, limit: int) -> bytes:
+    async def _read(receive, limit: int, nesting: JsonNesting | None = None) -> bytes:
+        """The whole body; each chunk's JSON nesting measured as it comes."""
         chunks, total = [], 0
         while True:
             message = await receive()
@@ -334,9 +446,19 @@ class RequestGuard:
             total += len(chunk)
             if total > limit:
                 raise _TooLarge()
+            if nesting is not None and (nesting.feed(chunk) > MAX_JSON_DEPTH
+                                        or nesting.values > MAX_JSON_VALUES):
+                raise _TooDeep()
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
+
+
+def _codec(name: bytes) -> str | None:
+    try:
+        return codecs.lookup(name.decode("latin-1").strip().strip('"')).name
+    except (LookupError, ValueError):
+        return None
 
 
 def _field_name(raw: bytes) -> str:
@@ -361,7 +483,8 @@ def check_multipart(body: bytes, boundary: bytes, route: Route,
         state["value"] += data[start:end]
 
     def header_end():
-        state["part"]["headers"][bytes(state["field"]).strip().lower()] = bytes(state["value"])
+        # lower-cased and not stripped, as Starlette reads it (BentoML's form parser)
+        state["part"]["headers"][bytes(state["field"]).lower()] = bytes(state["value"])
         state["field"].clear()
         state["value"].clear()
 
@@ -408,7 +531,12 @@ def check_multipart(body: bytes, boundary: bytes, route: Route,
         name = part.get("name")
         if part.get("disposition") != b"form-data" or not name:
             return 400, "a part of the multipart/form-data body has no form-data field name"
-        text_name = name.decode("utf-8", "replace")
+        if not all(0x20 <= byte < 0x7F for byte in name):
+            # every field this API takes is named in plain ASCII; any other name could be
+            # read as another field by a parser that decodes it differently
+            return 400, (f"field name {_field_name(name)} is not plain ASCII; this API's "
+                         "fields are named in ASCII"), "bad_field_name"
+        text_name = name.decode("ascii")
         if text_name in route.file_fields:
             if not part["is_file"]:
                 return 400, (f"field {_field_name(name)} must be an uploaded file (a multipart "
@@ -439,39 +567,15 @@ def check_multipart(body: bytes, boundary: bytes, route: Route,
 
 def check_json_body(scope, body: bytes) -> tuple[int, str] | None:
     """(status, detail) of a JSON endpoint's body problem, or None: a body needs the
-    application/json content type (see _check_headers) and at most MAX_JSON_DEPTH
-    levels of nesting (Python's json parser recurses: 5000 levels raise a
-    RecursionError, a 500, wherever it runs)."""
+    application/json content type (see _check_headers). Its nesting was measured
+    while it arrived (RequestGuard._read)."""
     if not body.strip():
         return None
     headers = dict(scope.get("headers") or [])
     if not headers.get(b"content-type", b"").strip():
         return 415, (f"{scope['path']} takes a JSON body with the Content-Type "
                      "application/json; this body has no Content-Type")
-    if json_depth(body.decode("utf-8", "replace")) > MAX_JSON_DEPTH:
-        return 400, f"the JSON body nests more than {MAX_JSON_DEPTH} levels deep"
     return None
-
-
-#: Deepest JSON nesting accepted anywhere in a request: the API's own requests
-#: nest a few levels at most (quality thresholds: an object of objects).
-MAX_JSON_DEPTH = 32
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
-
-
-def json_depth(text: str) -> int:
-    """The deepest nesting of [ and { in JSON text, brackets inside strings not
-    counted; linear in the text and never recursive (malformed text gets a number
-    too: the parser that reads it afterwards reports the syntax error)."""
-    depth = deepest = 0
-    for token in _JSON_TOKENS.finditer(text):
-        char = token.group()[0]
-        if char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
 
 
 class _TooManyParts(Exception):

@@ -32,8 +32,9 @@ from analyzers.embedding import compare, metric_for
 from analyzers.face_analysis import FaceAnalysis
 from compat import image_api, insightface, nsfas
 from compat.service_info import ServiceInfo
-from front import header_timeout
+from front import client_error_log, header_timeout, upload_only
 from front.batch import Batch, BatchLimits, options_for, upload_name, upload_source
+from front.error_shape import ErrorShape
 from front.flows import (LIVENESS_MODES, LIVENESS_QUALITY_THRESHOLD, LIVENESS_THRESHOLD,
                          Flows)
 from front.form_fields import attributes_of
@@ -298,7 +299,7 @@ class FaceAnalysisService(model_dependencies()):
             result = templates.verify(first, second, point, metric_for(first.model),
                                       templates.load_calibration(first.model))
         except templates.TemplateError as problem:
-            return error(422, str(problem))
+            return error(problem.status, str(problem), problem.code)
         return ok(result)
 
     # ------------------------------------------------------ InsightFace-style API
@@ -464,6 +465,10 @@ FaceAnalysisService.add_asgi_middleware(ServiceInfo, health=health_state)
 # GET / in a browser: Swagger UI from the Bento alone, nothing fetched elsewhere
 FaceAnalysisService.add_asgi_middleware(SwaggerPage)
 header_timeout.install()  # uvicorn would wait forever for slow headers (issue 18)
+upload_only.install()  # BentoML's own URL download of a file field, off (issue 29)
+client_error_log.install()  # a client's 400 is an INFO line, not an ERROR traceback
+# every 4xx as {"detail", "code"}, BentoML's and Starlette's too: outermost of ours
+FaceAnalysisService.middlewares.insert(0, (ErrorShape, {}))
 # /docs.json as valid OpenAPI 3.0 with every status each endpoint answers (front/openapi_contract.py)
 FaceAnalysisService.add_asgi_middleware(OpenAPIContract, service=FaceAnalysisService,
                                         mounted_paths={**image_api.openapi_paths(),

@@ -15,6 +15,7 @@ paths (ROUTES), so the body cap and the JSON content type hold here too.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 
@@ -28,6 +29,7 @@ from starlette.routing import Route as StarletteRoute
 from analyzers.embedding import metric_for
 from analyzers.face_analysis import ModelUnavailable, Options
 from compat import scales
+from front import pools
 from front.flows import LIVENESS_THRESHOLD
 from front.http import ok
 from inputs.imageio import InputError, decode_base64
@@ -50,7 +52,8 @@ SERVICES = ("body-detector", "gender-estimator", "age-estimator", "emotion-estim
             "quality-assessment-estimator", "face-detector-template-extractor", "verify-matcher")
 TEN_MEGAPIXELS = {"liveness-anti-spoofing", "quality-liveness-anti-spoofing",
                   "face-detector-liveness-estimator", "quality-assessment-estimator"}
-ROUTES = {f"{PREFIX}/{name}": Route(multipart=False) for name in SERVICES}
+ROUTES = {f"{PREFIX}/{name}": Route(multipart=False, path=f"{PREFIX}/{name}",
+                                     image_bytes=MAX_BYTES) for name in SERVICES}
 MORE_THAN_ONE = "More than one face detected"
 NO_FACE = "No face detected"
 
@@ -82,7 +85,7 @@ class Call:
             self.flows.limits, max_bytes=min(self.flows.limits.max_bytes, MAX_BYTES),
             max_pixels=min(self.flows.limits.max_pixels, MAX_PIXELS)
             if self.name in TEN_MEGAPIXELS else self.flows.limits.max_pixels)
-        data = decode_base64(text, limits)
+        data = await pools.run("decode", decode_base64, text, limits)  # not on the loop
         # the front's decode pools and large-image slots (front/pools.py)
         self.image = await self.flows.decode(data, limits)
         return self.image
@@ -328,7 +331,7 @@ async def verify_matcher(call: Call) -> dict:
         result = templates.verify(first, second, None, metric_for(first.model),
                                   templates.load_calibration(first.model))
     except templates.TemplateError as problem:
-        raise InputError(422, str(problem)) from None
+        raise InputError(problem.status, str(problem), problem.code) from None
     verification = {"distance": result["distance"], "fa_r": result["fa_r"],
                     "fr_r": result["fr_r"], "score": scales.fraction_of_percent(result["score"])}
     answer = {"objects": call.objects, "verification": verification}
@@ -438,8 +441,9 @@ async def endpoint(request: Request):
         return JSONResponse({"detail": f"no Image API service {name[:60]!r}; the services: "
                                        f"{list(SERVICES)}"}, status_code=404)
     try:
-        body = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
+        # a worker thread: several MB of JSON must not hold the event loop
+        body = await asyncio.to_thread(json.loads, await request.body())
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return JSONResponse({"detail": "the body is not JSON"}, status_code=400)
     if not isinstance(body, dict):
         return JSONResponse({"detail": "the body must be a JSON object: "
@@ -450,7 +454,8 @@ async def endpoint(request: Request):
         call = Call(service, body, name)
         return ok(await service.flows.within_deadline(HANDLERS[name](call)))
     except InputError as problem:
-        return JSONResponse({"detail": problem.detail}, status_code=problem.status)
+        return JSONResponse({"detail": problem.detail, "code": problem.code or "bad_request"},
+                            status_code=problem.status)
     except ModelUnavailable as problem:
         return JSONResponse({"detail": str(problem)}, status_code=503)
 

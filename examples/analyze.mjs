@@ -4,6 +4,11 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 
 const [url, selfie, idPhoto] = process.argv.slice(2);
+if (!url || !selfie) {
+  console.error("usage: node examples/analyze.mjs URL SELFIE [ID_PHOTO]\n" +
+                "/analyze of SELFIE, and /compare-faces of SELFIE with ID_PHOTO when given");
+  process.exit(2);
+}
 
 async function upload(path) {
   return new Blob([await readFile(path)], { type: "image/jpeg" });

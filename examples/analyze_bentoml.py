@@ -23,4 +23,8 @@ def main(url: str, selfie: str, id_photo: str) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 4:
+        print("usage: python examples/analyze_bentoml.py URL SELFIE ID_PHOTO\n"
+              + __doc__.split("\n\n")[0], file=sys.stderr)
+        sys.exit(2)
     main(*sys.argv[1:4])

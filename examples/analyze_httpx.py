@@ -21,10 +21,14 @@ def main(url: str, photo: str) -> None:
             encoded = base64.b64encode(image.read()).decode()
         response = http.post("/analyze-base64", json={"image": encoded,
                                                       "attributes": ["age", "gender"]})
-        if response.status_code != 200:  # every error is {"detail": "..."}
+        if response.status_code != 200:  # every error is {"detail": "...", "code": "..."}
             sys.exit(f"{response.status_code}: {response.json()['detail']}")
         print("base64:", [(f["age"], f["gender"]["value"]) for f in response.json()["faces"]])
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        print("usage: python examples/analyze_httpx.py URL PHOTO\n" + __doc__.split("\n\n")[0],
+              file=sys.stderr)
+        sys.exit(2)
     main(*sys.argv[1:3])

@@ -89,7 +89,7 @@ from PIL import Image
 
 import settings
 from errors import InputError
-from inputs.budget import check_jpeg_work
+from inputs.budget import budgeted_read, check_jpeg_header, check_jpeg_work, check_rle_work
 from inputs.formats import _IMAGE_FORMATS, ACCEPTED_IMAGE_FORMATS, sniff_format
 
 if TYPE_CHECKING:  # pypdfium2 is imported where a PDF is read: every model service
@@ -390,11 +390,16 @@ def _decode(data: bytes, limits: Limits,
         raise _unsupported(data)
     name = _IMAGE_FORMATS[fmt]
     _raise_pil_bomb_limit(limits.max_pixels)
+    if fmt == "JPEG":
+        check_jpeg_header(data)
     try:
         # formats=[fmt]: only the plugin of the sniffed format may parse the data.
         with Image.open(io.BytesIO(data), formats=[fmt]) as im:
             if fmt == "JPEG":
                 check_jpeg_work(data, im.size)
+                budgeted_read(im, len(data))
+            elif fmt == "BMP":
+                check_rle_work(im)
             return _image_to_rgb_array(im, name, limits,
                                        factor_of if fmt == "JPEG" else None)
     except InputError:
@@ -569,6 +574,17 @@ def _high_depth_to_uint8(a: np.ndarray, mode: str, value_range) -> np.ndarray:
 
 _B64_BAD_CHAR = re.compile(r"[^A-Za-z0-9+/=]")
 _URLSAFE_TO_STD = str.maketrans("-_", "+/")
+#: Characters of base64 text handled per call (a multiple of 4): each call holds the
+#: GIL, so 14 MB in one call kept the event loop's thread waiting for a whole second
+#: on a busy host; in slices, other threads run between them.
+_SLICE = 1 << 20
+
+
+def _in_slices(work, text, empty):
+    """`work` applied to `text` in slices of _SLICE characters, joined."""
+    if len(text) <= _SLICE:
+        return work(text)
+    return empty.join(work(text[start:start + _SLICE]) for start in range(0, len(text), _SLICE))
 
 
 def decode_base64(text: str, limits: Limits | None = None) -> bytes:
@@ -612,7 +628,7 @@ def decode_base64(text: str, limits: Limits | None = None) -> bytes:
             raise InputError(400, "invalid data URL: it is not base64-encoded "
                                   "(expected 'data:<type>;base64,...')", "invalid_base64")
         s = s[comma + 1:]
-    s = "".join(s.split())  # drop spaces, tabs, CR/LF anywhere
+    s = _in_slices(lambda piece: "".join(piece.split()), s, "")  # drop spaces, CR/LF
     if not s:
         raise InputError(400, "empty file: the base64 text contains no data", "empty")
     if len(s) > max_encoded:
@@ -622,20 +638,22 @@ def decode_base64(text: str, limits: Limits | None = None) -> bytes:
             f"limit of {_fmt_bytes(limits.max_bytes)} (at most {max_encoded:,} characters)",
             "too_large",
         )
-    s = s.translate(_URLSAFE_TO_STD).rstrip("=")
-    bad = _B64_BAD_CHAR.search(s)
-    if bad:
-        char = bad.group()
-        shown = repr(char) if char.isprintable() else f"U+{ord(char):04X}"
-        raise InputError(
-            400, f"invalid base64: unexpected character {shown} at position {bad.start()}",
-            "invalid_base64",
-        )
+    s = _in_slices(lambda piece: piece.translate(_URLSAFE_TO_STD), s, "").rstrip("=")
+    for start in range(0, len(s), _SLICE):
+        bad = _B64_BAD_CHAR.search(s, start, start + _SLICE)
+        if bad:
+            char = bad.group()
+            shown = repr(char) if char.isprintable() else f"U+{ord(char):04X}"
+            raise InputError(
+                400, f"invalid base64: unexpected character {shown} at position {bad.start()}",
+                "invalid_base64",
+            )
     if len(s) % 4 == 1:
         raise InputError(400, "invalid base64: the length is not valid for base64 "
                               "(data cut off or not base64)", "invalid_base64")
     try:
-        out = base64.b64decode(s + "=" * (-len(s) % 4), validate=True)
+        out = _in_slices(lambda piece: base64.b64decode(piece, validate=True),
+                         s + "=" * (-len(s) % 4), b"")
     except (binascii.Error, ValueError) as exc:  # e.g. '=' inside the data
         raise InputError(400, f"invalid base64: {exc}", "invalid_base64") from None
     if not out:

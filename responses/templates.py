@@ -19,6 +19,9 @@ score 50; it is a rescaled distance, not a probability.
 `fa_r` / `fr_r` are the false-accept / false-reject rates measured at that
 distance (decision rule: distance < t), interpolated linearly in the table that
 training/calibration/calibrate.py wrote to models/calibration/<model name>.json.
+A template's model is looked up by name among the registry's embedding models
+(models/registry.py), never used as a path: any other name is 400, the same
+answer whether or not a file of that name exists anywhere.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +37,8 @@ from pathlib import Path
 import numpy as np
 
 from analyzers.embedding import DLIB, Metric
+from inputs.json_nesting import MAX_JSON_DEPTH, json_depth
+from models.registry import BY_NAME
 
 FORMAT = "face-template"
 VERSION = 1
@@ -48,6 +54,32 @@ OPERATING_POINT_HELP = (
 
 class TemplateError(ValueError):
     """A malformed template or one that cannot be compared (422)."""
+
+    status = 422
+    code = "bad_template"
+
+
+class UnknownModel(TemplateError):
+    """A template naming a model that is not one of the registry's embedding models."""
+
+    status = 400
+    code = "unknown_model"
+
+
+#: The models a template may name: the registry's embedding models.
+EMBEDDING_MODELS = frozenset(name for name, source in BY_NAME.items()
+                             if source.task == "embedding")
+_VERSION = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+
+
+def model_name(model: str, name: str = "template") -> str:
+    """The registry name of a template's model tag (`<name>:<version>`); UnknownModel
+    unless it is an embedding model of the registry with a plain version."""
+    registry_name, colon, version = model.partition(":")
+    if registry_name not in EMBEDDING_MODELS or (colon and not _VERSION.fullmatch(version)):
+        raise UnknownModel(f"{name} names a model that is not one of this server's "
+                           f"embedding models ({', '.join(sorted(EMBEDDING_MODELS))})")
+    return registry_name
 
 
 @dataclass(frozen=True)
@@ -75,8 +107,12 @@ def decode(template: str, name: str = "template") -> Template:
         raise TemplateError(f"{name} is {len(template)} characters, the limit is "
                             f"{MAX_TEMPLATE_CHARS}")
     try:
-        envelope = json.loads(base64.b64decode(template.strip(), validate=True))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+        text = base64.b64decode(template.strip(), validate=True)
+        # json.loads recurses per level: thousands of [ would raise RecursionError
+        if json_depth(text) > MAX_JSON_DEPTH:
+            raise ValueError("nested too deep")
+        envelope = json.loads(text)
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
         raise TemplateError(f"{name} is not a base64 JSON template (see /templates/extract)") \
             from None
     if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
@@ -87,6 +123,7 @@ def decode(template: str, name: str = "template") -> Template:
     model, size = envelope.get("model"), envelope.get("size")
     if not isinstance(model, str) or not model or len(model) > 200:
         raise TemplateError(f"{name} names no model")
+    model_name(model, name)
     if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= 4096:
         raise TemplateError(f"{name} has an invalid size")
     if envelope.get("dtype") != "float32<":
@@ -138,10 +175,15 @@ class Calibration:
                 "pairs": d.get("pairs"), "caveat": d.get("caveat")}
 
 
-@lru_cache(maxsize=None)
 def load_calibration(model: str, folder: str = str(CALIBRATION_DIR)) -> Calibration | None:
-    """The table for a model tag (looked up by the name before ':'); None if none was measured."""
-    path = Path(folder) / f"{model.split(':')[0]}.json"
+    """The table for a model tag (looked up by its registry name, never as a path:
+    UnknownModel for any other name); None if none was measured."""
+    return _calibration(model_name(model), folder)
+
+
+@lru_cache(maxsize=None)
+def _calibration(registry_name: str, folder: str) -> Calibration | None:
+    path = Path(folder) / f"{registry_name}.json"
     if not path.is_file():
         return None
     return Calibration(json.loads(path.read_text()), path)

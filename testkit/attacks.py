@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 
 from PIL import Image
 
@@ -28,6 +29,34 @@ def jpeg_scan_bomb(side: int = 2000, copies: int = 500) -> bytes:
     data = jpeg(Image.new("L", (side, side), 128), progressive=True, quality=90)
     last = data.rfind(b"\xff\xda")
     return data[:-2] + data[last:-2] * copies + b"\xff\xd9"
+
+
+def jpeg_stray_byte_scan_bomb(side: int = 3000, copies: int = 1000) -> bytes:
+    """Issue 29's bypass: a COM segment and one stray 0x00 byte before the repeated
+    scans (libjpeg skips the stray byte and decodes every scan: 17 s for 58 KB at
+    3000 x 3000 before inputs/budget.py counted past it)."""
+    data = jpeg(Image.new("L", (side, side), 128), progressive=True, quality=90)
+    scan = data[data.rfind(b"\xff\xda"):-2]
+    return data[:-2] + b"\xff\xfe\x00\x04hi\x00" + scan * copies + b"\xff\xd9"
+
+
+def bmp_rle8_bomb(width: int = 8000, height: int = 2000) -> bytes:
+    """Issue 29's 9 KB BMP: rows of `01 80 00 00` (one pixel, then end of line), each
+    padded to `width` by Pillow's Python RLE decoder one byte at a time (4.5 s at
+    8000 x 2000)."""
+    pixels = b"\x01\x80\x00\x00" * height + b"\x00\x01"
+    palette = b"".join(bytes((i, i, i, 0)) for i in range(256))
+    offset = 14 + 40 + len(palette)
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 8, 1, len(pixels), 2835, 2835,
+                       256, 0)
+    return (b"BM" + struct.pack("<IHHI", offset + len(pixels), 0, 0, offset) + info
+            + palette + pixels)
+
+
+def jpeg_signature_then_junk(size: int = 9 << 20) -> bytes:
+    """A JPEG signature and `size` zero bytes: Pillow's header reader skips them one
+    Python call per byte."""
+    return b"\xff\xd8\xff" + bytes(size)
 
 
 def tiled_faces(per_side: int, tile: int = 160, rows: int | None = None) -> bytes:

@@ -37,3 +37,17 @@ def test_javascript_example(server):
     out = run("node", "examples/analyze.mjs", server, str(photo("obama.jpg")),
               str(photo("obama2.jpg")))
     assert "face [" in out and "same person: true" in out
+
+
+def test_examples_print_their_usage_without_arguments():
+    """Issue 25: run without arguments, each example says how to run it (no traceback)."""
+    commands = [(sys.executable, "examples/analyze_httpx.py"),
+                (sys.executable, "examples/analyze_bentoml.py")]
+    if shutil.which("node"):
+        commands.append(("node", "examples/analyze.mjs"))
+    for command in commands:
+        result = subprocess.run(list(command), cwd=ROOT, capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 2, (command, result.stdout, result.stderr)
+        assert result.stderr.startswith("usage: ") and "Traceback" not in result.stderr
+        assert command[-1] in result.stderr

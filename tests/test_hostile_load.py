@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import ipaddress
+import re
 import socket
 import threading
 import time
@@ -26,12 +27,15 @@ from analyzers.face_analysis import FaceAnalysis, Options
 from front import header_timeout, model_clients, pools
 from front.flows import Flows
 from front.model_clients import CALL_ITEMS, REQUEST_DEADLINE, BulkLane, remote_predict
-from inputs.budget import MAX_JPEG_SCANS, MAX_SCAN_PIXELS, announced_pixels, jpeg_scans
+from inputs import budget, imageio
+from inputs.budget import (MAX_JPEG_SCANS, MAX_RLE_PIXELS, MAX_SCAN_PIXELS, announced_pixels,
+                           jpeg_scans)
 from inputs.imageio import InputError, decode_image
 from inputs.sources import FetchPolicy, fetch_url
 from security import (MAX_JSON_DEPTH, MODEL_PRIVATE_PATHS, PrivateEndpoints, RequestGuard,
                       Route, Settings, check_multipart, json_depth)
-from testkit.attacks import jpeg_scan_bomb, nested_json, tiled_faces
+from testkit.attacks import (bmp_rle8_bomb, jpeg_scan_bomb, jpeg_signature_then_junk,
+                             jpeg_stray_byte_scan_bomb, nested_json, tiled_faces)
 from testkit.photos import photo
 from tests.fetch_server import FetchServer
 from tests.hostile import encode, face
@@ -63,6 +67,63 @@ def test_scan_bomb_is_refused_before_decoding_and_photos_still_decode():
     assert decode_image(progressive).shape == (face().height, face().width, 3)
     small_bomb = jpeg_scan_bomb(64, 40)  # few pixels: 40 extra scans are cheap, and allowed
     assert decode_image(small_bomb).shape == (64, 64, 3)
+
+
+def test_stray_bytes_between_markers_hide_no_scan():
+    """Issue 29: a comment and a stray 0x00 before the scans stopped the count at 6;
+    libjpeg skips stray bytes and decoded all 1000 scans (17 s)."""
+    bomb = jpeg_stray_byte_scan_bomb(3000, 1000)
+    assert jpeg_scans(bomb) == 1006
+    started = time.monotonic()
+    with pytest.raises(InputError) as refused:
+        decode_image(bomb)
+    assert refused.value.code == "too_many_scans" and time.monotonic() - started < 2
+    # stray bytes anywhere between segments: the count stays the scans libjpeg reads,
+    # and Pillow (libjpeg) still decodes the file
+    progressive = encode(face(width=300), "JPEG", progressive=True, quality=90)
+    markers = [m.start() for m in re.finditer(rb"\xff[^\x00\xff\xd0-\xd7]", progressive)
+               if m.start() > 2]
+    for position in markers[:: max(1, len(markers) // 12)]:
+        for junk in (b"\x00", b"\x00\x17junk", b"\xff\x00\x00"):
+            damaged = progressive[:position] + junk + progressive[position:]
+            assert jpeg_scans(damaged) == 10, (position, junk)
+            assert decode_image(damaged).shape[:2] == (face(width=300).height, 300)
+
+
+def test_a_jpeg_decode_stops_at_its_cpu_budget(monkeypatch):
+    """Behind the count: the decode itself stops at MAX_DECODE_CPU_S of its thread's CPU,
+    so a scan count that is fooled still cannot buy more."""
+    monkeypatch.setattr(budget, "MAX_DECODE_CPU_S", 0.3)
+    monkeypatch.setattr(imageio, "check_jpeg_work", lambda data, size: None)  # count fooled
+    bomb = jpeg_stray_byte_scan_bomb(2000, 400)
+    started = time.thread_time()
+    with pytest.raises(InputError) as refused:
+        decode_image(bomb)
+    assert refused.value.status == 422 and refused.value.code == "too_costly"
+    assert time.thread_time() - started < 2.0  # the whole decode would take several s
+    assert decode_image(photo("obama.jpg").read_bytes()).shape == (1137, 910, 3)
+
+
+def test_bmp_rle_is_decoded_only_up_to_its_pixel_limit():
+    """Issue 29: Pillow's RLE decoder is Python; a 9 KB RLE8 BMP of 8000 x 2000 took 4.5 s."""
+    for width, height in ((8000, 2000), (20000, 2000)):
+        started = time.monotonic()
+        with pytest.raises(InputError) as refused:
+            decode_image(bmp_rle8_bomb(width, height))
+        assert refused.value.code == "too_costly" and "RLE8" in refused.value.detail
+        assert time.monotonic() - started < 1
+    assert decode_image(bmp_rle8_bomb(400, 300)).shape == (300, 400, 3)  # small RLE: fine
+    assert MAX_RLE_PIXELS <= 2_000_000
+
+
+def test_junk_behind_a_jpeg_signature_is_refused_before_pillow_walks_it():
+    junk = jpeg_signature_then_junk(9 << 20)
+    started = time.monotonic()
+    assert announced_pixels(junk) == 0
+    with pytest.raises(InputError) as refused:
+        decode_image(junk)
+    assert refused.value.status == 400 and refused.value.code == "corrupt"
+    assert time.monotonic() - started < 2  # Pillow's header loop took seconds
 
 
 # ------------------------------------------------------------- separate pools

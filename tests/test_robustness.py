@@ -18,6 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from responses import templates
+from testkit.attacks import bmp_rle8_bomb, jpeg_signature_then_junk, jpeg_stray_byte_scan_bomb
 from testkit.photos import photo
 from tests import hostile
 from tests.fetch_server import FetchServer
@@ -86,6 +88,14 @@ UPLOADS = {
     "over 10 MiB": ("/analyze", lambda: b"\xff\xd8\xff" + bytes(10 * 1024 * 1024), {}, 413,
                     "the limit is 10485760 bytes"),
     "PDF given to /analyze": ("/analyze", hostile.photo_pdf, {}, 415, "/extract-face"),
+    # issue 29's decode bombs: each took seconds before it was refused
+    "scan bomb behind a comment and a stray byte": (
+        "/analyze", lambda: jpeg_stray_byte_scan_bomb(3000, 1000), {}, 422, "scans"),
+    "RLE8 BMP of 8000x2000 in 9 KB": ("/analyze", bmp_rle8_bomb, {}, 422, "RLE8"),
+    "RLE8 BMP of 20000x2000": ("/analyze", lambda: bmp_rle8_bomb(20000, 2000), {}, 422,
+                               "RLE8"),
+    "9 MiB of zeros behind a JPEG signature": ("/analyze", jpeg_signature_then_junk, {}, 400,
+                                               "frame header"),
     "16-bit PNG": ("/analyze", hostile.sixteen_bit_png, {}, 200, None),
     "CMYK JPEG": ("/analyze", hostile.cmyk_jpeg, {}, 200, None),
     "greyscale JPEG": ("/analyze", hostile.grey_jpeg, {}, 200, None),
@@ -406,7 +416,7 @@ def docs_operations(server) -> dict:
 @pytest.mark.parametrize("mode", ["positive", "negative"])
 @pytest.mark.parametrize("path", ["/analyze", "/analyze-base64", "/extract-face",
                                   "/compare-faces", "/image-api/face-detector-face-fitter",
-                                  "/image-api/verify-matcher"])
+                                  "/image-api/verify-matcher", "/templates/verify"])
 def test_schemathesis_cases_from_the_openapi_spec_never_5xx(client, docs_operations, path, mode):
     strategy = docs_operations[path].as_strategy(
         generation_mode=schemathesis.GenerationMode(mode))
@@ -438,3 +448,73 @@ def test_generated_base64_never_5xx_and_good_still_works(client):
 
     run()
     assert_good_request_works(client)
+
+
+# ------------------------------------------- generated templates (issue 29)
+MODEL_NAMES = st.sampled_from(["face-embedding-dlib:x", "face-embedding-arcface:abc",
+                               "../../tests/snapshots/quality-t1:x", "/etc/passwd",
+                               "face-embedding-dlib:../../x", ""]) | st.text(max_size=40)
+
+
+def envelopes():
+    """Template envelopes, right and wrong: any JSON, deep nesting, odd models."""
+    right = st.builds(lambda model, size: {
+        "format": "face-template", "version": 1, "model": model, "size": size,
+        "dtype": "float32<", "embedding": base64.b64encode(bytes(4 * max(size, 0) % 100000))
+        .decode()}, MODEL_NAMES, st.integers(min_value=-2, max_value=600))
+    deep = st.integers(min_value=1, max_value=5000).map(lambda n: "[" * n + "]" * n)
+    return (right.map(json.dumps) | JSON_VALUES.map(json.dumps) | deep
+            | st.text(max_size=60))
+
+
+TEMPLATE_TEXT = envelopes().map(lambda text: base64.b64encode(
+    text.encode("utf-8", "surrogatepass")).decode()) | st.text(max_size=80)
+
+
+@GENERATED
+@given(first=TEMPLATE_TEXT,
+       second=TEMPLATE_TEXT | st.just(templates.encode([0.1] * 128, "face-embedding-dlib:x")),
+       point=st.none() | st.text(max_size=12))
+def test_generated_templates_never_5xx(client, first, second, point):
+    answer = client.post("/templates/verify", json={"template1": first, "template2": second,
+                                                    "operating_point": point})
+    assert_client_error_or_success(answer)
+    objects = [{"$template": first}, {"$template": second}]
+    assert_client_error_or_success(client.post("/image-api/verify-matcher",
+                                               json={"objects": objects}))
+
+
+@GENERATED
+@given(objects=st.lists(st.dictionaries(st.sampled_from(["$template", "bbox", "id"])
+                                        | st.text(max_size=6), JSON_VALUES, max_size=3),
+                        max_size=3) | JSON_VALUES)
+def test_generated_image_api_objects_never_5xx(client, objects):
+    assert_client_error_or_success(client.post("/image-api/verify-matcher",
+                                               json={"objects": objects}))
+
+
+# ------------------------------------ generated multipart encodings (issue 29)
+CHARSETS = st.sampled_from(["utf-8", "UTF-8", "ascii", "utf-16", "utf-16-le", "utf-16-be",
+                            "utf-32", "latin-1", "cp1252", "shift_jis", "x-unknown", "",
+                            '"utf-16-le"', "utf-8; charset=utf-16"])
+REFUSED_CHARSETS = {"utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "cp1252",
+                    "shift_jis", "x-unknown", '"utf-16-le"'}
+
+
+@GENERATED
+@given(charset=CHARSETS, codec=st.sampled_from(["utf-8", "utf-16", "utf-16-le", "latin-1"]),
+       name=st.sampled_from(["file", "attributes", "max_faces", "fïle"]) | st.text(max_size=8),
+       value=st.sampled_from([b"http://100.64.0.1/x.jpg", b"[" * 3000, b"age", b"abc"])
+       | st.binary(max_size=40),
+       with_upload=st.booleans())
+def test_generated_multipart_charsets_and_names_never_5xx(client, charset, codec, name, value,
+                                                           with_upload):
+    parts = [(b'form-data; name="file"; filename="a.jpg"', obama())] if with_upload else []
+    encoded = name.encode(codec, "replace").replace(b'"', b"")
+    parts.append((b'form-data; name="' + encoded + b'"', value))
+    content_type = MULTIPART_TYPE + (f"; charset={charset}" if charset else "")
+    answer = client.post("/analyze", content=multipart(parts), headers={
+        "Content-Type": content_type})
+    assert_client_error_or_success(answer)
+    if charset in REFUSED_CHARSETS:
+        assert answer.status_code == 400 and answer.json()["code"] == "bad_charset"

@@ -73,7 +73,8 @@ def test_requests_without_the_key_are_401(secured):
         assert response.headers["www-authenticate"].startswith("Bearer")
         response = anonymous.post("/analyze", files={"file": ("o.jpg", obama())},
                                   headers={"X-API-Key": "key-three"})
-        assert response.status_code == 401 and response.json() == {"detail": "invalid API key"}
+        assert response.status_code == 401 and response.json() == {"detail": "invalid API key",
+                                                                   "code": "invalid_api_key"}
         response = anonymous.post("/analyze-base64", json={"image": "AAAA"},
                                   headers={"Authorization": "Bearer nope"})
         assert response.status_code == 401

@@ -49,7 +49,7 @@ def test_truncated_embedding_and_non_finite_values_are_refused():
 
 def test_templates_of_different_models_are_never_compared():
     a = templates.decode(templates.encode(vector(1), MODEL))
-    b = templates.decode(templates.encode(vector(1), "face-embedding-other:x"))
+    b = templates.decode(templates.encode(vector(1), "face-embedding-arcface:x"))
     with pytest.raises(templates.TemplateError, match="different models"):
         templates.verify(a, b)
 
