@@ -25,7 +25,7 @@ KEY_FIELDS = {"/analyze": "faces", "/analyze-base64": "faces", "/extract-face": 
               "/templates/verify": "match", "/v1/models/insightface:detect": "faces",
               "/v1/models/insightface:compare": "similarity", "/fitter": "faces",
               "/quality": "faces", "/liveness": "liveness", "/body": "bodies",
-              "/mask": "faces", "/health": "models"}
+              "/mask": "faces", "/health": "models", "/analyze-batch": "results"}
 
 
 def path_of(block: str) -> str:
@@ -56,11 +56,6 @@ def test_readme_curl_block(server, photos, block):
     assert answer.get(field) not in (None, [], ""), answer
 
 
-# written by other engineers' branches (docs/security.md, compatibility.md,
-# identification.md): linked from the README before they land
-PENDING_DOCS = {"docs/security.md", "docs/compatibility.md", "docs/identification.md"}
-
-
 def test_the_readme_is_a_front_door():
     from models.registry import sources_in
 
@@ -77,4 +72,4 @@ def test_the_readme_is_a_front_door():
     assert f"the front and {default} model services" in readme
     # every link to a file of the repository resolves
     for target in re.findall(r"\]\(((?!https?:)[^)#]+)(?:#[^)]*)?\)", readme):
-        assert (ROOT / target).exists() or target in PENDING_DOCS, target
+        assert (ROOT / target).exists(), target
