@@ -44,7 +44,7 @@ from front.openapi_contract import OpenAPIContract
 from front.readiness import log_missing, readiness
 from front.swagger_page import SwaggerPage
 from front.requests import (ATTRIBUTES_HELP, MAX_FACES_HELP, OUTPUT_FORMAT_HELP,
-                            AnalyzeBase64Request, AnalyzeBatchRequest,
+                            AnalyzeBase64Request, AnalyzeBatchJsonRequest,
                             InsightFaceCompareRequest,
                             InsightFaceDetectRequest, VerifyRequest)
 from gallery import api as gallery_api
@@ -184,12 +184,12 @@ class FaceAnalysisService(model_dependencies()):
         return ok(await self.flows.within_deadline(
             self.batch.analyze(sources, options, shape, deadline)))
 
-    @bentoml.api(route="/analyze-batch-json", input_spec=AnalyzeBatchRequest)
+    @bentoml.api(route="/analyze-batch-json", input_spec=AnalyzeBatchJsonRequest)
     @json_errors
     async def analyze_batch_json(self, **request) -> BatchResponse:
         """The same as /analyze-batch for a JSON body {"images": ["<base64, data: URL or
         http(s)/s3 URL>", ...], ...}; URLs are fetched under the image_url policy."""
-        request = AnalyzeBatchRequest(**request)
+        request = AnalyzeBatchJsonRequest(**request)
         options, shape = options_for(self.flows, attributes_of(request.attributes),
                                      request.max_faces, request.return_embedding,
                                      request.return_landmarks, request.output_format)

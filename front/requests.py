@@ -58,7 +58,7 @@ class InsightFaceCompareRequest(BaseModel):
                                "http(s)/s3:// URL")
 
 
-class AnalyzeBatchRequest(BaseModel):
+class AnalyzeBatchJsonRequest(BaseModel):
     images: list[str | dict[str, str]] = Field(description=(
         "the photos, in order: each a base64 image, a data: URL or an http(s)/s3 URL, or "
         "an object {\"image\": ...} / {\"image_url\": ...}; at most FACE_BATCH_MAX_IMAGES"))
