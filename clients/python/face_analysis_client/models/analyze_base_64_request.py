@@ -28,9 +28,9 @@ class AnalyzeBase64Request:
             image_url (None | str | Unset): http(s) URL or s3://bucket/key of the image, fetched by the server: public
                 addresses only unless FACE_URL_ALLOWLIST permits (send this or image)
             attributes (list[str] | None | Unset): a list, or a comma string, of ['age', 'gender', 'emotion', 'pose',
-                'expression', 'colour', 'landmarks', 'embedding', 'beauty', 'ethnicity', 'obstruction', 'hair'] or 'all'
-                (multipart: also the field repeated, or a JSON list string); default: all but embedding, landmarks, beauty and
-                ethnicity
+                'expression', 'colour', 'landmarks', 'embedding', 'beauty', 'ethnicity', 'obstruction', 'hair', 'blendshapes']
+                or 'all' (multipart: also the field repeated, or a JSON list string); default: all but embedding, landmarks,
+                beauty and ethnicity
             max_faces (int | None | Unset): faces analysed, most prominent first; default and limit: FACE_MAX_FACES (100)
             return_embedding (bool | Unset): Default: false.
             return_landmarks (bool | Unset): add the 478-point mesh and 68 points Default: false.

@@ -30,8 +30,9 @@ class AnalyzeRequest:
         Attributes:
             file (File):
             attributes (list[str] | Unset): a list, or a comma string, of ['age', 'gender', 'emotion', 'pose', 'expression',
-                'colour', 'landmarks', 'embedding', 'beauty', 'ethnicity', 'obstruction', 'hair'] or 'all' (multipart: also the
-                field repeated, or a JSON list string); default: all but embedding, landmarks, beauty and ethnicity
+                'colour', 'landmarks', 'embedding', 'beauty', 'ethnicity', 'obstruction', 'hair', 'blendshapes'] or 'all'
+                (multipart: also the field repeated, or a JSON list string); default: all but embedding, landmarks, beauty and
+                ethnicity
             max_faces (int | Unset): faces analysed, most prominent first; default and limit: FACE_MAX_FACES (100)
             return_embedding (bool | Unset): Default: false.
             return_landmarks (bool | Unset): Default: false.

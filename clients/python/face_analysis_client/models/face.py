@@ -15,6 +15,7 @@ if TYPE_CHECKING:
   from ..models.chopped_score import ChoppedScore
   from ..models.classified import Classified
   from ..models.emotion import Emotion
+  from ..models.face_blendshapes import FaceBlendshapes
   from ..models.face_eye_colour import FaceEyeColour
   from ..models.face_eyes_open import FaceEyesOpen
   from ..models.face_hair_colour import FaceHairColour
@@ -70,6 +71,9 @@ class Face:
                 set: white, black, asian, indian, other) or face-ethnicity-vit (set full); unmeasured, README "Race"
             obstruction (Classified | None | Unset): face-obstruction-vit (set full): glasses, sunglasses, mask, hand,
                 other, none; absent without it
+            blendshapes (FaceBlendshapes | None | Unset): MediaPipe's 52 ARKit blendshape scores 0..1 by name, only when
+                asked for (attributes=blendshapes) and face-blendshapes-mediapipe is stored; smiling and mouth_open then come
+                from them (method 'blendshapes')
             hair (Hair | None | Unset): hair-type-vit and human-parsing-segformer (set full); absent without both
             unavailable (FaceUnavailable | None | Unset): field -> why it is null (model not installed or failed)
      """
@@ -99,6 +103,7 @@ class Face:
     chopped_score: ChoppedScore | None | Unset = UNSET
     ethnicity: Classified | None | Unset = UNSET
     obstruction: Classified | None | Unset = UNSET
+    blendshapes: FaceBlendshapes | None | Unset = UNSET
     hair: Hair | None | Unset = UNSET
     unavailable: FaceUnavailable | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -111,6 +116,7 @@ class Face:
         from ..models.chopped_score import ChoppedScore # noqa: PLC0415
         from ..models.classified import Classified # noqa: PLC0415
         from ..models.emotion import Emotion # noqa: PLC0415
+        from ..models.face_blendshapes import FaceBlendshapes # noqa: PLC0415
         from ..models.face_eye_colour import FaceEyeColour # noqa: PLC0415
         from ..models.face_eyes_open import FaceEyesOpen # noqa: PLC0415
         from ..models.face_hair_colour import FaceHairColour # noqa: PLC0415
@@ -318,6 +324,14 @@ class Face:
         else:
             obstruction = self.obstruction
 
+        blendshapes: dict[str, Any] | None | Unset
+        if isinstance(self.blendshapes, Unset):
+            blendshapes = UNSET
+        elif isinstance(self.blendshapes, FaceBlendshapes):
+            blendshapes = self.blendshapes.to_dict()
+        else:
+            blendshapes = self.blendshapes
+
         hair: dict[str, Any] | None | Unset
         if isinstance(self.hair, Unset):
             hair = UNSET
@@ -385,6 +399,8 @@ class Face:
             field_dict["ethnicity"] = ethnicity
         if obstruction is not UNSET:
             field_dict["obstruction"] = obstruction
+        if blendshapes is not UNSET:
+            field_dict["blendshapes"] = blendshapes
         if hair is not UNSET:
             field_dict["hair"] = hair
         if unavailable is not UNSET:
@@ -399,6 +415,7 @@ class Face:
         from ..models.chopped_score import ChoppedScore # noqa: PLC0415
         from ..models.classified import Classified # noqa: PLC0415
         from ..models.emotion import Emotion # noqa: PLC0415
+        from ..models.face_blendshapes import FaceBlendshapes # noqa: PLC0415
         from ..models.face_eye_colour import FaceEyeColour # noqa: PLC0415
         from ..models.face_eyes_open import FaceEyesOpen # noqa: PLC0415
         from ..models.face_hair_colour import FaceHairColour # noqa: PLC0415
@@ -812,6 +829,26 @@ class Face:
         obstruction = _parse_obstruction(d.pop("obstruction", UNSET))
 
 
+        def _parse_blendshapes(data: object) -> FaceBlendshapes | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                blendshapes_type_0 = FaceBlendshapes.from_dict(data)
+
+
+
+                return blendshapes_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(FaceBlendshapes | None | Unset, data)
+
+        blendshapes = _parse_blendshapes(d.pop("blendshapes", UNSET))
+
+
         def _parse_hair(data: object) -> Hair | None | Unset:
             if data is None:
                 return data
@@ -878,6 +915,7 @@ class Face:
             chopped_score=chopped_score,
             ethnicity=ethnicity,
             obstruction=obstruction,
+            blendshapes=blendshapes,
             hair=hair,
             unavailable=unavailable,
         )

@@ -28,7 +28,8 @@ class Liveness:
         Attributes:
             value (LivenessValue):
             confidence (float): score for REAL, 1 - score for FAKE
-            score (float): mean of the two scores
+            score (float): the antispoof score alone where its model decides alone (MiniFASNet, the default), else the two
+                scores' mean
             scores (LivenessScores):
             threshold (float): score at or above which a face is REAL
      """

@@ -31,8 +31,8 @@ class LivenessRequest:
             mode (str | Unset): 'plain': exactly one face, else 422; 'quality': exactly one face whose quality totalScore
                 reaches quality_threshold, else 422; 'all': every detected face Default: 'plain'.
             quality_threshold (float | Unset): mode=quality: the least quality totalScore (0-100) accepted Default: 50.0.
-            liveness_threshold (float | Unset): mean of the two liveness scores at or above which a face is REAL Default:
-                0.5.
+            liveness_threshold (float | Unset): score at or above which a face is REAL (MiniFASNet's alone in the default
+                set; the two nets' mean with FACE_ANTISPOOF_MODEL=human) Default: 0.5.
             max_faces (int | Unset): faces analysed, most prominent first; default and limit: FACE_MAX_FACES (100)
      """
 

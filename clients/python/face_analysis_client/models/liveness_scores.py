@@ -22,7 +22,7 @@ T = TypeVar("T", bound="LivenessScores")
 class LivenessScores:
     """ 
         Attributes:
-            antispoof (float): anti-spoofing net: 1 = real face
+            antispoof (float): anti-spoofing model (MiniFASNet's two nets by default): 1 = real face
             liveness (float): liveness net: 1 = live
      """
 

@@ -146,8 +146,8 @@ def sync_detailed(
     body: LivenessRequest | Unset = UNSET,
 
 ) -> Response[ErrorDetail | ErrorDetail | ValidationErrors | LivenessResponse]:
-    """  Anti-spoofing / liveness of a face (README, Liveness): two small CNNs from
-            @vladmandic/human (MiniFASNet for the antispoof score when it was imported);
+    """  Anti-spoofing / liveness of a face (README, Liveness): MiniFASNet's two nets decide
+            (docs/accuracy.md), @vladmandic/human's liveness net is reported beside them;
             measured on real photos and synthetic attacks only.
 
     Args:
@@ -179,8 +179,8 @@ def sync(
     body: LivenessRequest | Unset = UNSET,
 
 ) -> ErrorDetail | ErrorDetail | ValidationErrors | LivenessResponse | None:
-    """  Anti-spoofing / liveness of a face (README, Liveness): two small CNNs from
-            @vladmandic/human (MiniFASNet for the antispoof score when it was imported);
+    """  Anti-spoofing / liveness of a face (README, Liveness): MiniFASNet's two nets decide
+            (docs/accuracy.md), @vladmandic/human's liveness net is reported beside them;
             measured on real photos and synthetic attacks only.
 
     Args:
@@ -207,8 +207,8 @@ async def asyncio_detailed(
     body: LivenessRequest | Unset = UNSET,
 
 ) -> Response[ErrorDetail | ErrorDetail | ValidationErrors | LivenessResponse]:
-    """  Anti-spoofing / liveness of a face (README, Liveness): two small CNNs from
-            @vladmandic/human (MiniFASNet for the antispoof score when it was imported);
+    """  Anti-spoofing / liveness of a face (README, Liveness): MiniFASNet's two nets decide
+            (docs/accuracy.md), @vladmandic/human's liveness net is reported beside them;
             measured on real photos and synthetic attacks only.
 
     Args:
@@ -240,8 +240,8 @@ async def asyncio(
     body: LivenessRequest | Unset = UNSET,
 
 ) -> ErrorDetail | ErrorDetail | ValidationErrors | LivenessResponse | None:
-    """  Anti-spoofing / liveness of a face (README, Liveness): two small CNNs from
-            @vladmandic/human (MiniFASNet for the antispoof score when it was imported);
+    """  Anti-spoofing / liveness of a face (README, Liveness): MiniFASNet's two nets decide
+            (docs/accuracy.md), @vladmandic/human's liveness net is reported beside them;
             measured on real photos and synthetic attacks only.
 
     Args:
