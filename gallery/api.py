@@ -435,14 +435,20 @@ def _template_probe(call: Call, found: dict):
     return template.model, [None], [template.embedding]
 
 
-@_answer_errors
-async def verify(request: Request):
+async def _searched(request: Request):
+    """A search's gallery, call, state, FAR and the embedding model it must hold."""
     found = await _gallery(request)
     call = await Call(request).read()
     state = Galleries.opened()
     far = operating_point.parse_far(call.fields.get("far"), state.default_far)
     model = call.flows.embedding_model()
     _check_model(found, model)
+    return found, call, state, far, model
+
+
+@_answer_errors
+async def verify(request: Request):
+    found, call, state, far, model = await _searched(request)
     subject = request.path_params["subject"]
     face_ids, vectors = await blocking(state.store.subject_templates, found["id"], subject, model)
     if not vectors:
@@ -582,12 +588,7 @@ async def cluster_photos(request: Request):
 
 @_answer_errors
 async def cluster_gallery(request: Request):
-    found = await _gallery(request)
-    call = await Call(request).read()
-    state = Galleries.opened()
-    far = operating_point.parse_far(call.fields.get("far"), state.default_far)
-    model = call.flows.embedding_model()
-    _check_model(found, model)
+    found, call, state, far, model = await _searched(request)
     ids, _, vectors = await blocking(state.store.templates, found["id"], model, False, None, True)
     if len(ids) > MAX_CLUSTER_FACES:
         raise InputError(422, f"{len(ids)} unassigned faces; at most {MAX_CLUSTER_FACES} are "

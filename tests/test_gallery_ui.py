@@ -5,20 +5,17 @@ match drawn over the photo, delete."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 
 import pytest
 from PIL import Image
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from testkit.browser import chromium
 from testkit.photos import photo
 from testkit.server import Server
 from tests.test_gallery_api import LOGS
-from tests.test_ui_browser import (CHROMEDRIVER, CHROMIUM, WAIT_S, error_text, finished, shoot,
+from tests.test_ui_browser import (WAIT_S, error_text, finished, shoot,
                                    tab)
 
 
@@ -32,32 +29,9 @@ def page_server(default_models, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def gallery_browser(page_server):
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.path.exists(p)]
-    if missing:
-        pytest.fail(f"{missing} missing: apt-get install chromium chromium-driver (.ci/run)")
-    offline = os.environ.get("SE_OFFLINE")
-    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must not download a browser
-    profile = tempfile.mkdtemp(prefix="gallery-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-extensions", f"--user-data-dir={profile}",
-                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                "--window-size=1280,1000"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
-    try:
-        driver.get(page_server.url + "/ui")
-        WebDriverWait(driver, 30).until(
-            lambda d: d.execute_script("return document.body.dataset.galleryReady") == "true")
+    with chromium(page_server.url + "/ui", lambda d: d.execute_script(
+            "return document.body.dataset.galleryReady") == "true") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-        if offline is None:
-            os.environ.pop("SE_OFFLINE", None)
-        else:
-            os.environ["SE_OFFLINE"] = offline
 
 
 def act(driver, panel, element_id: str) -> str:

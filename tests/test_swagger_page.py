@@ -5,51 +5,21 @@ operations by their human names, and loads nothing from outside the server's ori
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 
 import pytest
-from selenium import webdriver
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from compat.service_info import VERSION
+from testkit.browser import chromium
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
 @pytest.fixture(scope="module")
 def page(server):
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.path.exists(p)]
-    if missing:
-        pytest.fail(f"{missing} missing: apt-get install chromium chromium-driver "
-                    "(.ci/run does it)")
-    offline = os.environ.get("SE_OFFLINE")
-    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must not download a browser
-    profile = tempfile.mkdtemp(prefix="swagger-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-default-apps",
-                "--disable-extensions", f"--user-data-dir={profile}", "--window-size=1280,1000"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
-    try:
-        driver.get(server + "/")
-        WebDriverWait(driver, 60).until(
-            lambda d: d.find_elements(By.CSS_SELECTOR, ".opblock-summary-operation-id, "
-                                                       ".opblock-summary-path"))
+    with chromium(server + "/", lambda d: d.find_elements(
+            By.CSS_SELECTOR, ".opblock-summary-operation-id, .opblock-summary-path"),
+            timeout=60) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-        if offline is None:
-            os.environ.pop("SE_OFFLINE", None)
-        else:
-            os.environ["SE_OFFLINE"] = offline
 
 
 def test_the_page_is_the_project_s_own(page):

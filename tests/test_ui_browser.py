@@ -12,62 +12,31 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 from PIL import Image
 # requirements-dev.txt; when missing the module fails to import, it is not skipped
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from testkit.browser import chromium
 from testkit.photos import photo
 
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / ".pytest_cache" / "ui-screenshots"
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 # an analysis of t1.jpg (6 faces) plus /quality takes ~10 s on 2 busy cores; generous
 WAIT_S = 180
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.path.exists(p)]
-    if missing:
-        pytest.fail(f"{missing} missing: apt-get install chromium chromium-driver "
-                    "(.ci/run does it)")
-    offline = os.environ.get("SE_OFFLINE")
-    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must not download a browser
-    profile = tempfile.mkdtemp(prefix="ui-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--disable-default-apps",
-                "--disable-extensions", f"--user-data-dir={profile}",
-                # a synthetic camera (a moving test pattern), granted without a prompt
-                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                "--window-size=1280,1000"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        driver.get(server + "/ui")
-        WebDriverWait(driver, 30).until(
-            lambda d: d.execute_script("return document.body.dataset.ready") == "true")
+    with chromium(server + "/ui", lambda d: d.execute_script(
+            "return document.body.dataset.ready") == "true") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-        if offline is None:
-            os.environ.pop("SE_OFFLINE", None)
-        else:
-            os.environ["SE_OFFLINE"] = offline
 
 
 def tab(driver, name: str):

@@ -31,7 +31,6 @@ angry, sad); `contempt` (3 photos) has no class in fer, fear and disgust one pho
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import sys
@@ -43,8 +42,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench import metrics  # noqa: E402
-from bench.accuracy import Labels, default_data  # noqa: E402
+from bench.accuracy import Labels  # noqa: E402
 from bench.split import FIT, HELD_OUT, part  # noqa: E402
+from training.calibration.face_outputs import fitting_parts  # noqa: E402
 
 LABELS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
 MIN_CLASS = 10
@@ -134,15 +134,8 @@ def fit_balanced(rows: list[dict], classes: list[str], rounds: int = 3) -> np.nd
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=None)
-    parser.add_argument("--outputs", type=Path, default=Path("/tmp/face_outputs.json"))
-    parser.add_argument("--write", action="store_true", help=f"write {OUT.relative_to(ROOT)}")
-    args = parser.parse_args(argv)
-    labels = Labels(Path(args.data or default_data()))
-    outputs = json.loads(args.outputs.read_text())
-    rows = samples(labels, outputs["faces"])
-    parts = {name: [r for r in rows if r["part"] == name] for name in (FIT, HELD_OUT, "posed")}
+    args, outputs, rows, parts = fitting_parts(__doc__.split("\n\n")[0], OUT, samples, (FIT, HELD_OUT, "posed"),
+                                      argv)
     classes = scored_classes([r for r in rows if r["source"] == LFW])
     fitted = {"none": np.zeros(len(LABELS)), "prior": fit_prior(parts[FIT]),
               "neutral": fit_neutral(parts[FIT]), "balanced": fit_balanced(parts[FIT], classes)}

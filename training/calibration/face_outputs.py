@@ -104,3 +104,18 @@ def main(argv=None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def fitting_parts(description: str, out: Path, samples, part_names, argv=None):
+    """The command line of a fitting script (--data, --outputs, --write) and its rows:
+    (args, the outputs file, rows, {part name: rows}), `samples(labels, faces)` making
+    the rows."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--outputs", type=Path, default=Path("/tmp/face_outputs.json"))
+    parser.add_argument("--write", action="store_true", help=f"write {out.relative_to(ROOT)}")
+    args = parser.parse_args(argv)
+    labels = Labels(Path(args.data or default_data()))
+    outputs = json.loads(args.outputs.read_text())
+    rows = samples(labels, outputs["faces"])
+    return args, outputs, rows, {name: [r for r in rows if r["part"] == name] for name in part_names}

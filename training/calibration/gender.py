@@ -25,7 +25,6 @@ models/calibration/face-gender-fusion.json.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import json
@@ -38,8 +37,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench import metrics  # noqa: E402
-from bench.accuracy import Labels, default_data  # noqa: E402
+from bench.accuracy import Labels  # noqa: E402
 from bench.split import FIT, HELD_OUT, part  # noqa: E402
+from training.calibration.face_outputs import fitting_parts  # noqa: E402
 
 FGNET_GENDER = ROOT / "bench" / "fgnet_gender_manual.csv"
 OUT = ROOT / "models" / "calibration" / "face-gender-fusion.json"
@@ -174,15 +174,8 @@ def by_age_band(constants: dict, rows: list[dict]) -> dict:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=None)
-    parser.add_argument("--outputs", type=Path, default=Path("/tmp/face_outputs.json"))
-    parser.add_argument("--write", action="store_true", help=f"write {OUT.relative_to(ROOT)}")
-    args = parser.parse_args(argv)
-    labels = Labels(Path(args.data or default_data()))
-    outputs = json.loads(args.outputs.read_text())
-    rows = samples(labels, outputs["faces"])
-    parts = {name: [r for r in rows if r["part"] == name] for name in (FIT, HELD_OUT, "fgnet")}
+    args, outputs, rows, parts = fitting_parts(__doc__.split("\n\n")[0], OUT, samples, (FIT, HELD_OUT, "fgnet"),
+                                      argv)
     results = {}
     for candidate in candidates():
         constants = candidate.fit(parts[FIT])
