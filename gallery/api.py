@@ -42,6 +42,7 @@ from gallery.database import DatabaseError, open_database
 from gallery.replica import Replica
 from gallery.store import GalleryError, GalleryStore, ModelMismatch, NewFace, Template
 from inputs.imageio import InputError, decode_base64
+from inputs.json_nesting import MAX_JSON_DEPTH, MAX_JSON_VALUES, JsonNesting
 from responses import numbers, templates
 from security import ApiKeyMiddleware
 
@@ -97,6 +98,14 @@ def _service():
 
 
 # ------------------------------------------------------------------ the request
+def _content_type_charset(header: str) -> str | None:
+    for param in header.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
 class Call:
     """One request's body (JSON or multipart) read under the service's limits."""
 
@@ -113,12 +122,24 @@ class Call:
         if media not in ("", "application/json", "multipart/form-data"):
             raise InputError(415, f"{self.request.url.path} takes application/json or "
                                   f"multipart/form-data, not {media[:80]}", "unsupported_media")
+        charset = _content_type_charset(self.request.headers.get("content-type", ""))
+        if charset not in (None, "utf-8", "utf8", "us-ascii", "ascii"):
+            # Starlette would decode the field names in it (security.py, issue 29)
+            raise InputError(400, f"charset {charset[:40]!r} is not accepted; send UTF-8",
+                             "bad_charset")
         body = bytearray()
+        nesting = JsonNesting() if media != "multipart/form-data" else None
         async for chunk in self.request.stream():
             body += chunk
             if len(body) > limit:
                 raise InputError(413, f"request body is more than {limit:,} bytes "
                                       "(FACE_MAX_REQUEST_BYTES)", "too_large")
+            # measured as it arrives: a deep or huge JSON would hold the event loop
+            if nesting is not None and (nesting.feed(chunk) > MAX_JSON_DEPTH
+                                        or nesting.values > MAX_JSON_VALUES):
+                raise InputError(400, f"the JSON body nests deeper than {MAX_JSON_DEPTH} "
+                                      f"levels or holds more than {MAX_JSON_VALUES:,} values",
+                                 "json_too_deep")
         if media == "multipart/form-data":
             self.request._body = bytes(body)  # what form() parses, read once under the cap
             try:
@@ -138,8 +159,8 @@ class Call:
                     self.fields[name] = value
         elif body.strip():
             try:
-                parsed = json.loads(bytes(body))
-            except (ValueError, UnicodeDecodeError):
+                parsed = await asyncio.to_thread(json.loads, bytes(body))
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 raise InputError(400, "the body is not JSON", "bad_json") from None
             if not isinstance(parsed, dict):
                 raise InputError(422, "the JSON body must be an object")

@@ -160,6 +160,25 @@ def test_enrolment_refuses_what_it_should(http):
     assert http.get(f"/galleries/{gallery}/subjects").json()["total"] == 1  # only x
 
 
+def test_hostile_bodies_get_a_4xx_and_leave_the_server_answering(http):
+    """issue 29's request classes on the gallery routes, which parse their own bodies"""
+    gallery = created(http, "hostile")
+    route = f"/galleries/{gallery}/identify"
+    # a multipart charset other than UTF-8: Starlette would decode the field names in it
+    name = "file".encode("utf-16-le")
+    body = (b"--BND\r\nContent-Disposition: form-data; name=\"" + name + b"\"\r\n\r\n"
+            b"http://127.0.0.1:9/\r\n--BND--\r\n")
+    error_of(http.post(route, content=body, headers={
+        "content-type": "multipart/form-data; boundary=BND; charset=utf-16-le"}),
+        400, "bad_charset")
+    # nesting that would end in a RecursionError, and a body of many values
+    error_of(http.post(route, content=b"[" * 5000 + b"]" * 5000,
+                       headers={"content-type": "application/json"}), 400, "json_too_deep")
+    error_of(http.post(route, content=b"[" + b"0," * 300_000 + b"0]",
+                       headers={"content-type": "application/json"}), 400, "json_too_deep")
+    assert http.get("/livez").status_code == 200
+
+
 def test_subjects_and_faces_are_listed_renamed_moved_and_deleted(http):
     gallery = created(http, "crud")
     first = enrolled(http, gallery, "ada", "obama.jpg", source="ada/1.jpg")
