@@ -191,6 +191,8 @@ class ApiKeyMiddleware:
             await self.app(scope, receive, send)
             return
         given = self._given(scope)
+        if given is None or isinstance(given, bytes):  # a subclass's one key (ui/serve.py)
+            given = [given] if given else []
         if isinstance(given, str):
             await _refuse(scope, receive, send, 400, given, code="duplicate_header")
             return

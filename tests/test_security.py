@@ -296,3 +296,15 @@ def test_error_shape(status, answer, content_type, expected):
     got_status, got, headers = call(ErrorShape(app))
     assert got_status == status and got == (expected or answer)
     assert headers[b"www-authenticate"] == b"Bearer"
+
+
+def test_a_subclass_giving_one_key_still_works():
+    """ui/serve.py's page key returns one key (bytes) or None from _given."""
+    class OneKey(ApiKeyMiddleware):
+        def _given(self, scope):
+            return dict(scope["headers"]).get(b"x-page-key")
+
+    app = OneKey(echo_app, keys=("k1",))
+    assert call(app, headers=[(b"x-page-key", b"k1")])[0] == 200
+    assert call(app, headers=[(b"x-page-key", b"no")])[0] == 401
+    assert call(app)[0] == 401
