@@ -180,6 +180,14 @@ class ApiKeyMiddleware:
                 given.append(token.strip())
         return given
 
+    def accepted_key(self, scope) -> bytes | None:
+        """The key this request was let in with (the first valid one it sent), if any."""
+        given = self._given(scope)
+        if isinstance(given, str):
+            return None
+        valid = [key for key in given if self._valid(key)]
+        return valid[0] if valid else None
+
     def _valid(self, given: bytes) -> bool:
         matched = False
         for key in self.keys:  # every key is compared: the time does not tell which one

@@ -87,7 +87,7 @@ async def blocking(function, *args, **kwargs):
 def owner_of(request: Request) -> str:
     """The SHA-256 of the request's API key when keys are in force, else ""."""
     keys = ApiKeyMiddleware(None, _service().flows.settings.api_keys)
-    given = keys._given(request.scope) if keys.keys else None
+    given = keys.accepted_key(request.scope) if keys.keys else None
     return hashlib.sha256(given).hexdigest() if given else ""
 
 
