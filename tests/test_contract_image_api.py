@@ -91,8 +91,10 @@ def test_liveness_modules_and_their_errors(client):
         assert 0.5 <= face["liveness"]["confidence"] <= 1.0
     group = b64("t1.jpg")
     for module in ("liveness-anti-spoofing", "quality-liveness-anti-spoofing"):
+        # the contract's {"detail"}, with the code every 4xx of this service carries
+        # (docs/compatibility.md)
         assert call(client, module, group, status=400) == {
-            "detail": "More than one face detected"}
+            "detail": "More than one face detected", "code": "invalid_input"}
     # a blurred, dark copy of the portrait fails 3DiVi's own gate of 30 with its text:
     # the gate reads the weakest capture check (compat/scales.capture_quality)
     blurred = Image.open(photo("obama.jpg")).convert("RGB").resize((60, 75)).resize((480, 600))
