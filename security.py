@@ -262,9 +262,26 @@ class Route:
     image_bytes: int | None = None
 
 
+@dataclass(frozen=True)
+class BatchLimits:
+    max_images: int = 64
+    max_faces: int = 1000
+
+    @classmethod
+    def from_env(cls, environ=None) -> BatchLimits:
+        env = os.environ if environ is None else environ
+        return cls(**numbers_from_env(env, (
+            ("FACE_BATCH_MAX_IMAGES", "max_images", int),
+            ("FACE_BATCH_MAX_FACES", "max_faces", int)), positive=True))
+
+
+def batch_max_images(environ=None) -> int:
+    """The most photos one batch request may carry (the request guard's part limit)."""
+    return BatchLimits.from_env(environ).max_images
+
+
 def routes_of(service) -> dict[str, Route]:
     """path -> Route for every API of a BentoML service class."""
-    from front.batch import batch_max_images  # front.batch's flows import this module
 
     routes = {}
     for api in service.apis.values():

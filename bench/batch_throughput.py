@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 from PIL import Image
 
-from bench.benchmark import process_cpu_ms, table
+from bench.workloads import process_cpu_ms, table
 from testkit.photos import photo
 from testkit.server import Server
 

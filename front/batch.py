@@ -28,7 +28,6 @@ import asyncio
 import re
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from analyzers.face_analysis import ModelUnavailable, Options
 from analyzers.upload_pixels import in_upload_pixels
@@ -36,7 +35,8 @@ from front.flows import Flows
 from front.http import read_upload
 from front.model_clients import CALL_ITEMS
 from inputs.budget import announced_pixels
-from inputs.imageio import InputError, decode_base64, numbers_from_env
+from security import BatchLimits, batch_max_images  # noqa: F401 (re-exported)
+from inputs.imageio import InputError, decode_base64
 
 # 8 faces a call keep most of the per-call saving (docs/benchmarks.md, 2026-12-07);
 # four groups in flight keep every model service busy, as 16 clients' requests do
@@ -49,26 +49,6 @@ GATHER_S = 0.25
 ANSWER_MARGIN_S = 0.5
 
 Source = Callable[[], Awaitable[bytes]]
-
-
-@dataclass(frozen=True)
-class BatchLimits:
-    max_images: int = 64
-    max_faces: int = 1000
-
-    @classmethod
-    def from_env(cls, environ=None) -> BatchLimits:
-        import os
-
-        env = os.environ if environ is None else environ
-        return cls(**numbers_from_env(env, (
-            ("FACE_BATCH_MAX_IMAGES", "max_images", int),
-            ("FACE_BATCH_MAX_FACES", "max_faces", int)), positive=True))
-
-
-def batch_max_images(environ=None) -> int:
-    """The most photos one batch request may carry (the request guard's part limit)."""
-    return BatchLimits.from_env(environ).max_images
 
 
 class PixelBudget:

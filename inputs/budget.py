@@ -122,7 +122,6 @@ def jpeg_frame(data: bytes) -> tuple[int, int, int] | None:
 def check_jpeg_header(data: bytes) -> None:
     """400 for a JPEG without a frame header, or with more than MAX_JPEG_JUNK stray
     bytes before it, before Pillow reads the header a byte at a time."""
-    from inputs.imageio import InputError
 
     frame = jpeg_frame(data)
     if frame is None:
@@ -138,7 +137,6 @@ def budgeted_read(im, data_size: int, seconds: float | None = None) -> None:
     has spent `seconds` of CPU on it: Pillow reads the file in blocks between
     libjpeg's decode calls, so each read checks the clock, and the blocks are small
     enough (1/256 of the file, at least 1 KiB) that one block cannot cost much."""
-    from inputs.imageio import InputError  # imageio imports this module
 
     seconds = MAX_DECODE_CPU_S if seconds is None else seconds
     started = time.thread_time()
@@ -167,7 +165,6 @@ def check_jpeg_work(data: bytes, size: tuple[int, int]) -> None:
 
 def check_rle_work(im) -> None:
     """422 for a BMP with RLE compression over MAX_RLE_PIXELS (see the module docstring)."""
-    from inputs.imageio import InputError
 
     kind = BMP_RLE.get(im.info.get("compression"))
     width, height = im.size

@@ -9,7 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("allocator", "analyzers", "compat", "front", "inputs", "measures", "models",
             "model_services", "responses", "schemas", "security", "service", "settings",
-            "topology", "errors", "ui", "training", "bench", "testkit")
+            "topology", "errors", "ui", "training", "bench", "testkit", "gallery", "bulk",
+            "deploy", "clients")
 
 
 def module_name(path: Path) -> str:
