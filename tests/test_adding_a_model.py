@@ -48,7 +48,21 @@ def test_the_entries_make_their_services_and_roles(store):
                                      "face-detector-centre", "FaceToneMadeupModel"]
 
 
-def test_the_server_answers_with_both(store):
+@pytest.fixture
+def registry_restored():
+    """Importing tests.made_up_models registers its entries in this process: undone
+    after the test, so later tests see the project's registry alone."""
+    from models import registry
+
+    saved = registry.SOURCES, dict(registry.BY_NAME), dict(registry.TASKS)
+    yield
+    registry.SOURCES = saved[0]
+    for mapping, kept in ((registry.BY_NAME, saved[1]), (registry.TASKS, saved[2])):
+        mapping.clear()
+        mapping.update(kept)
+
+
+def test_the_server_answers_with_both(store, registry_restored):
     from inputs.imageio import decode_image
     from tests.made_up_models import CentreSquareDetector, ToneClassifier
 
