@@ -155,6 +155,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "unpacked from it) the importer accepts", _IMPORT),
     Variable("FACE_DOWNLOAD_TIMEOUT_S", "60", "seconds without progress before a URL "
              "download fails", _IMPORT),
+    Variable("FACE_LANDMARKER_TASK", "", "MediaPipe's face_landmarker.task, for the "
+             "blendshapes check against mediapipe.tasks (bench, tests); unset: "
+             "../shared/models", _IMPORT),
     Variable("FACE_BUFFALO_URL", "https://github.com/deepinsight/insightface/releases/"
              "download/v0.7/buffalo_l.zip", "where buffalo_l.zip is downloaded from (a mirror "
              "of the same archive)", _IMPORT),

@@ -17,12 +17,12 @@ left between that and FaceLandmarker is the landmark model, the rest is our regi
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
+import settings
 from analyzers import blendshapes
 from bench import metrics
 
@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def landmarker_task() -> Path | None:
-    for path in (os.environ.get("FACE_LANDMARKER_TASK"),
+    for path in (settings.raw("FACE_LANDMARKER_TASK"),
                  REPO.parent / "shared" / "models" / "face_landmarker.task"):
         if path and Path(path).is_file():
             return Path(path)

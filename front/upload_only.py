@@ -7,7 +7,7 @@ a bare URL for a file input. The request guard (security.py) refuses such parts
 before BentoML reads them; `install()` makes the downloader itself refuse, so a
 request the guard reads differently from BentoML (issue 29: field names in another
 charset) still reaches no URL. Images at a URL go through inputs/sources.py, which
-applies FACE_URL_* policy.
+applies the URL fetch policy.
 """
 
 from __future__ import annotations
