@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 import httpx
 import numpy as np
 
+from bench.soak import rss_mb
 from front import header_timeout
 from testkit.attacks import (bmp_rle8_bomb, huge_photo, jpeg_scan_bomb,
                              jpeg_stray_byte_scan_bomb, nested_json, tiled_faces)
@@ -286,18 +287,6 @@ def host_cpu() -> tuple[float, float]:
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = values[3] + values[4]
     return sum(values) - idle, sum(values)
-
-
-def rss_mb(pids) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
 
 
 class Busy:
