@@ -6,6 +6,7 @@ an Image API service, and a typed error (issue 25)."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import venv
@@ -89,7 +90,9 @@ def installed(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("client-venv")
     venv.EnvBuilder(with_pip=True).create(folder)
     python = folder / "bin" / "python"
-    result = subprocess.run([str(python), "-m", "pip", "install", "-q", str(PACKAGE)],
+    # a copy: setuptools writes build/ and *.egg-info beside the sources it installs
+    source = shutil.copytree(PACKAGE, tmp_path_factory.mktemp("client-source") / "python")
+    result = subprocess.run([str(python), "-m", "pip", "install", "-q", str(source)],
                             capture_output=True, text=True, check=False, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     return python
