@@ -200,11 +200,7 @@ class FaceAnalysis:
             if later:
                 inputs.update(later)
                 outputs.update(await self._run_tasks(later, timer))
-            outputs.update({t: ModelUnavailable(t, f"needs the {tasks.TASKS[t].after} model")
-                            for t in run if t not in outputs})
-            for task, output in outputs.items():
-                if isinstance(output, Exception):
-                    missing[task] = f"the {task} model failed: {output}"
+            self._note_failures(run, outputs, missing)
             await asyncio.to_thread(self._merge, image, faces, results, inputs, outputs,
                                     options)
         models_used = self._models_used(results, options, run, missing)
@@ -250,11 +246,7 @@ class FaceAnalysis:
                 if not each:
                     continue
                 outs = mine[index]
-                outs.update({t: ModelUnavailable(t, f"needs the {tasks.TASKS[t].after} model")
-                             for t in run if t not in outs})
-                for task, output in outs.items():
-                    if isinstance(output, Exception):
-                        missing_each[index][task] = f"the {task} model failed: {output}"
+                self._note_failures(run, outs, missing_each[index])
                 image = photos[index][0]
                 await asyncio.to_thread(self._merge, image, kept[index], results[index], each,
                                         outs, options)
@@ -270,6 +262,16 @@ class FaceAnalysis:
         for answer in answers:
             answer["timings_ms"]["total"] = timer.timings["total"]
         return answers
+
+    @staticmethod
+    def _note_failures(run: set[str], outputs: dict, missing: dict) -> None:
+        """A task fed another task's answer that did not run is unavailable; every
+        task that failed is named in `missing`."""
+        outputs.update({t: ModelUnavailable(t, f"needs the {tasks.TASKS[t].after} model")
+                        for t in run if t not in outputs})
+        for task, output in outputs.items():
+            if isinstance(output, Exception):
+                missing[task] = f"the {task} model failed: {output}"
 
     async def _run_joined(self, inputs: list[dict], timer: Timer,
                           call_items: int | None) -> list[dict]:
