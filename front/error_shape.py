@@ -6,11 +6,16 @@ type (`{"error": ..., "detail": [pydantic's list]}`), its `[{"error": ...}]` for
 BadInput, Starlette's plain-text 404 and 405 - are rewritten here, as the last
 step before they leave (an ASGI middleware, outermost of the service's own).
 Headers stay (WWW-Authenticate, CORS); an HTML page (the web UI's) is left alone.
+An exception raised inside a middleware before any answer is a logged 500 in the same
+shape: BentoML's server otherwise leaves that connection open, unanswered.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+
+LOGGER = logging.getLogger(__name__)
 
 #: The code of an answer that names none, by status.
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -71,9 +76,12 @@ class ErrorShape:
             await self.app(scope, receive, send)
             return
         held: dict = {}
+        sent_start = False
 
         async def reshape(message):
+            nonlocal sent_start
             if message["type"] == "http.response.start":
+                sent_start = True
                 status = message["status"]
                 headers = dict(message.get("headers") or [])
                 kind = headers.get(b"content-type", b"").decode("latin-1").lower()
@@ -95,7 +103,23 @@ class ErrorShape:
                 return
             await send(message)
 
-        await self.app(scope, receive, reshape)
+        try:
+            await self.app(scope, receive, reshape)
+        except Exception:
+            if sent_start and "start" not in held:
+                raise  # the answer has begun: the server closes the connection
+            LOGGER.exception("%s %s failed inside the service's middleware",
+                             scope.get("method"), scope.get("path"))
+            await self._internal_error(send)
+
+    @staticmethod
+    async def _internal_error(send):
+        body = json.dumps({"detail": "internal error: the server logged it",
+                           "code": "internal_error"}).encode()
+        await send({"type": "http.response.start", "status": 500,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
 
     @staticmethod
     async def _finish(send, start, body, kind):

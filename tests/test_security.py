@@ -308,3 +308,25 @@ def test_a_subclass_giving_one_key_still_works():
     assert call(app, headers=[(b"x-page-key", b"k1")])[0] == 200
     assert call(app, headers=[(b"x-page-key", b"no")])[0] == 401
     assert call(app)[0] == 401
+
+
+@pytest.mark.parametrize("fails_after_4xx_start", [False, True])
+def test_error_shape_answers_a_middleware_exception(fails_after_4xx_start):
+    """An inner middleware that raises gets a 500 {"detail","code"}, not an open connection."""
+    async def app(scope, receive, send):
+        if fails_after_4xx_start:  # held by ErrorShape, so nothing has left yet
+            await send({"type": "http.response.start", "status": 404, "headers": []})
+        raise RuntimeError("a bug in a middleware")
+
+    status, answer, headers = call(ErrorShape(app))
+    assert status == 500 and answer["code"] == "internal_error"
+    assert headers[b"content-type"] == b"application/json"
+
+
+def test_error_shape_lets_an_exception_after_the_answer_began_through():
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        raise RuntimeError("mid-body")
+
+    with pytest.raises(RuntimeError):
+        call(ErrorShape(app))
