@@ -175,7 +175,30 @@ def synthetic(count: int, seed: int):
     return vectors.astype(np.float32), owner, probes.astype(np.float32)
 
 
-def run_scale(sizes: list[int], kinds: list[str], max_build_s: float, folder: Path) -> list[dict]:
+def measure(index, probes, store, rows, record: dict) -> list[int]:
+    """Identify's search and names lookup per probe into `record`; the nearest subjects."""
+    times, searches, cpu, best = [], [], [], []
+    for probe in probes:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        hits = index.search(probe, 5)
+        searched = time.perf_counter()
+        store.subjects_by_row([rows[s % len(rows)] for s, _, _ in hits])
+        times.append((time.perf_counter() - started) * 1000)
+        searches.append((searched - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+        best.append(hits[0][0])
+    # wall: what a client waits on this crowded host; CPU: the work itself,
+    # without the waits for a core that other engineers' jobs cause
+    record.update(p50_ms=round(percentile(times, 50), 3), p99_ms=round(percentile(times, 99), 3),
+                  search_p50_ms=round(percentile(searches, 50), 3),
+                  search_p99_ms=round(percentile(searches, 99), 3),
+                  cpu_p50_ms=round(percentile(cpu, 50), 3),
+                  cpu_p99_ms=round(percentile(cpu, 99), 3))
+    return best
+
+
+def run_scale(sizes: list[int], kinds: list[str], max_build_s: float, folder: Path,
+              search_expansions: list[int] = ()) -> list[dict]:
     from analyzers.embedding import DLIB
     from gallery.database import open_database
     from gallery.search import make_index
@@ -199,7 +222,7 @@ def run_scale(sizes: list[int], kinds: list[str], max_build_s: float, folder: Pa
             gc.collect()
             before = rss_mb()
             index = make_index(kind, DLIB, 128)
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             chunk = 10_000
             built = True
             for start in range(0, size, chunk):
@@ -210,7 +233,10 @@ def run_scale(sizes: list[int], kinds: list[str], max_build_s: float, folder: Pa
                     built = False
                     break
             build_s = time.perf_counter() - started
-            record = {"templates": size, "index": kind, "build_s": round(build_s, 1)}
+            build_cpu_s = time.process_time() - cpu_started
+            record = {"templates": size, "index": kind, "build_s": round(build_s, 1),
+                      "build_cpu_s": round(build_cpu_s, 1),
+                      "built_per_s": round((stop if not built else size) / build_s, 1)}
             if not built:
                 record.update(p50_ms=None, p99_ms=None, rss_mb=None, recall_at_1=None,
                               unavailable=f"the build passed --max-build-s {max_build_s:g} s "
@@ -220,34 +246,59 @@ def run_scale(sizes: list[int], kinds: list[str], max_build_s: float, folder: Pa
                 del index
                 continue
             record["rss_mb"] = round(rss_mb() - before, 1)
-            times, searches, cpu, best = [], [], [], []
-            for probe in probes:
-                started, cpu_started = time.perf_counter(), time.process_time()
-                hits = index.search(probe, 5)
-                searched = time.perf_counter()
-                store.subjects_by_row([rows[s % len(rows)] for s, _, _ in hits])
-                times.append((time.perf_counter() - started) * 1000)
-                searches.append((searched - started) * 1000)
-                cpu.append((time.process_time() - cpu_started) * 1000)
-                best.append(hits[0][0])
-            # wall: what a client waits on this crowded host; CPU: the work itself,
-            # without the waits for a core that six other engineers' jobs cause
-            record.update(p50_ms=round(percentile(times, 50), 3),
-                          p99_ms=round(percentile(times, 99), 3),
-                          search_p50_ms=round(percentile(searches, 50), 3),
-                          search_p99_ms=round(percentile(searches, 99), 3),
-                          cpu_p50_ms=round(percentile(cpu, 50), 3),
-                          cpu_p99_ms=round(percentile(cpu, 99), 3))
-            if kind == "exact":
-                exact_best = best
-            elif exact_best is not None:
-                record["recall_at_1"] = round(float(np.mean(np.array(best) ==
-                                                            np.array(exact_best))), 4)
-            results.append(record)
-            print(json.dumps(record), flush=True)
+            # the approximate index again at each other search expansion, on the same graph
+            expansions = [None] + (search_expansions if kind == "approximate" else [])
+            for expansion in expansions:
+                if expansion is not None:
+                    index.graph.expansion_search = expansion
+                    record = {"templates": size, "index": kind, "build_s": record["build_s"],
+                              "build_cpu_s": record["build_cpu_s"],
+                              "built_per_s": record["built_per_s"], "rss_mb": record["rss_mb"]}
+                if kind == "approximate":
+                    record["expansion_search"] = index.graph.expansion_search
+                best = measure(index, probes, store, rows, record)
+                if kind == "exact":
+                    exact_best = best
+                elif exact_best is not None:
+                    record["recall_at_1"] = round(float(np.mean(np.array(best) ==
+                                                                np.array(exact_best))), 4)
+                results.append(record)
+                print(json.dumps(record), flush=True)
             del index
         del vectors
     return results
+
+
+P99_GOAL_MS = 50.0  # issue 27: identify p99 beyond the face's analysis at 100k templates
+RECALL_GOAL = 0.99
+
+
+def goals(results: list[dict]) -> list[str]:
+    """Issue 27's goals against the records measured: value, ratio to the goal, and
+    met / missed / unmeasured (an index that was not built)."""
+    lines = []
+    for record in results:
+        name = f"{record['templates']:,} {record['index']}" + (
+            f" (expansion_search {record['expansion_search']})"
+            if "expansion_search" in record else "")
+        if record["templates"] == 100_000:
+            if record.get("p99_ms") is None:
+                lines.append(f"identify p99 <= {P99_GOAL_MS:g} ms at {name}: unmeasured "
+                             f"({record.get('unavailable')})")
+            else:
+                ratio = record["p99_ms"] / P99_GOAL_MS
+                lines.append(f"identify p99 <= {P99_GOAL_MS:g} ms at {name}: {record['p99_ms']} ms "
+                             f"wall (CPU {record['cpu_p99_ms']} ms), ratio {ratio:.2f}: "
+                             f"{'met' if ratio <= 1 else 'missed'}")
+        if record["index"] == "approximate":
+            recall = record.get("recall_at_1")
+            if recall is None:
+                lines.append(f"recall@1 >= {RECALL_GOAL} at {name}: unmeasured "
+                             f"({record.get('unavailable', 'no exact run beside it')})")
+            else:
+                lines.append(f"recall@1 >= {RECALL_GOAL} at {name}: {recall}: "
+                             f"{'met' if recall >= RECALL_GOAL else 'missed'}")
+    return lines
 
 
 def run_matvec(rows: int, rounds: int) -> dict:
@@ -278,6 +329,9 @@ def main(argv=None) -> None:
                         help="at most this many non-mated probes (alphabetical)")
     parser.add_argument("--scale", default="", help="template counts, e.g. 10000,100000")
     parser.add_argument("--kinds", default="exact,approximate")
+    parser.add_argument("--search-expansions", default="",
+                        help="the approximate index measured again at these expansion_search "
+                             "values, e.g. 512,1024 (the served one first)")
     parser.add_argument("--max-build-s", type=float, default=900.0,
                         help="give up an index whose build takes longer")
     parser.add_argument("--matvec", type=int, default=0,
@@ -294,7 +348,11 @@ def main(argv=None) -> None:
     if args.scale:
         folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-gallery-scale-{os.getpid()}"
         report["scale"] = run_scale([int(s) for s in args.scale.split(",")],
-                                    args.kinds.split(","), args.max_build_s, folder)
+                                    args.kinds.split(","), args.max_build_s, folder,
+                                    [int(e) for e in args.search_expansions.split(",") if e])
+        report["goals"] = goals(report["scale"])
+        for line in report["goals"]:
+            print("goal:", line, flush=True)
     if args.matvec:
         report["matvec"] = run_matvec(args.matvec, 200)
         print(json.dumps(report["matvec"]), flush=True)

@@ -20,12 +20,17 @@ import numpy as np
 
 from analyzers.embedding import Metric, normalise
 
-# HNSW: edges per node and the candidate lists of building and searching, chosen
-# for recall@1 >= 0.99 against exact even on 128-d gaussian vectors, the hardest case
-# (tests/test_gallery_store.py; bench/gallery.py measures dlib-like galleries)
-CONNECTIVITY = 32
-EXPANSION_ADD = 128
+# HNSW: edges per node and the candidate lists of building and searching. A build's
+# cost grows with connectivity x expansion_add: 32 x 128 made a 100k build take over
+# 600 s on this host; 24 x 48 keeps recall@1 >= 0.99 against exact on the synthetic
+# galleries and on 128-d gaussian vectors, the hardest case (16 x 32 fell to 0.985)
+# (bench/gallery.py, tests/test_gallery_store.py; docs/benchmarks.md 2026-12-07)
+CONNECTIVITY = 24
+EXPANSION_ADD = 48
 EXPANSION_SEARCH = 256
+# half-precision vectors in the graph: half the memory its random reads walk, and
+# usearch's f32 kernel widens to f64; f16's rounding moves a distance by about 1e-4
+STORED_AS = "f16"
 
 
 class Index:
@@ -142,7 +147,7 @@ class ApproximateIndex(Index):
         super().__init__(metric, dimensions)
         from usearch.index import Index as HNSW  # requirements.txt; only this index needs it
 
-        self.graph = HNSW(ndim=dimensions, metric="l2sq", dtype="f32",
+        self.graph = HNSW(ndim=dimensions, metric="l2sq", dtype=STORED_AS,
                           connectivity=CONNECTIVITY, expansion_add=EXPANSION_ADD,
                           expansion_search=EXPANSION_SEARCH)
 

@@ -1,7 +1,8 @@
-"""What the gallery keeps when things go wrong, on a real server (SQLite, with API
-keys): galleries scoped by key, concurrent enrols of one subject, an enrol racing
-a delete, and a SIGKILL in the middle of enrolling that loses nothing answered 200
-and leaves no half-written subject."""
+"""What the gallery keeps when things go wrong, on a real server with API keys, once
+on SQLite and once on a real PostgreSQL server (the same tests): galleries scoped
+by key, concurrent enrols of one subject, an enrol racing a delete, and a SIGKILL
+in the middle of enrolling that loses nothing answered 200 and leaves no
+half-written subject (the module's last test: it kills its backend's server)."""
 
 from __future__ import annotations
 
@@ -16,18 +17,24 @@ import pytest
 from gallery.database import open_database
 from gallery.store import GalleryStore
 from testkit.server import Server
+from tests.gallery_fixtures import BACKENDS, new_database_url, postgres  # noqa: F401
 from tests.test_gallery_api import LOGS, error_of, upload
 
 KEYS = ("key-a", "key-b")
 
 
-@pytest.fixture(scope="module")
-def keyed_server(default_models, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("gallery-keyed")
-    server = Server(env={"FACE_GALLERY_DIR": str(folder), "FACE_API_KEY": ",".join(KEYS)},
-                    log_path=LOGS / "server-gallery-keyed.log")
+@pytest.fixture(scope="module", params=BACKENDS)
+def keyed_server(request, default_models, tmp_path_factory):
+    """(server, data folder, database URL) for each backend."""
+    folder = tmp_path_factory.mktemp(f"gallery-keyed-{request.param}")
+    pg = request.getfixturevalue("postgres") if request.param == "postgresql" else None
+    # SQLite as the README's serve command has it: the default file in the data folder
+    url = new_database_url(request.param, pg, folder) if pg else ""
+    server = Server(env={"FACE_GALLERY_DATABASE": url, "FACE_GALLERY_DIR": str(folder),
+                         "FACE_API_KEY": ",".join(KEYS)},
+                    log_path=LOGS / f"server-gallery-keyed-{request.param}.log")
     with server:
-        yield server, folder
+        yield server, folder, url
 
 
 def client(server, key: str | None) -> httpx.Client:
@@ -36,7 +43,7 @@ def client(server, key: str | None) -> httpx.Client:
 
 
 def test_a_gallery_belongs_to_the_key_that_created_it(keyed_server):
-    server, _ = keyed_server
+    server = keyed_server[0]
     with client(server, "key-a") as a, client(server, "key-b") as b, \
             client(server, None) as nobody:
         error_of(nobody.get("/galleries"), 401)
@@ -52,7 +59,7 @@ def test_a_gallery_belongs_to_the_key_that_created_it(keyed_server):
 
 
 def test_concurrent_enrols_of_one_subject_all_land(keyed_server):
-    server, _ = keyed_server
+    server = keyed_server[0]
     with client(server, "key-a") as a:
         assert a.post("/galleries", json={"name": "together"}).status_code == 200
         names = ["obama.jpg", "obama2.jpg", "obama3.jpg"] * 2
@@ -68,7 +75,7 @@ def test_concurrent_enrols_of_one_subject_all_land(keyed_server):
 
 
 def test_an_enrol_racing_a_delete_ends_consistently(keyed_server):
-    server, _ = keyed_server
+    server = keyed_server[0]
     with client(server, "key-a") as a:
         assert a.post("/galleries", json={"name": "race"}).status_code == 200
 
@@ -97,7 +104,7 @@ def test_an_enrol_racing_a_delete_ends_consistently(keyed_server):
 
 
 def test_sigkill_during_enrolment_loses_nothing_answered(keyed_server):
-    server, folder = keyed_server
+    server, folder, url = keyed_server
     with client(server, "key-a") as a:
         assert a.post("/galleries", json={"name": "crash"}).status_code == 200
         names = ["obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg"] * 3
@@ -120,9 +127,10 @@ def test_sigkill_during_enrolment_loses_nothing_answered(keyed_server):
             list(pool.map(enrol, range(len(names))))
     assert server.process.wait(timeout=30) == -signal.SIGKILL
     assert 3 <= len(answered) < len(names)
-    database = folder / "gallery.sqlite3"
-    assert sqlite3.connect(database).execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    store = GalleryStore(open_database("", folder))  # what a restarted server opens
+    if not url:
+        assert sqlite3.connect(folder / "gallery.sqlite3").execute("PRAGMA integrity_check").fetchone() == \
+            ("ok",)
+    store = GalleryStore(open_database(url, folder))  # what a restarted server opens
     gallery = store.gallery("crash", __import__("hashlib").sha256(b"key-a").hexdigest())
     faces = {f["face_id"]: f for f in store.list_faces(gallery["id"], limit=1000)["faces"]}
     assert {a["face_id"] for a in answered} <= set(faces)

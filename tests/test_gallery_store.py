@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -233,6 +234,52 @@ def test_the_approximate_index_agrees_with_the_exact_one(metric):
     assert agree / len(probes) >= 0.99
     approximate.remove(ids[:100])
     assert all(hit[0] > 100 for p in probes[:20] for hit in approximate.search(p, 3))
+
+
+def test_the_approximate_index_builds_in_a_bounded_number_of_searches():
+    """A cheap guard on the HNSW's build cost, as a ratio to the exact index's search
+    measured side by side in CPU time (the host's speed varies): 10k dlib-like
+    templates build in the CPU of about 3,800 exact searches with connectivity 24 x
+    expansion 48 in half precision, and of 9,000-13,000 with the 32 x 128 in f32
+    whose 100k build did not finish in 600 s (docs/benchmarks.md 2026-12-07)."""
+    from bench.gallery import synthetic
+
+    data, owners, probes = synthetic(10_000, seed=3)
+    ids = np.arange(1, len(data) + 1)
+    exact, approximate = ExactIndex(DLIB, 128), ApproximateIndex(DLIB, 128)
+    exact.add(ids, owners, data)
+    started = time.process_time()
+    for probe in probes:
+        exact.search(probe, 5)
+    search_cpu = (time.process_time() - started) / len(probes)
+    started = time.process_time()
+    approximate.add(ids, owners, data)
+    build_cpu = time.process_time() - started
+    assert build_cpu / search_cpu < 7_000, (build_cpu, search_cpu)
+    agree = sum(exact.search(p, 1)[0][0] == approximate.search(p, 1)[0][0] for p in probes)
+    assert agree / len(probes) >= 0.99
+
+
+def test_a_replica_loads_a_gallery_into_the_approximate_index_in_one_add(tmp_path,
+                                                                         monkeypatch):
+    """One batched add on every core, not one call a template from Python."""
+    from usearch.index import Index as HNSW
+
+    store = opened(f"sqlite:///{tmp_path}/g.sqlite3")
+    gallery = store.create_gallery("load")
+    for number, vector in enumerate(vectors(1_500, 5)):
+        store.enrol(gallery["id"], f"p{number // 3}", face(vector))
+    calls = []
+    real_add = HNSW.add
+
+    def counted(self, keys, vectors, **options):
+        calls.append((len(keys), options.get("threads")))
+        return real_add(self, keys, vectors, **options)
+
+    monkeypatch.setattr(HNSW, "add", counted)
+    index = Replica(store, "approximate").index(gallery["id"], MODEL)
+    assert len(index) == 1_500
+    assert calls == [(1_500, 0)]
 
 
 def test_clustering_finds_the_people():
