@@ -28,7 +28,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 import allocator
 import settings
-from analyzers.embedding import compare, metric_for
+from analyzers.face_models.embedding import compare, metric_for
 from analyzers.face_analysis import FaceAnalysis
 from compat import image_api, insightface, nsfas
 from compat.service_info import ServiceInfo
@@ -415,7 +415,7 @@ class FaceAnalysisService(model_dependencies()):
     @json_errors
     async def body_detect(self, file: Path) -> BodyResponse:
         """Every person in the photo: MediaPipe's BlazePose detector on the whole
-        image and, for landscape photos, on overlapping tiles (analyzers/body.py);
+        image and, for landscape photos, on overlapping tiles (analyzers/image_models/body.py);
         the box is the pose region derived from the hip and body key points."""
         data = await read_upload(file, self.limits, "file")
         image, found = await self.flows.within_deadline(self.flows.bodies(data))

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analyzers import mesh, tasks, tight_crops
-from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE, shrunk
+from analyzers import tasks, tight_crops
+from analyzers.face_models import mesh
+from analyzers.detectors.mtcnn import MAX_SIDE as DETECTION_MAX_SIDE, shrunk
 from measures import pose
 from measures.prominence import rank_by_size
 from models.registry import BY_NAME, wrapper_of
@@ -487,7 +488,7 @@ class FaceAnalysis:
         detected). The person segmentation runs once per image, alongside the
         detector; emotion alongside the mesh. A missing or failing emotion or
         segmentation model only skips its check (with the reason)."""
-        from analyzers import segmentation
+        from analyzers.image_models import segmentation
         from measures import quality
 
         if "mesh" not in self.predictors:
@@ -541,7 +542,7 @@ class FaceAnalysis:
                               threshold: float) -> list[dict]:
         """The anti-spoofing and liveness nets on these faces (one batch each, run
         together) combined per face by liveness.combine."""
-        from analyzers import liveness
+        from analyzers.face_models import liveness
 
         for task in ("antispoof", "liveness"):
             if task not in self.predictors:
@@ -565,9 +566,9 @@ class FaceAnalysis:
 
     # ------------------------------------------------------ /body and /mask
     async def detect_bodies(self, image: np.ndarray) -> list[dict]:
-        """People in the image (analyzers/body.py): whole image plus tiles in one
+        """People in the image (analyzers/image_models/body.py): whole image plus tiles in one
         call to the body model, merged; best first."""
-        from analyzers import body
+        from analyzers.image_models import body
 
         if "body" not in self.predictors:
             raise ModelUnavailable("body", self.unavailable.get("body", "no body detector"))

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import settings
-from analyzers import crops, mesh
-from analyzers.embedding import normalise
+from analyzers.face_models import mesh
+from analyzers.runtime import crops
+from analyzers.face_models.embedding import normalise
 from measures import geometry, pose
 from models.registry import SOURCES
 
@@ -93,7 +94,7 @@ def _age_gender(m: Merge) -> None:
 
 
 def _vit_gender(m: Merge) -> None:
-    from analyzers import classifiers, gender_fusion
+    from analyzers.face_models import classifiers, gender_fusion
 
     # FaceRes weighed with the age model's gender where constants were fitted for the pair
     m.record["gender"] = gender_fusion.fuse(classifiers.as_gender(m.output), m.model_tag,
@@ -118,7 +119,7 @@ def _points(name: str) -> Callable[[Merge], None]:
 
 def _classified(name: str) -> Callable[[Merge], None]:
     def merge(m: Merge) -> None:
-        from analyzers import classifiers
+        from analyzers.face_models import classifiers
 
         m.record[name] = classifiers.as_field(m.output)
     return merge
@@ -162,7 +163,7 @@ def _mesh(m: Merge) -> None:
 
 
 def _blendshapes(m: Merge) -> None:
-    from analyzers import blendshapes
+    from analyzers.face_models import blendshapes
 
     if "blendshapes" in m.wanted:
         m.record["blendshapes"] = m.output
@@ -182,13 +183,13 @@ def _hair(record: dict) -> dict:
 
 
 def _hair_type(m: Merge) -> None:
-    from analyzers import classifiers
+    from analyzers.face_models import classifiers
 
     _hair(m.record)["type"] = classifiers.as_field(m.output)
 
 
 def _parsing(m: Merge) -> None:
-    from analyzers import parsing
+    from analyzers.face_models import parsing
 
     _hair(m.record).update(parsing.describe(
         np.asarray(m.output), m.model_input, parsing.face_box_in_crop(m.face["box"], m.transform),

@@ -114,7 +114,7 @@ def balanced(rows: list, key, limit: int | None) -> list:
 # ---------------------------------------------------------------- backends
 # the code between the detector model and the faces: a change to it makes a kept
 # detections file stale even when the model's tag is the same
-DETECTION_CODE = ("analyzers/detection.py", "analyzers/tight_crops.py",
+DETECTION_CODE = ("analyzers/detectors/mtcnn.py", "analyzers/tight_crops.py",
                   "analyzers/face_analysis.py")
 
 
@@ -134,7 +134,7 @@ class InProcess:
         """detections: a JSON file of the detector's faces per photo, read when it was
         written by the same detector model, and written back (`save`): a run measuring
         one attribute model after another then detects each photo once."""
-        from analyzers.embedding import metric_for
+        from analyzers.face_models.embedding import metric_for
         from analyzers.face_analysis import FaceAnalysis
         from model_services import load_in_process
 
@@ -197,7 +197,7 @@ class InProcess:
 
     async def liveness(self, path: Path) -> dict | None:
         """{"score", "scores": {"antispoof", "liveness"}} of the largest face, or None."""
-        from analyzers import liveness
+        from analyzers.face_models import liveness
 
         image = self._image(path)
         faces = await self.detect(path, image)
@@ -220,7 +220,7 @@ class Remote:
     def __init__(self, url: str):
         import httpx
 
-        from analyzers.embedding import metric_for
+        from analyzers.face_models.embedding import metric_for
 
         self.http = httpx.AsyncClient(base_url=url.rstrip("/"), timeout=300)
         self.tags = {}
@@ -559,7 +559,7 @@ class Harness:
                     for source in sorted(counted)}}
 
     async def liveness(self) -> dict:
-        from analyzers.liveness import THRESHOLD
+        from analyzers.face_models.liveness import THRESHOLD
 
         rows = balanced(self.labels.of_kind("spoof"), lambda r: r["label"], self.limit)
         scores, parts, live, no_face = [], defaultdict(list), [], 0

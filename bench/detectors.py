@@ -10,7 +10,7 @@ Candidates (`--candidates`, comma-separated; default all but mmod):
 - mtcnn: the default set's MTCNN (face-detector-mtcnn, from the model store);
 - cascade: MediaPipe's full-range BlazeFace proposes, MTCNN's O-Net decides, the
   short-range model proposes where that keeps no face, MTCNN's pipeline runs where
-  that keeps none either (analyzers/blazeface.py CascadeDetector); cascade@S: the
+  that keeps none either (analyzers/detectors/blazeface.py CascadeDetector); cascade@S: the
   same with whole-image proposals from score S; cascade-tiles:R:T: tiles of R x the
   smallest face, their proposals from score T; cascade-onet1: one O-Net pass over each
   proposal (the default makes two); cascade-full-only: without the
@@ -121,7 +121,7 @@ class Candidates:
         if self._mtcnn is None:
             import bentoml
 
-            from analyzers.detection import MTCNNDetector
+            from analyzers.detectors.mtcnn import MTCNNDetector
 
             folder = Path(bentoml.models.get("face-detector-mtcnn:latest").path)
             self._mtcnn = MTCNNDetector.load(folder)
@@ -138,7 +138,7 @@ class Candidates:
         return convert_file(folder / f"{name}.json", folder / f"{name}.onnx")
 
     def model(self, name: str):
-        from analyzers import blazeface
+        from analyzers.detectors import blazeface
 
         if name == "mediapipe-full":
             return blazeface.BlazeFaceModel(fetched("face_detection_full_range_sparse.tflite"),
@@ -154,7 +154,7 @@ class Candidates:
         raise KeyError(name)
 
     def load(self, name: str):
-        from analyzers import blazeface
+        from analyzers.detectors import blazeface
 
         if name == "mtcnn":
             detector = self.mtcnn()
@@ -497,7 +497,7 @@ def agreement(reference: dict, other: dict) -> dict:
 def same_model(candidates: Candidates, photos) -> dict:
     """Largest difference of the raw outputs of human's blazeface-front and MediaPipe's
     short-range file on the test photos: are they one model?"""
-    from analyzers import blazeface
+    from analyzers.detectors import blazeface
 
     front, short = candidates.model("blazeface-front"), candidates.model("mediapipe-short")
     largest = 0.0

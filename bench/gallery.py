@@ -176,7 +176,7 @@ def synthetic(count: int, seed: int):
 
 
 def run_scale(sizes: list[int], kinds: list[str], max_build_s: float, folder: Path) -> list[dict]:
-    from analyzers.embedding import DLIB
+    from analyzers.face_models.embedding import DLIB
     from gallery.database import open_database
     from gallery.search import make_index
     from gallery.store import GalleryStore

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route as StarletteRoute
 
-from analyzers.embedding import metric_for
+from analyzers.face_models.embedding import metric_for
 from analyzers.face_analysis import ModelUnavailable, Options
 from compat import scales
 from front import pools

@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE
+from analyzers.detectors.mtcnn import MAX_SIDE as DETECTION_MAX_SIDE
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable, Options
 from analyzers.upload_pixels import analysis_factor, faces_scaled, in_upload_pixels
 from front import pools

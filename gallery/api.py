@@ -34,7 +34,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 import settings
-from analyzers.embedding import metric_for
+from analyzers.face_models.embedding import metric_for
 from analyzers.face_analysis import ModelUnavailable
 from front.http import ok
 from gallery import clustering, operating_point

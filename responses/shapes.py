@@ -9,7 +9,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from analyzers.mesh import LEFT_IRIS_CENTER, RIGHT_IRIS_CENTER
+from analyzers.face_models.mesh import LEFT_IRIS_CENTER, RIGHT_IRIS_CENTER
 from responses.numbers import fractions, pixels, score
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from analyzers.detection import Detection, FaceDetector
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.detectors.mtcnn import Detection, FaceDetector
+from analyzers.runtime.model_wrapper import ModelWrapper
 from models.capacity import LIGHT, SMALL, Capacity
 from models.registry import ModelSource, register
 

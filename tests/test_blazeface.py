@@ -1,4 +1,4 @@
-"""The BlazeFace-family decoders and the cascade detector (analyzers/blazeface.py), on the
+"""The BlazeFace-family decoders and the cascade detector (analyzers/detectors/blazeface.py), on the
 registry's real files and the test photos, against MTCNN (testkit/local_models.py)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from analyzers import blazeface
+from analyzers.detectors import blazeface
 from testkit import local_models
 from testkit.photos import photo
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from analyzers.detection import Detection, MTCNNDetector
+from analyzers.detectors.mtcnn import Detection, MTCNNDetector
 from models.convert_mtcnn import convert_mtcnn, fetch_weights
 from testkit.photos import photo
 

@@ -37,7 +37,9 @@ import pytest
 import yaml
 from onnx import TensorProto, helper, numpy_helper
 
-from analyzers import arcface, crops, genderage, landmarks106, scrfd
+from analyzers.detectors import scrfd
+from analyzers.face_models import arcface, genderage, landmarks106
+from analyzers.runtime import crops
 from models import fetch
 from models.fetch import FetchError, sha256_of
 from testkit.model_store import linked_store, models_cli
@@ -313,7 +315,7 @@ def test_genderage_reads_rgb_0_255_and_age_over_100(buffalo):
 
 
 def test_genderage_reads_a_probability_pair_as_it_is():
-    from analyzers.genderage import interpret
+    from analyzers.face_models.genderage import interpret
 
     answer = interpret([0.25, 0.75, 0.4])
     assert answer["gender"] == {"value": "male", "confidence": 0.75,

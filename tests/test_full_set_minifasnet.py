@@ -14,7 +14,7 @@ import pytest
 import torch
 import yaml
 
-from analyzers import liveness, minifasnet
+from analyzers.face_models import liveness, minifasnet
 from bench.accuracy import default_data
 from inputs.imageio import decode_image
 from models import convert_minifasnet

@@ -16,8 +16,8 @@ import onnx
 import pytest
 from PIL import Image
 
-from analyzers import faceres, gear, human_faces
-from analyzers.crops import apply_affine
+from analyzers.face_models import faceres, gear, human_faces
+from analyzers.runtime.crops import apply_affine
 from models.registry import BY_NAME, wrapper_of
 from testkit.photos import photo
 

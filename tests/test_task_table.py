@@ -11,7 +11,7 @@ import pytest
 
 from analyzers import tasks
 from analyzers.face_analysis import FaceAnalysis, Options
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.runtime.model_wrapper import ModelWrapper
 from models import registry
 from models.registry import BY_NAME, SOURCES, wrapper_of
 
@@ -99,7 +99,7 @@ def test_adding_an_optional_classifier_takes_an_entry_and_a_record(monkeypatch):
 def test_models_sharing_a_crop_get_it_cut_once(monkeypatch):
     """embedding, age/gender and the 68 points of the default set take the same square
     crop: prepared once per face, not three times."""
-    from analyzers import crops
+    from analyzers.runtime import crops
 
     calls = []
     original = crops.square_face
@@ -108,8 +108,8 @@ def test_models_sharing_a_crop_get_it_cut_once(monkeypatch):
         calls.append(1)
         return original(image, face, source)
 
-    for name in ("analyzers.embedding.DlibEmbedder", "analyzers.age_gender.AgeGender",
-                 "analyzers.landmarks68.Landmarks68"):
+    for name in ("analyzers.face_models.embedding.DlibEmbedder", "analyzers.face_models.age_gender.AgeGender",
+                 "analyzers.face_models.landmarks68.Landmarks68"):
         module, cls = name.rsplit(".", 1)
         monkeypatch.setattr(getattr(__import__(module, fromlist=[cls]), cls), "prepare_face",
                             staticmethod(counted))
@@ -124,7 +124,7 @@ def test_models_sharing_a_crop_get_it_cut_once(monkeypatch):
 
 def test_gears_two_tasks_share_one_crop(monkeypatch):
     """face-race-gear and face-age-gender-gear are one model on one crop: cut once."""
-    from analyzers import gear, human_faces
+    from analyzers.face_models import gear, human_faces
 
     calls = []
 
@@ -162,9 +162,9 @@ def mesh_answer(batch):
 
 
 def test_a_task_fed_another_tasks_answer_runs_after_it(monkeypatch):
-    """blendshapes (analyzers/blendshapes.py) takes the mesh's points, not a crop: the
+    """blendshapes (analyzers/face_models/blendshapes.py) takes the mesh's points, not a crop: the
     mesh runs even when only blendshapes is asked for, and its answer feeds it."""
-    from analyzers import blendshapes
+    from analyzers.face_models import blendshapes
 
     seen = []
 

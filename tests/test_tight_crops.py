@@ -34,7 +34,7 @@ MISSED = ("Adrien_Brody_0010.jpg", "Ahmad_Jbarah_0001.jpg", "Angela_Bassett_0003
 @pytest.mark.skipif(DATA is None, reason="../shared/labelled-faces is not next to this checkout")
 def test_faces_filling_an_lfw_crop_are_found():
     """MTCNN alone misses these crops; FaceAnalysis.detect's padded pass finds them. The
-    default cascade (analyzers/blazeface.py) finds them too."""
+    default cascade (analyzers/detectors/blazeface.py) finds them too."""
     from analyzers.face_analysis import FaceAnalysis
     from inputs.imageio import decode_image
     from testkit import local_models

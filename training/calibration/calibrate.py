@@ -8,7 +8,7 @@ Runs the detector and embedding model the service would choose
 FACE_DETECTION_MODEL pick others) in-process, from the BentoML model store
 (model_services.load_in_process), exactly as the service does: most prominent
 face of each image, the model's own crop and alignment, distances under the
-model's comparison rule (analyzers/embedding.py Metric).
+model's comparison rule (analyzers/face_models/embedding.py Metric).
 
 Photos (testkit/photos.py: shipped inside registry packages, sha256-checked):
   obama:  obama.jpg, obama2.jpg, obama3.jpg, obama_partial_face.jpg,
@@ -59,7 +59,7 @@ from PIL import Image, ImageOps
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from analyzers.embedding import Metric, metric_for  # noqa: E402
+from analyzers.face_models.embedding import Metric, metric_for  # noqa: E402
 from analyzers.face_analysis import FaceAnalysis  # noqa: E402
 from model_services import load_in_process  # noqa: E402
 from testkit.photos import PHOTOS, photo  # noqa: E402

@@ -1,6 +1,6 @@
 """The mask check's measurements and the detector's doubtful faces on the labelled
 photos, kept in a JSON file, so that the mask thresholds (measures/mask.py) and the
-cascade's threshold for occluded faces (analyzers/blazeface.py) can be chosen on one
+cascade's threshold for occluded faces (analyzers/detectors/blazeface.py) can be chosen on one
 part of the photos and checked on another without running a model again.
 
     nice -n 10 .venv/bin/python -m training.calibration.mask_features \
@@ -34,7 +34,7 @@ from bench.accuracy import InProcess, Labels, default_data  # noqa: E402
 def low_score_faces(detector, image: np.ndarray) -> list[dict]:
     """The O-Net's faces among both proposers' boxes with no score threshold."""
     from analyzers import tight_crops
-    from analyzers.detection import shrunk
+    from analyzers.detectors.mtcnn import shrunk
 
     kept = detector.mtcnn.thresholds
     detector.mtcnn.thresholds = (kept[0], kept[1], 0.0)

@@ -48,7 +48,7 @@ def calibration_crops(seed: int = 0) -> np.ndarray:
     framing also mirrored."""
     from PIL import Image
 
-    from analyzers.human_faces import upright_face
+    from analyzers.face_models.human_faces import upright_face
     from testkit.photos import photo
 
     rng = np.random.default_rng(seed)

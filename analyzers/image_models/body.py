@@ -45,7 +45,7 @@ import threading
 import cv2
 import numpy as np
 
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.runtime.model_wrapper import ModelWrapper
 
 INPUT_SIZE = 224
 MIN_SCALE, MAX_SCALE = 0.1484375, 0.75

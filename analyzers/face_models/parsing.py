@@ -25,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers import crops
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.runtime import crops
+from analyzers.runtime.model_wrapper import ModelWrapper
 from measures import colour
 
 CROP_SIZE = 512
@@ -115,7 +115,7 @@ class HumanParser(ModelWrapper):
         return prepare(image, face["box"])  # the map is in crop pixels
 
     def __init__(self, folder, threads: int = 1):
-        from analyzers.classifiers import OnnxImageModel
+        from analyzers.face_models.classifiers import OnnxImageModel
 
         self.model = OnnxImageModel(folder, threads=threads)
         self.labels = self.model.labels

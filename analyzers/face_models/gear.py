@@ -4,7 +4,7 @@ MIT; the library credits github.com/Udolf15/GEAR-Predictor), converted to ONNX a
 Conventions, as the human library documents and uses them (src/gear/gear.ts):
 
 * input: [N, 198, 198, 3] RGB in [0, 1], cut from the library's face tensor
-  (analyzers/human_faces.py) by crop_and_resize of the box (top 0.0, left 0.10,
+  (analyzers/face_models/human_faces.py) by crop_and_resize of the box (top 0.0, left 0.10,
   bottom 0.90, right 0.90);
 * outputs: `Identity` age, a softmax over 7 classes (under 20, 21-25, 26-30, 31-40,
   41-50, 51-60, over 60) whose class values are 15, 23, 28, 35.5, 45.5, 55.5 and 65;
@@ -25,9 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers.age_gender import age_bracket
-from analyzers.human_faces import HumanNet, crop_and_resize, upright_face
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.face_models.age_gender import age_bracket
+from analyzers.face_models.human_faces import HumanNet, crop_and_resize, upright_face
+from analyzers.runtime.model_wrapper import ModelWrapper
 
 INPUT_SIZE = 198
 CROP_BOX = (0.0, 0.10, 0.90, 0.90)  # top, left, bottom, right of the face tensor
@@ -67,7 +67,7 @@ class Gear(ModelWrapper):
 
 
 class GearAgeGender(Gear):
-    """Answers the age_gender task in the shape of analyzers/age_gender.py."""
+    """Answers the age_gender task in the shape of analyzers/face_models/age_gender.py."""
 
     def predict(self, faces: np.ndarray) -> list[dict]:
         if len(faces) == 0:
@@ -89,7 +89,7 @@ class GearAgeGender(Gear):
 
 
 class GearRace(Gear):
-    """Answers the ethnicity task as the image classifiers do (analyzers/classifiers.py:
+    """Answers the ethnicity task as the image classifiers do (analyzers/face_models/classifiers.py:
     {label, confidence, scores}), which the task's merge turns into the field."""
 
     labels = RACE_LABELS

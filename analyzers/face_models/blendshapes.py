@@ -8,7 +8,7 @@ landmarks into pixels with the image size and keeps these indices, the 146-entry
 table compiled into its framework library); the model normalises them itself (its
 scores do not move when the points are shifted or scaled, tests/test_blendshapes.py).
 Fed MediaPipe's own 478 points it answers MediaPipe's scores to 1e-5; fed ours
-(analyzers/mesh.py, on our detector's box) it differs as far as the two meshes do
+(analyzers/face_models/mesh.py, on our detector's box) it differs as far as the two meshes do
 (docs/accuracy.md, Blendshapes).
 
 The output is [52] scores in 0..1 in NAMES' order (MediaPipe's category names); a
@@ -21,8 +21,8 @@ import threading
 
 import numpy as np
 
-from analyzers import mesh
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.face_models import mesh
+from analyzers.runtime.model_wrapper import ModelWrapper
 
 LANDMARKS = (
     0, 1, 4, 5, 6, 7, 8, 10, 13, 14, 17, 21, 33, 37, 39, 40, 46, 52, 53, 54, 55, 58, 61, 63,

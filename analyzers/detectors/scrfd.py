@@ -13,7 +13,7 @@ and above are kept, then NMS at IoU 0.4 (InsightFace's, in image pixels with
 inclusive edges). tests/test_reference_insightface.py checks all of this
 against insightface.model_zoo.SCRFD on the same file.
 
-The answer is the same `Detection` list as analyzers/detection.py (MTCNN), in
+The answer is the same `Detection` list as analyzers/detectors/mtcnn.py (MTCNN), in
 image pixels, so SCRFD can stand in for it.
 """
 
@@ -27,8 +27,8 @@ import cv2
 import numpy as np
 
 import settings
-from analyzers.detection import Detection, FaceDetector, nms
-from analyzers.onnx_batch import OnnxModel
+from analyzers.detectors.mtcnn import Detection, FaceDetector, nms
+from analyzers.runtime.onnx_batch import OnnxModel
 
 INPUT_SIZE = 640
 STRIDES = (8, 16, 32)

@@ -9,13 +9,13 @@ ONNX at import:
   subtracts 127.5 and multiplies by 1/128), output [N, 256].
 
 Both are InsightFace-style recognisers trained on 112x112 faces aligned on 5 points,
-so they get the face aligned on the ArcFace template (analyzers/arcface.py `align`),
+so they get the face aligned on the ArcFace template (analyzers/face_models/arcface.py `align`),
 not the library's face tensor: the human library feeds them its 0..1 face crop
 resized (src/face/mobilefacenet.ts) and calls them obsolete. MobileFaceNet's
 input scaling is not in its graph; (x - 127.5) / 128, the convention of the
 InsightFace training data it was trained on, is applied here (MobileFace's own graph
 applies the same). Compared by the euclidean distance of unit vectors (cosine):
-analyzers/embedding.py's metrics for them.
+analyzers/face_models/embedding.py's metrics for them.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers.arcface import align
-from analyzers.human_faces import HumanNet
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.face_models.arcface import align
+from analyzers.face_models.human_faces import HumanNet
+from analyzers.runtime.model_wrapper import ModelWrapper
 
 
 class AlignedEmbedder(ModelWrapper):

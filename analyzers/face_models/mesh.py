@@ -40,7 +40,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.runtime.model_wrapper import ModelWrapper
 
 INPUT_SIZE = 192          # face-landmark model input side
 IRIS_INPUT_SIZE = 64      # iris model input side

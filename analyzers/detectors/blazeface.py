@@ -37,8 +37,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from analyzers.body import weighted_nms
-from analyzers.detection import (AreaResizer, Detection, FaceDetector, MTCNNDetector,
+from analyzers.image_models.body import weighted_nms
+from analyzers.detectors.mtcnn import (AreaResizer, Detection, FaceDetector, MTCNNDetector,
                                  check_image, detections, nms, shrunk, square)
 
 SCORE_CLIP = 100.0  # MediaPipe's score_clipping_thresh
@@ -155,7 +155,7 @@ class BlazeFaceModel:
             self._outputs = [o["index"] for o in outputs]
             self._session = None
         else:  # human's TFJS graph converted by models/convert_tfjs.py
-            from analyzers.onnx_session import cpu_session
+            from analyzers.runtime.onnx_session import cpu_session
 
             self._session = cpu_session(path, threads)
         # an interpreter is not safe across threads; the service runs calls in threads

@@ -7,9 +7,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from analyzers.hsemotion import OnnxRegressor
-from analyzers.hsemotion import normalise as imagenet_normalise
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.face_models.hsemotion import OnnxRegressor
+from analyzers.face_models.hsemotion import normalise as imagenet_normalise
+from analyzers.runtime.model_wrapper import ModelWrapper
 
 INPUT_SIZE = 224
 CROP_SCALE = 1.4  # SCUT-FBP5500 photos show the whole head with some margin

@@ -3,7 +3,7 @@
 Conventions (InsightFace model zoo): the face is warped by the similarity
 transform (rotation, uniform scale, shift; least squares, Umeyama 1991) that
 takes the detector's 5 key points (eye, eye, nose, mouth corner, mouth corner,
-in the order of analyzers/detection.py) onto the standard 112x112 ArcFace
+in the order of analyzers/detectors/mtcnn.py) onto the standard 112x112 ArcFace
 template below; fed RGB as (x - 127.5) / 127.5, NCHW; one 512-d vector per
 face, unit-normalised here.
 
@@ -20,8 +20,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from analyzers.model_wrapper import ModelWrapper
-from analyzers.onnx_batch import OnnxModel
+from analyzers.runtime.model_wrapper import ModelWrapper
+from analyzers.runtime.onnx_batch import OnnxModel
 
 SIZE = 112
 # where the 5 points sit in a 112x112 aligned face

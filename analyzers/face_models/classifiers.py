@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers import crops
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.runtime import crops
+from analyzers.runtime.model_wrapper import ModelWrapper
 
 # what the front sends: large enough for a 224 px ViT input from any face size
 CROP_SIZE = 256
@@ -38,7 +38,7 @@ class OnnxImageModel:
     """model.onnx + labels.json + preprocess.json of one stored transformers model."""
 
     def __init__(self, folder: Path, threads: int = 1):
-        from analyzers.onnx_session import cpu_session
+        from analyzers.runtime.onnx_session import cpu_session
 
         folder = Path(folder)
         self.session = cpu_session(folder / "model.onnx", threads)

@@ -25,7 +25,7 @@ the mean sits on the chosen side (the mean for REAL, 1 - mean for FAKE).
 These are small models trained on unknown data; see the README (Liveness)
 for what they were and were not measured on.
 
-MiniFASNet (analyzers/minifasnet.py, ``face-antispoof-minifasnet``) answers the
+MiniFASNet (analyzers/face_models/minifasnet.py, ``face-antispoof-minifasnet``) answers the
 antispoof task in the default set; its registry entry says ``verdict: antispoof``:
 its score alone is then the verdict (`combine(..., alone=True)`), the liveness
 net's score is still reported beside it. `minifasnet_box` is its crop's box.
@@ -39,8 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers import crops
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.runtime import crops
+from analyzers.runtime.model_wrapper import ModelWrapper
 
 CROP_SCALE = 1.4  # human's face.detector.scale default
 CROP_SIZE = 192  # human's face-mesh input: the face tensor every face model gets
@@ -93,7 +93,7 @@ class HumanNet(ModelWrapper):
     crop_of_box = staticmethod(prepare)
 
     def __init__(self, model_path, kind: str, threads: int = 1):
-        from analyzers.onnx_session import cpu_session
+        from analyzers.runtime.onnx_session import cpu_session
 
         if kind not in ("antispoof", "liveness"):
             raise ValueError(f"unknown model kind {kind}")

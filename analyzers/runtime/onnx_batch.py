@@ -11,7 +11,7 @@ import numpy as np
 
 class OnnxModel:
     def __init__(self, path: str | Path, threads: int = 1):
-        from analyzers.onnx_session import cpu_session
+        from analyzers.runtime.onnx_session import cpu_session
 
         self.session = cpu_session(path, threads)
         first = self.session.get_inputs()[0]

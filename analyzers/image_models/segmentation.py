@@ -17,8 +17,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from analyzers.litert import BatchedInterpreter
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.runtime.litert import BatchedInterpreter
+from analyzers.runtime.model_wrapper import ModelWrapper
 
 INPUT_SIZE = 256
 PERSON_THRESHOLD = 0.5  # probability above which a pixel is "person"

@@ -3,7 +3,7 @@ that project scores a face: two nets, each on its own crop of the face box.
 
 * MiniFASNetV2 on the box scaled 2.7x, MiniFASNetV1SE on the box scaled 4.0x (the scale
   lowered where the scaled box would not fit in the image, the box then shifted, not
-  clipped, inside it: analyzers/liveness.py minifasnet_box), each resized to 80x80 with
+  clipped, inside it: analyzers/face_models/liveness.py minifasnet_box), each resized to 80x80 with
   OpenCV's bilinear resize, as Silent-Face does;
 * input [N, 3, 80, 80] float32 BGR 0..255, no mean / std; output 3 logits per face;
 * score = (softmax_V2 + softmax_V1SE)[class 1] / 2, class 1 = real face (0 and 2 are
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from analyzers.liveness import minifasnet_box
-from analyzers.model_wrapper import ModelWrapper
-from analyzers.onnx_batch import OnnxModel
+from analyzers.face_models.liveness import minifasnet_box
+from analyzers.runtime.model_wrapper import ModelWrapper
+from analyzers.runtime.onnx_batch import OnnxModel
 
 SIZE = 80
 # stored file -> the face box scale its net was trained on (the published file names say it)

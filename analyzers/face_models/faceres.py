@@ -5,13 +5,13 @@ credits github.com/HSE-asavchenko/HSE_FaceRec_tf), converted to ONNX at import.
 Conventions, as the human library documents and uses them (src/face/faceres.ts):
 
 * input: [N, 224, 224, 3] RGB, 0..255: the library's face tensor
-  (analyzers/human_faces.py) resized to 224 and multiplied by 255;
+  (analyzers/face_models/human_faces.py) resized to 224 and multiplied by 255;
 * outputs: `gender_pred/Sigmoid` [N, 1], above 0.5 male; `age_pred/Softmax` [N, 100],
   one class per year; `global_pooling/Mean` [N, 1024], the descriptor;
 * age: the most likely year a, moved toward its likelier neighbour by ten times that
   neighbour's probability (a - 10 p[a-1] or a + 10 p[a+1]: the library's reading).
 * descriptor: compared here by the euclidean distance of unit vectors (cosine), the
-  rule analyzers/embedding.py's FACERES metric states.
+  rule analyzers/face_models/embedding.py's FACERES metric states.
 
 faceres.json stores its weights float16-quantized (7 MB), faceres-deep.json as float32
 (14 MB) with different values: two models of one architecture. Each gives two registry
@@ -42,9 +42,9 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers.age_gender import age_bracket
-from analyzers.human_faces import HumanNet, unit_input, upright_face
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.face_models.age_gender import age_bracket
+from analyzers.face_models.human_faces import HumanNet, unit_input, upright_face
+from analyzers.runtime.model_wrapper import ModelWrapper
 
 INPUT_SIZE = 224
 GENDER, AGE, DESCRIPTOR = "gender_pred/Sigmoid", "age_pred/Softmax", "global_pooling/Mean"
@@ -86,7 +86,7 @@ class FaceRes(ModelWrapper):
 
 
 class FaceResAgeGender(FaceRes):
-    """Answers the age_gender task in the shape of analyzers/age_gender.py."""
+    """Answers the age_gender task in the shape of analyzers/face_models/age_gender.py."""
 
     def predict(self, faces: np.ndarray) -> list[dict]:
         if len(faces) == 0:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers.crops import square_face
-from analyzers.dlib_faces import load_shape_predictor, shape_in_crop, shape_points
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.runtime.crops import square_face
+from analyzers.face_models.dlib_faces import load_shape_predictor, shape_in_crop, shape_points
+from analyzers.runtime.model_wrapper import ModelWrapper
 
 
 class Landmarks68(ModelWrapper):

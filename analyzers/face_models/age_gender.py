@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from analyzers.crops import square_face
-from analyzers.dlib_faces import load_shape_predictor, shape_in_crop
-from analyzers.model_wrapper import ModelWrapper
-from analyzers.onnx_session import cpu_session
+from analyzers.runtime.crops import square_face
+from analyzers.face_models.dlib_faces import load_shape_predictor, shape_in_crop
+from analyzers.runtime.model_wrapper import ModelWrapper
+from analyzers.runtime.onnx_session import cpu_session
 
 AGE_CHIP, GENDER_CHIP, CHIP_PADDING = 64, 32, 0.2
 CHANNEL_MEANS = np.array([122.781998, 117.000999, 104.297997], np.float32)

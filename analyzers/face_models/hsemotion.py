@@ -6,7 +6,7 @@ accepted in its place; its answers have valence and arousal null.
 As hsemotion-onnx feeds it: the detector's face box cut out (no margin) and
 resized to 224x224 RGB, scaled to [0, 1] and normalised with the ImageNet mean
 and std, NCHW. The 10 outputs are the logits of the 8 AffectNet classes, then
-valence and arousal. Labels are named as the FER model's (analyzers/emotion.py)
+valence and arousal. Labels are named as the FER model's (analyzers/face_models/emotion.py)
 so `scores` keep their keys; `contempt` is the one class FER lacks.
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from analyzers.model_wrapper import ModelWrapper
-from analyzers.onnx_batch import OnnxModel
+from analyzers.runtime.model_wrapper import ModelWrapper
+from analyzers.runtime.onnx_batch import OnnxModel
 
 INPUT_SIZE = 224
 # the model's class order (Anger, Contempt, Disgust, Fear, Happiness, Neutral,
@@ -73,7 +73,7 @@ def interpret(outputs: np.ndarray) -> list[dict]:
 
 class OnnxRegressor:
     """One ONNX net on [N, 3, 224, 224] -> its first output; a graph with a fixed batch
-    of 1 runs face by face (analyzers/onnx_batch.py)."""
+    of 1 runs face by face (analyzers/runtime/onnx_batch.py)."""
 
     def __init__(self, model_path, threads: int = 1):
         self.model = OnnxModel(model_path, threads)

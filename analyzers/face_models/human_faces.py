@@ -6,7 +6,7 @@ the face's box enlarged 1.5x around its centre and squared to its longer side
 turned upright (`correctFaceRotation`), cut out at the mesh's input size (192 px,
 black outside the image) and divided by 255. Each model then resizes it to its
 own input with TensorFlow's bilinear resize (align_corners=false, no half-pixel
-centres: analyzers/liveness.py resize_bilinear). `upright_face` makes that tensor
+centres: analyzers/face_models/liveness.py resize_bilinear). `upright_face` makes that tensor
 from our detector's box and 5 points (reimplemented from the library's documented
 behaviour, not its code): the roll is the angle of the line between the eyes, and
 the MTCNN box stands in for the mesh's, so the framing is close to, not the same
@@ -25,7 +25,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from analyzers.liveness import resize_bilinear
+from analyzers.face_models.liveness import resize_bilinear
 
 FACE_SIZE = 192  # the mesh's input: the tensor every face model starts from
 FACE_SCALE = 1.5  # facemesh.ts enlargeBox(box, 1.5)
@@ -89,10 +89,10 @@ class HumanNet:
     """One converted model: `run(batch)` -> {output name: array}."""
 
     def __init__(self, path: str | Path, threads: int = 1):
-        # no memory arena (analyzers/onnx_session.py): it kept the largest batch's
+        # no memory arena (analyzers/runtime/onnx_session.py): it kept the largest batch's
         # buffers for good (FaceRes's process held 287 MB after a 16-client burst
         # against 199 at start)
-        from analyzers.onnx_session import cpu_session
+        from analyzers.runtime.onnx_session import cpu_session
 
         self.session = cpu_session(path, threads)
         self.input_name = self.session.get_inputs()[0].name

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers.crops import square_face
-from analyzers.dlib_faces import load_shape_predictor, shape_in_crop
-from analyzers.model_wrapper import ModelWrapper
-from analyzers.onnx_batch import OnnxModel
+from analyzers.runtime.crops import square_face
+from analyzers.face_models.dlib_faces import load_shape_predictor, shape_in_crop
+from analyzers.runtime.model_wrapper import ModelWrapper
+from analyzers.runtime.onnx_batch import OnnxModel
 
 CHIP_SIZE = 150
 CHIP_PADDING = 0.25
@@ -98,7 +98,7 @@ def unit_distance(cosine: float) -> float:
 DLIB = Metric(DLIB_THRESHOLD, unit=False, spread=0.06, description=(
     "euclidean distance between raw dlib descriptors (the model's rule: below 0.6); "
     "similarity is the cosine"))
-# 0.28: the cosine commonly used with buffalo_l's recogniser (analyzers/arcface.py),
+# 0.28: the cosine commonly used with buffalo_l's recogniser (analyzers/face_models/arcface.py),
 # not calibrated here; spread: twice dlib's, as ArcFace distances of unit vectors
 # span about twice the range (0..2); a guess until measured on real pairs
 ARCFACE = Metric(round(unit_distance(0.28), 6), unit=True, spread=0.12, description=(

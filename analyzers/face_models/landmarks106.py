@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers import crops
-from analyzers.model_wrapper import ModelWrapper
-from analyzers.onnx_batch import OnnxModel
+from analyzers.runtime import crops
+from analyzers.runtime.model_wrapper import ModelWrapper
+from analyzers.runtime.onnx_batch import OnnxModel
 
 SIZE = 192
 POINTS = 106

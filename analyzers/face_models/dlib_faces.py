@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analyzers.crops import inner_box
+from analyzers.runtime.crops import inner_box
 
 if TYPE_CHECKING:  # for the annotations only
     import dlib
@@ -31,7 +31,7 @@ def load_shape_predictor(path: str, parts: int) -> dlib.shape_predictor:
 def shape_in_crop(predictor: dlib.shape_predictor, crop: np.ndarray) -> dlib.full_object_detection:
     import dlib
 
-    """Run a shape predictor on a crop from analyzers.crops.square_crop."""
+    """Run a shape predictor on a crop from analyzers.runtime.crops.square_crop."""
     x1, y1, x2, y2 = inner_box(crop.shape[0])
     return predictor(np.ascontiguousarray(crop), dlib.rectangle(x1, y1, x2, y2))
 

@@ -8,7 +8,7 @@ takes the argmax). Whether the pair is already a probability pair or raw
 logits was not checked on the real file here: a pair that is non-negative and
 sums to 1 is read as probabilities, anything else goes through a softmax.
 
-The answer has the shape of analyzers/age_gender.py's, so either model can
+The answer has the shape of analyzers/face_models/age_gender.py's, so either model can
 answer /analyze's age and gender (models/priority.py).
 """
 
@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers import crops
-from analyzers.age_gender import GENDER_LABELS, age_bracket
-from analyzers.model_wrapper import ModelWrapper
-from analyzers.onnx_batch import OnnxModel
+from analyzers.runtime import crops
+from analyzers.face_models.age_gender import GENDER_LABELS, age_bracket
+from analyzers.runtime.model_wrapper import ModelWrapper
+from analyzers.runtime.onnx_batch import OnnxModel
 
 SIZE = 96
 

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 import settings
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.runtime.model_wrapper import ModelWrapper
 
 # The P-Net is a 12x12 window classifier applied convolutionally; its score
 # map has one cell per 2 input pixels.
@@ -125,8 +125,8 @@ class MTCNNDetector(FaceDetector):
         self.scale_factor = float(scale_factor)
         self.max_side = int(max_side)
 
-        # no memory arena (analyzers/onnx_session.py: a crowd left 905 MB behind with it)
-        from analyzers.onnx_session import cpu_session
+        # no memory arena (analyzers/runtime/onnx_session.py: a crowd left 905 MB behind with it)
+        from analyzers.runtime.onnx_session import cpu_session
 
         self._pnet = cpu_session(pnet_path, intra_op_threads)
         self._rnet = cpu_session(rnet_path, intra_op_threads)
