@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import settings
+from analyzers.detectors.detection import Detection
 from analyzers.face_models import mesh
 from analyzers.runtime import crops
 from analyzers.face_models.embedding import normalise
@@ -48,7 +49,7 @@ class Merge:
     """What a task's merge sees for one face."""
 
     image: np.ndarray
-    face: dict  # the detector's box / score / keypoints
+    face: Detection
     record: dict  # the face's answer, filled in place
     output: object  # the model's answer for this face
     model_input: np.ndarray  # what the model was given for this face
@@ -192,7 +193,7 @@ def _parsing(m: Merge) -> None:
     from analyzers.face_models import parsing
 
     _hair(m.record).update(parsing.describe(
-        np.asarray(m.output), m.model_input, parsing.face_box_in_crop(m.face["box"], m.transform),
+        np.asarray(m.output), m.model_input, parsing.face_box_in_crop(m.face.box, m.transform),
         m.labels))
 
 

@@ -11,8 +11,12 @@ face at all pays for the second pass.
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
+
+from analyzers.detectors.detection import Detection
 
 PAD_FRACTION = 0.25
 
@@ -26,16 +30,16 @@ def padded(image: np.ndarray) -> tuple[np.ndarray, int]:
     return canvas, margin
 
 
-def back(faces: list[dict], margin: int, shape: tuple) -> list[dict]:
+def back(faces: list[Detection], margin: int, shape: tuple) -> list[Detection]:
     """Detections on the padded canvas in the original image's pixels, boxes clipped
     to it (as the detector clips its own)."""
     height, width = shape[:2]
     limits = np.array([width, height, width, height], np.float32)
     moved = []
     for face in faces:
-        box = np.clip(np.asarray(face["box"], np.float32) - margin, 0, limits)
+        box = np.clip(np.asarray(face.box, np.float32) - margin, 0, limits)
         if box[2] <= box[0] or box[3] <= box[1]:
             continue  # a "face" in the padding alone
-        moved.append(dict(face, box=box,
-                          keypoints=np.asarray(face["keypoints"], np.float32) - margin))
+        moved.append(dataclasses.replace(
+            face, box=box, keypoints=np.asarray(face.keypoints, np.float32) - margin))
     return moved

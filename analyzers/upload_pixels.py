@@ -19,6 +19,8 @@ import math
 
 import numpy as np
 
+from analyzers.detectors.detection import Detection
+
 # A face analysed reduced keeps at least this many pixels across: the default set's
 # largest face crops are 256 px (analyzers/runtime/crops.py FACE_CROP_SIZE) and 224 px
 # (FaceRes), each of the face with a margin round it, so a face this wide gives them
@@ -37,11 +39,9 @@ def analysis_factor(face_widths, coarse: int, finest: int) -> int:
     return factor
 
 
-def faces_scaled(faces: list[dict], fx: float, fy: float) -> list[dict]:
-    """Detector faces (box, keypoints) in the pixels of an image fx, fy times larger."""
-    return [dict(face, box=np.asarray(face["box"], np.float64) * (fx, fy, fx, fy),
-                 keypoints=np.asarray(face["keypoints"], np.float64) * (fx, fy))
-            for face in faces]
+def faces_scaled(faces: list[Detection], fx: float, fy: float) -> list[Detection]:
+    """Detector faces in the pixels of an image fx, fy times larger."""
+    return [face.scaled(fx, fy) for face in faces]
 
 
 # fields of a face record holding [x, y] or [x, y, z] points in image pixels (the

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analyzers.detectors.detection import Detection
 from bench import metrics, split
 
 REPO = Path(__file__).resolve().parents[1]
@@ -158,17 +159,16 @@ class InProcess:
                 {"detector": self.tags.get("detection"), "code": detection_code(),
                  "faces": self.detections}))
 
-    async def detect(self, path: Path, image) -> list[dict]:
+    async def detect(self, path: Path, image) -> list[Detection]:
         """The detector's faces (largest first), from the detections file when it has them."""
         key = path.as_posix()
         if key not in self.detections:
             self.detections[key] = [
-                {name: np.asarray(value).tolist() if isinstance(value, np.ndarray) else
-                 float(value) if isinstance(value, np.floating) else value
-                 for name, value in face.items()}
+                {"box": np.asarray(face.box).tolist(), "score": float(face.score),
+                 "keypoints": np.asarray(face.keypoints).tolist()}
                 for face in await self.analysis.detect(image)]
-        return [{**face, "box": np.asarray(face["box"], np.float32),
-                 "keypoints": np.asarray(face["keypoints"], np.float32)}
+        return [Detection(box=np.asarray(face["box"], np.float32), score=face["score"],
+                          keypoints=np.asarray(face["keypoints"], np.float32))
                 for face in self.detections[key]]
 
     @staticmethod
@@ -183,7 +183,7 @@ class InProcess:
 
         image = self._image(path)
         faces = await self.detect(path, image)
-        seen = {"boxes": [[float(v) for v in f["box"]] for f in faces], "first": None,
+        seen = {"boxes": [[float(v) for v in f.box] for f in faces], "first": None,
                 "embedding": None}
         if faces:
             if attributes:

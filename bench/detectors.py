@@ -104,8 +104,7 @@ def fetched(name: str) -> Path:
 
 
 def _faces(detections) -> list[dict]:
-    return [{"box": d.box, "score": float(d.score), "keypoints": d.keypoints}
-            for d in detections]
+    return [d.answer() for d in detections]
 
 
 class Candidates:
@@ -236,7 +235,7 @@ class Timed:
         from inputs.imageio import decode_image
 
         faces = await self.analysis.detect(decode_image(path.read_bytes()))
-        return {"boxes": [[float(v) for v in f["box"]] for f in faces], "first": None,
+        return {"boxes": [[float(v) for v in f.box] for f in faces], "first": None,
                 "embedding": None}
 
 

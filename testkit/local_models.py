@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from analyzers.detectors.mtcnn import Detection, MTCNNDetector
+from analyzers.detectors.detection import Detection
+from analyzers.detectors.mtcnn import MTCNNDetector
 from models.importer import fetch_artifacts
 from models.registry import BY_NAME
 from testkit.photos import photo

@@ -10,7 +10,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from analyzers.detectors.mtcnn import Detection, FaceDetector
+from analyzers.detectors.base import FaceDetector
+from analyzers.detectors.detection import Detection
 from analyzers.runtime.model_wrapper import ModelWrapper
 from models.capacity import LIGHT, SMALL, Capacity
 from models.registry import ModelSource, register
@@ -51,7 +52,7 @@ class ToneClassifier(ModelWrapper):
 
     @classmethod
     def prepare_face(cls, image, face, source):
-        x1, y1, x2, y2 = (round(float(v)) for v in face["box"])
+        x1, y1, x2, y2 = (round(float(v)) for v in face.box)
         crop = image[max(y1, 0):max(y2, 1), max(x1, 0):max(x2, 1)]
         return cv2.resize(crop, (32, 32), interpolation=cv2.INTER_AREA), None
 

@@ -260,4 +260,4 @@ def test_cascade_serves_through_face_analysis():
     analysis = FaceAnalysis({"detection": predict}, {"detection": "face-detector-cascade:test"})
     faces = asyncio.run(analysis.detect(load("t1.jpg")))
     assert len(faces) == 6
-    assert all(np.asarray(f["keypoints"]).shape == (5, 2) for f in faces)
+    assert all(np.asarray(f.keypoints).shape == (5, 2) for f in faces)

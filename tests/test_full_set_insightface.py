@@ -468,7 +468,7 @@ def test_the_insightface_models_answer_detection_embedding_and_age(server, buffa
     [expected] = asyncio.run(FaceAnalysis({"detection": local_scrfd}, {}).detect(
         decode_image(photo("obama.jpg").read_bytes())))
     [face] = body["faces"]
-    assert face["bbox"] == pytest.approx([float(v) for v in expected["box"]], abs=0.2)
+    assert face["bbox"] == pytest.approx([float(v) for v in expected.box], abs=0.2)
     assert face["confidence"] == pytest.approx(0.9, abs=1e-4)
     assert len(face["embedding"]) == 512
     assert np.linalg.norm(face["embedding"]) == pytest.approx(1.0, abs=1e-4)

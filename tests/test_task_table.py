@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from analyzers import tasks
+from analyzers.detectors.detection import Detection
 from analyzers.face_analysis import FaceAnalysis, Options
 from analyzers.runtime.model_wrapper import ModelWrapper
 from models import registry
@@ -55,6 +56,11 @@ def fake(answer):
 async def detect(images):
     return [[{"box": (40, 40, 100, 110), "score": 0.99,
               "keypoints": np.array([[55, 65], [85, 65], [70, 80], [58, 95], [82, 95]])}]]
+
+
+def detected() -> list[Detection]:
+    """`detect`'s faces, as FaceAnalysis.detect hands them on."""
+    return [Detection.from_answer(face) for face in asyncio.run(detect([None]))[0]]
 
 
 def test_adding_an_optional_classifier_takes_an_entry_and_a_record(monkeypatch):
@@ -117,7 +123,7 @@ def test_models_sharing_a_crop_get_it_cut_once(monkeypatch):
             "age_gender": "face-age-gender-cydral:v1", "landmarks68": "face-landmarks68-dlib:v1"}
     analysis = FaceAnalysis({"detection": detect}, tags)
     prepared = analysis._prepare(np.zeros((200, 160, 3), np.uint8),
-                                 asyncio.run(detect([None]))[0],
+                                 detected(),
                                  {"embedding", "age_gender", "landmarks68"})
     assert len(calls) == 1 and set(prepared) == {"embedding", "age_gender", "landmarks68"}
 
@@ -137,7 +143,7 @@ def test_gears_two_tasks_share_one_crop(monkeypatch):
             "age_gender": "face-age-gender-gear:v1"}
     analysis = FaceAnalysis({"detection": detect}, tags)
     prepared = analysis._prepare(np.zeros((200, 160, 3), np.uint8),
-                                 asyncio.run(detect([None]))[0], {"ethnicity", "age_gender"})
+                                 detected(), {"ethnicity", "age_gender"})
     assert len(calls) == 1 and prepared["ethnicity"][0].shape == (1, 192, 192, 3)
 
 
@@ -146,11 +152,11 @@ def test_the_chosen_models_wrapper_prepares_its_input(task, expected):
     analysis = FaceAnalysis({}, {"emotion": "face-emotion-fer:v1",
                                  "embedding": "face-embedding-dlib:v1"})
     batch, _ = analysis.inputs(task, np.zeros((200, 160, 3), np.uint8),
-                               asyncio.run(detect([None]))[0])
+                               detected())
     assert batch.shape[1:] == expected
     arcface = FaceAnalysis({}, {"embedding": "face-embedding-arcface:v1"})
     batch, _ = arcface.inputs("embedding", np.zeros((200, 160, 3), np.uint8),
-                              asyncio.run(detect([None]))[0])
+                              detected())
     assert batch.shape[1:] == (112, 112, 3)
 
 
@@ -185,7 +191,7 @@ def test_a_task_fed_another_tasks_answer_runs_after_it(monkeypatch):
     [face] = result["faces"]
     [batch] = seen
     # the 146 points MediaPipe's graph keeps, in image pixels (the mesh crop's transform)
-    face_input = analysis._prepare(image, asyncio.run(detect([None]))[0], {"mesh"})["mesh"]
+    face_input = analysis._prepare(image, detected(), {"mesh"})["mesh"]
     expected = blendshapes.model_input(tasks.mesh.to_image(
         mesh_answer([0])[0]["points"], face_input[1][0]))
     assert batch.shape == (1, 146, 2)

@@ -37,9 +37,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from analyzers.detectors.base import FaceDetector, check_image, nms, shrunk
+from analyzers.detectors.detection import Detection
+from analyzers.detectors.mtcnn import AreaResizer, MTCNNDetector, detections, square
 from analyzers.image_models.body import weighted_nms
-from analyzers.detectors.mtcnn import (AreaResizer, Detection, FaceDetector, MTCNNDetector,
-                                 check_image, detections, nms, shrunk, square)
 
 SCORE_CLIP = 100.0  # MediaPipe's score_clipping_thresh
 NMS_IOU = 0.3  # MediaPipe's face detection: weighted NMS at IoU 0.3

@@ -4,22 +4,21 @@ The three networks come from models/convert_mtcnn.py. Everything around them
 (image pyramid, candidate generation, NMS, box regression, cropping) is done
 here in numpy, so the service needs neither torch nor a GPU.
 
-Coordinates are continuous pixel coordinates: a box [x1, y1, x2, y2] covers
-x1 <= x < x2, so its width is x2 - x1 and pixel (i, j) spans [j, j + 1).
+Coordinates are continuous (analyzers/detectors/base.py).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 import settings
-from analyzers.runtime.model_wrapper import ModelWrapper
+from analyzers.detectors.base import MAX_SIDE, FaceDetector, check_image, nms, shrunk
+from analyzers.detectors.detection import Detection
 
 # The P-Net is a 12x12 window classifier applied convolutionally; its score
 # map has one cell per 2 input pixels.
@@ -32,36 +31,6 @@ NMS_PER_SCALE = 0.5
 NMS_ACROSS_SCALES = 0.7
 NMS_RNET = 0.7
 NMS_ONET = 0.7
-# Larger photos are shrunk to this many pixels a side before the pyramid.
-MAX_SIDE = 1600
-
-
-@dataclass
-class Detection:
-    box: np.ndarray  # float32 (4,): x1, y1, x2, y2 in pixels, clipped to the image
-    score: float  # O-Net face probability
-    # float32 (5, 2) x, y: eye on the image's left, eye on the image's right,
-    # nose tip, mouth corner on the image's left, mouth corner on the image's right
-    keypoints: np.ndarray
-
-
-def check_image(image: np.ndarray) -> bool:
-    """ValueError unless an HxWx3 uint8 RGB image; False when it has no pixels."""
-    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise ValueError(f"expected an HxWx3 uint8 RGB image, got {image.shape} {image.dtype}")
-    return image.shape[0] > 0 and image.shape[1] > 0
-
-
-def shrunk(image: np.ndarray, max_side: int) -> np.ndarray:
-    """The image area-shrunk to at most max_side a side (itself when it fits): the
-    P-Net's cost grows with the pixel count, and faces too small to find after
-    shrinking are rarely wanted."""
-    height, width = image.shape[:2]
-    shrink = min(1.0, max_side / max(height, width))
-    if shrink == 1.0:
-        return np.ascontiguousarray(image)
-    return cv2.resize(image, (max(1, round(width * shrink)), max(1, round(height * shrink))),
-                      interpolation=cv2.INTER_AREA)
 
 
 def detections(boxes: np.ndarray, scores, points: np.ndarray, work_shape,
@@ -80,18 +49,6 @@ def detections(boxes: np.ndarray, scores, points: np.ndarray, work_shape,
     return [Detection(box=boxes[i].astype(np.float32), score=float(scores[i]),
                       keypoints=points[i].astype(np.float32))
             for i in np.argsort(-areas, kind="stable") if areas[i] > 0]
-
-
-class FaceDetector(ModelWrapper):
-    """Whole images in; per image, faces as {"box", "score", "keypoints"} (what every
-    face detector's model service answers, so any of them serves)."""
-
-    def detect(self, image: np.ndarray) -> list[Detection]:
-        raise NotImplementedError
-
-    def run_batch(self, images) -> list[list[dict]]:
-        return [[{"box": d.box, "score": float(d.score), "keypoints": d.keypoints}
-                 for d in self.detect(image)] for image in images]
 
 
 class MTCNNDetector(FaceDetector):
@@ -300,29 +257,6 @@ class AreaResizer:
         total = (t[r1, c1] - t[r0, c1]) - (t[r1, c0] - t[r0, c0])
         count = (r1 - r0) * (c1 - c0)
         return total.astype(np.float32) / count[..., None].astype(np.float32)
-
-
-def nms(boxes: np.ndarray, scores: np.ndarray, threshold: float, mode: str = "union") -> np.ndarray:
-    """Indices kept by greedy non-maximum suppression, best score first (ties in
-    input order, as torchvision's nms)."""
-    if len(boxes) == 0:
-        return np.zeros(0, dtype=np.int64)
-    x1, y1, x2, y2 = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
-    areas = (x2 - x1) * (y2 - y1)
-    order = np.argsort(-scores, kind="stable")
-    keep = []
-    while len(order):
-        best, rest = order[0], order[1:]
-        keep.append(best)
-        iw = (np.minimum(x2[best], x2[rest]) - np.maximum(x1[best], x1[rest])).clip(0)
-        ih = (np.minimum(y2[best], y2[rest]) - np.maximum(y1[best], y1[rest])).clip(0)
-        inter = iw * ih
-        if mode == "min":
-            overlap = inter / np.minimum(areas[best], areas[rest])
-        else:
-            overlap = inter / (areas[best] + areas[rest] - inter)
-        order = rest[overlap <= threshold]
-    return np.asarray(keep, dtype=np.int64)
 
 
 def nms_min_inclusive(boxes: np.ndarray, scores: np.ndarray, threshold: float) -> np.ndarray:

@@ -27,7 +27,8 @@ import cv2
 import numpy as np
 
 import settings
-from analyzers.detectors.mtcnn import Detection, FaceDetector, nms
+from analyzers.detectors.base import FaceDetector, nms
+from analyzers.detectors.detection import Detection
 from analyzers.runtime.onnx_batch import OnnxModel
 
 INPUT_SIZE = 640

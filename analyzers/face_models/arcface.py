@@ -69,7 +69,7 @@ class ArcFace(ModelWrapper):
     @staticmethod
     def prepare_face(image, face, source=None):
         """The 112x112 face aligned on its 5 points (the embedding is of the chip)."""
-        return align(image, face["keypoints"]), None
+        return align(image, face.keypoints), None
 
     def __init__(self, model_path: str | Path, threads: int = 1):
         self.model = OnnxModel(model_path, threads=threads)

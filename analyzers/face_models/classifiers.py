@@ -81,7 +81,7 @@ class ImageClassifier(OnnxImageModel, ModelWrapper):
         """The square crop at the checkpoint's own scale (registry metadata crop_scale:
         a face crop, or a wider head crop for hair)."""
         scale = source.metadata.get("crop_scale", DEFAULT_CROP_SCALE)
-        return prepare(image, face["box"], scale), None
+        return prepare(image, face.box, scale), None
 
     def predict(self, faces: np.ndarray) -> list[dict]:
         if len(faces) == 0:

@@ -25,6 +25,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from analyzers.detectors.detection import Detection
 from analyzers.face_models.liveness import resize_bilinear
 
 FACE_SIZE = 192  # the mesh's input: the tensor every face model starts from
@@ -39,15 +40,15 @@ def roll_degrees(keypoints) -> float:
     return math.degrees(math.atan2(ry - ly, rx - lx))
 
 
-def upright_face(image: np.ndarray, face: dict, source=None, size: int = FACE_SIZE,
+def upright_face(image: np.ndarray, face: Detection, source=None, size: int = FACE_SIZE,
                  scale: float = FACE_SCALE) -> tuple[np.ndarray, np.ndarray]:
     """HxWx3 uint8 RGB + a detected face -> (size x size x 3 uint8 crop, its 2x3 affine
     back to image pixels): the square of `scale` x the box's longer side round the box
     centre, rotated so that the eyes are level."""
-    x1, y1, x2, y2 = (float(v) for v in face["box"])
+    x1, y1, x2, y2 = (float(v) for v in face.box)
     side = max(x2 - x1, y2 - y1, 1.0) * scale
     centre = ((x1 + x2) / 2.0, (y1 + y2) / 2.0)
-    angle = roll_degrees(face["keypoints"]) if face.get("keypoints") is not None else 0.0
+    angle = roll_degrees(face.keypoints)
     # rotate by the roll round the box centre and scale the square to `size`, centred
     to_crop = cv2.getRotationMatrix2D(centre, angle, size / side)
     to_crop[:, 2] += (size / 2.0 - centre[0], size / 2.0 - centre[1])

@@ -37,7 +37,7 @@ class Landmarks106(ModelWrapper):
 
     @staticmethod
     def prepare_face(image, face, source=None):
-        return prepare(image, face["box"])  # the points come back in crop pixels
+        return prepare(image, face.box)  # the points come back in crop pixels
 
     def __init__(self, model_path: str | Path, threads: int = 1):
         self.model = OnnxModel(model_path, threads=threads)

@@ -220,7 +220,7 @@ class FaceMesh(ModelWrapper):
     def prepare_face(image, face, source=None):
         """The rotated 192 px crop levelled on the detector's eye points; the mesh comes
         back in crop pixels (to_image maps it)."""
-        return prepare(image, face["box"], face["keypoints"][0], face["keypoints"][1])
+        return prepare(image, face.box, face.keypoints[0], face.keypoints[1])
 
     def run_batch(self, crops: np.ndarray) -> list[dict]:
         points, scores = self.predict(crops)

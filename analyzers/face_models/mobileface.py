@@ -35,7 +35,7 @@ class AlignedEmbedder(ModelWrapper):
     @staticmethod
     def prepare_face(image, face, source=None):
         """The 112x112 face aligned on its 5 points."""
-        return align(image, face["keypoints"]), None
+        return align(image, face.keypoints), None
 
     def __init__(self, model_path: str | Path, threads: int = 1):
         self.net = HumanNet(model_path, threads)

@@ -112,7 +112,7 @@ class HumanParser(ModelWrapper):
 
     @staticmethod
     def prepare_face(image, face, source=None):
-        return prepare(image, face["box"])  # the map is in crop pixels
+        return prepare(image, face.box)  # the map is in crop pixels
 
     def __init__(self, folder, threads: int = 1):
         from analyzers.face_models.classifiers import OnnxImageModel

@@ -41,10 +41,10 @@ def square_crop(
     return crop, invert_affine(to_crop)
 
 
-def square_face(image: np.ndarray, face: dict, source=None) -> tuple[np.ndarray, np.ndarray]:
+def square_face(image: np.ndarray, face, source=None) -> tuple[np.ndarray, np.ndarray]:
     """The square crop of a detected face the dlib-based models take (their input,
     which align it themselves) and its affine back to image pixels."""
-    return square_crop(image, face["box"], FACE_CROP_SIZE)
+    return square_crop(image, face.box, FACE_CROP_SIZE)
 
 
 def inner_box(size: int, scale: float = CONTEXT_SCALE) -> tuple[int, int, int, int]:

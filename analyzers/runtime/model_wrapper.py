@@ -10,8 +10,12 @@ name or files.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # the detectors derive from ModelWrapper
+    from analyzers.detectors.detection import Detection
 
 
 class ModelWrapper:
@@ -30,14 +34,14 @@ class ModelWrapper:
         return cls(*(Path(folder) / name for name in cls.files), threads=threads)
 
     @classmethod
-    def prepare_face(cls, image: np.ndarray, face: dict,
+    def prepare_face(cls, image: np.ndarray, face: Detection,
                      source) -> tuple[np.ndarray, np.ndarray | None]:
         """One face's input (face: the detector's box / keypoints; source: its
         registry entry), and the 2x3 affine from input back to image pixels where
         the output is in input pixels (None otherwise)."""
         if cls.crop_of_box is None:
             raise NotImplementedError(f"{source.name} takes whole images, not faces")
-        return cls.crop_of_box(image, face["box"]), None
+        return cls.crop_of_box(image, face.box), None
 
     def run_batch(self, batch):
         """What its model service answers for a batch (plain lists, dicts and arrays)."""
