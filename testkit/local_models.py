@@ -94,9 +94,9 @@ def age_gender():
 
 @lru_cache(maxsize=None)
 def emotion_model():
-    from analyzers.face_models.emotion import Emotion
+    from analyzers.face_models.emotion import FerEmotion
 
-    return Emotion(files("face-emotion-fer")["emotion_model_quantized.tflite"])
+    return FerEmotion(files("face-emotion-fer")["emotion_model_quantized.tflite"])
 
 
 @lru_cache(maxsize=None)
@@ -147,7 +147,7 @@ TAGS = {
 
 
 async def detect(images):
-    """MTCNN's faces, shaped as the detector service answers (FaceDetector.run_batch)."""
+    """MTCNN's faces, shaped as the detector service answers (Detector.run_batch)."""
     return detector().run_batch(images)
 
 

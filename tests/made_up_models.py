@@ -10,7 +10,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from analyzers.detectors.base import FaceDetector
+from analyzers.detectors.base import Detector
 from analyzers.detectors.detection import Detection
 from analyzers.runtime.model_wrapper import ModelWrapper
 from models.capacity import LIGHT, SMALL, Capacity
@@ -21,7 +21,7 @@ POINTS = np.array([[0.3, 0.4], [0.7, 0.4], [0.5, 0.58], [0.35, 0.76], [0.65, 0.7
                   np.float32)
 
 
-class CentreSquareDetector(FaceDetector):
+class CentreSquareDetector(Detector):
     """One face: the centred square of `side` (its file) x the image's shorter side,
     scored by how much brighter its middle is than the whole image."""
 

@@ -460,7 +460,7 @@ def test_the_insightface_models_answer_detection_embedding_and_age(server, buffa
     assert models["gender"].startswith("face-gender-faceres:")
     assert models["landmarks_106"].startswith("face-landmarks106-insightface:")
     # the stand-in detector plants one face; the served box is the one SCRFD decodes
-    detector = served(ms.SCRFDDetector, buffalo["folder"])
+    detector = served(ms.SCRFDModel, buffalo["folder"])
 
     async def local_scrfd(images):
         return detector.run_batch(images)
@@ -584,7 +584,7 @@ def test_model_services_load_the_stand_ins(buffalo):
     import model_services as ms
 
     folder = buffalo["folder"]
-    [[face]] = served(ms.SCRFDDetector, folder).run_batch([np.zeros((640, 640, 3), np.uint8)])
+    [[face]] = served(ms.SCRFDModel, folder).run_batch([np.zeros((640, 640, 3), np.uint8)])
     assert set(face) == {"box", "score", "keypoints"} and face["score"] == pytest.approx(0.9)
     faces = np.zeros((3, 112, 112, 3), np.uint8)
     assert served(ms.ArcFaceModel, folder).run_batch(faces).shape == (3, 512)
@@ -594,4 +594,4 @@ def test_model_services_load_the_stand_ins(buffalo):
     ages = served(ms.GenderAgeInsightFace, folder).run_batch(np.zeros((1, 96, 96, 3), np.uint8))
     assert ages[0]["age"] == 35
     assert {ms.SERVICES[name] for name in NAMES.values()} == {
-        ms.SCRFDDetector, ms.ArcFaceModel, ms.Landmarks106Model, ms.GenderAgeInsightFace}
+        ms.SCRFDModel, ms.ArcFaceModel, ms.Landmarks106Model, ms.GenderAgeInsightFace}

@@ -298,7 +298,7 @@ def test_bulk_parts_are_sized_to_the_services_measured_cost():
 def test_the_detector_runs_calls_side_by_side():
     """BentoML runs a sync API in `threads` threads, 1 unless set: a normal photo's
     detection then queued behind a crowd's (bench/hostile_load.py)."""
-    for service in (model_services.FaceDetector, model_services.SCRFDDetector):
+    for service in (model_services.FaceDetector, model_services.SCRFDModel):
         assert service.config["threads"] == model_services.DETECTOR_THREADS >= 2
 
 

@@ -14,7 +14,7 @@ from analyzers.runtime.model_wrapper import ModelWrapper
 MAX_SIDE = 1600
 
 
-class FaceDetector(ModelWrapper, ABC):
+class Detector(ModelWrapper, ABC):
     """Whole images in; per image, the faces found (what every face detector's model
     service answers, so any of them serves)."""
 

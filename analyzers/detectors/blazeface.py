@@ -37,7 +37,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from analyzers.detectors.base import FaceDetector, check_image, nms, shrunk
+from analyzers.detectors.base import Detector, check_image, nms, shrunk
 from analyzers.detectors.detection import Detection
 from analyzers.detectors.mtcnn import AreaResizer, MTCNNDetector, detections, square
 from analyzers.image_models.body import weighted_nms
@@ -257,7 +257,7 @@ OCCLUDED_SCORE = 0.5
 PROPOSAL_NMS = 0.5
 
 
-class CascadeDetector(FaceDetector):
+class CascadeDetector(Detector):
     """MediaPipe's full-range BlazeFace proposes, MTCNN's O-Net decides and places.
     Where that keeps no face, the short-range model (made for faces filling the frame)
     proposes on the whole image; where that keeps none either, MTCNN's whole pipeline

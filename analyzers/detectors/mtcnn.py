@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 import settings
-from analyzers.detectors.base import MAX_SIDE, FaceDetector, check_image, nms, shrunk
+from analyzers.detectors.base import MAX_SIDE, Detector, check_image, nms, shrunk
 from analyzers.detectors.detection import Detection
 
 # The P-Net is a 12x12 window classifier applied convolutionally; its score
@@ -51,7 +51,7 @@ def detections(boxes: np.ndarray, scores, points: np.ndarray, work_shape,
             for i in np.argsort(-areas, kind="stable") if areas[i] > 0]
 
 
-class MTCNNDetector(FaceDetector):
+class MTCNNDetector(Detector):
     @classmethod
     def load(cls, folder: Path, threads: int = 1,
              environ: Mapping[str, str] = os.environ) -> "MTCNNDetector":

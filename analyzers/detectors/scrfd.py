@@ -27,7 +27,7 @@ import cv2
 import numpy as np
 
 import settings
-from analyzers.detectors.base import FaceDetector, nms
+from analyzers.detectors.base import Detector, nms
 from analyzers.detectors.detection import Detection
 from analyzers.runtime.onnx_batch import OnnxModel
 
@@ -93,7 +93,7 @@ def decode(outputs: list[np.ndarray], size: int = INPUT_SIZE,
     return np.concatenate(boxes), np.concatenate(scores), np.concatenate(points)
 
 
-class SCRFDDetector(FaceDetector):
+class SCRFDDetector(Detector):
     @classmethod
     def load(cls, folder: Path, threads: int = 1,
              environ: Mapping[str, str] = os.environ) -> "SCRFDDetector":

@@ -57,7 +57,7 @@ def prepare(image: np.ndarray, box) -> np.ndarray:
     return cv2.warpAffine(gray, matrix, (INPUT_SIZE, INPUT_SIZE), borderMode=cv2.BORDER_REPLICATE)
 
 
-class Emotion(ModelWrapper):
+class FerEmotion(ModelWrapper):
     labels = LABELS
 
     files = ("emotion_model_quantized.tflite",)

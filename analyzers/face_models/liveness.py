@@ -81,13 +81,13 @@ def model_input(crops_uint8: np.ndarray, size: int) -> np.ndarray:
     return resize_bilinear(np.asarray(crops_uint8, np.float32) / 255.0, size)
 
 
-class HumanNet(ModelWrapper):
+class HumanSpoofNet(ModelWrapper):
     """One of the two ONNX models; `predict` takes crops from `prepare`, returns one score each."""
 
     kind = ""  # the file and the input size: HumanAntiSpoof, HumanLiveness
 
     @classmethod
-    def load(cls, folder: Path, threads: int = 1) -> "HumanNet":
+    def load(cls, folder: Path, threads: int = 1) -> "HumanSpoofNet":
         return cls(folder / f"{cls.kind}.onnx", cls.kind, threads=threads)
 
     crop_of_box = staticmethod(prepare)
@@ -114,11 +114,11 @@ class HumanNet(ModelWrapper):
         return np.asarray(output[:, 0], np.float32)
 
 
-class HumanAntiSpoof(HumanNet):
+class HumanAntiSpoof(HumanSpoofNet):
     kind = "antispoof"
 
 
-class HumanLiveness(HumanNet):
+class HumanLiveness(HumanSpoofNet):
     kind = "liveness"
 
 

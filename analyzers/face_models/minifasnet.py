@@ -53,7 +53,7 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return exp / exp.sum(axis=1, keepdims=True)
 
 
-class MiniFASNet(ModelWrapper):
+class MiniFASNetAntiSpoof(ModelWrapper):
     """Both nets; `predict` takes [N, 2, 80, 80, 3] from `prepare` and returns the
     summed softmax's real class over 2, one score per face."""
 
