@@ -5,9 +5,9 @@ is given one async `predict(batch)` per task (a model service client in
 service.py, or a local model in tests and benchmarks) and returns plain dicts.
 All faces of an image go to each task model in a single batch, and the task
 models run concurrently. Per-face work in this process (cutting the crops,
-merging the answers) runs in a worker thread, never on the event loop: for 100
-faces it took 0.35 s and 0.56 s (a crowd /analyze on the shared 2-core machine),
-during which the front answered nothing else. Which tasks an attribute runs, what each fills and how
+merging the answers) runs in a worker thread, never on the event loop, which would
+answer nothing else meanwhile (docs/benchmarks.md, "2026-12-07 moved from code
+comments"). Which tasks an attribute runs, what each fills and how
 its answer merges into a face are the task table's (analyzers/tasks.py); how a
 model's input is cut is its wrapper's (`prepare_face`, models/registry.py names it).
 """
@@ -139,7 +139,7 @@ class FaceAnalysis:
         # The detector gets at most DETECTION_MAX_SIDE pixels a side: it would
         # shrink a larger photo anyway, and a 12 MP array is 36 MB to ship
         # between processes. Boxes and points are scaled back here.
-        # (in a worker thread: 40 MP took 0.5 s, which the event loop would not serve)
+        # (in a worker thread, as the module docstring says)
         scale = min(1.0, DETECTION_MAX_SIDE / max(image.shape[:2]))
         sent = image if scale == 1.0 else await asyncio.to_thread(
             shrunk, image, DETECTION_MAX_SIDE)  # the detectors' own shrink, done here

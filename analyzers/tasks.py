@@ -27,11 +27,9 @@ from analyzers.face_models.embedding import normalise
 from measures import geometry, pose
 from models.registry import SOURCES
 
-# measures.colour and measures.beauty are imported where the mesh's merge uses them, in
-# the front: every model service process imports this table too (BentoML imports the
-# bento's service.py in each worker), and colour's import-time Lab conversion set up
-# OpenCV's colour tables there, 4.6 MB of anonymous memory per process (python -X
-# importtime and /proc/self/status around `import service`, issue 15).
+# measures.colour and measures.beauty are imported in the mesh's merge, not here: every
+# model service imports this table, and colour's import costs memory
+# (docs/benchmarks.md, "2026-12-07 moved from code comments")
 
 # What a task does when its model is not in the store:
 REQUIRED = "required"  # its fields are null, with the reason and the import command
@@ -126,13 +124,9 @@ def _classified(name: str) -> Callable[[Merge], None]:
     return merge
 
 
-# The colour measurements' region (the face and one face size round it) is shrunk
-# to at most this many pixels a side. On a 40 MP photo of one face (obama.jpg
-# upscaled 6x) the region was nearly the whole photo: its merge took 6.1 s of the
-# front's CPU, 0.34 s with this cap (in-process, the shared 2-core machine), and
-# its colours stay within 1.8 delta E of obama.jpg's own (3.1 uncapped; 11.5 at a
-# 1200 px cap, through the eye's 100-odd pixels). The test photos' regions are at
-# most 1026 px (obama2.jpg), so their colours are unchanged.
+# The colour measurements' region is shrunk to at most this many pixels a side: a huge
+# photo's merge cost seconds of the front's CPU
+# (docs/benchmarks.md, "2026-12-07 moved from code comments")
 COLOUR_REGION_MAX_SIDE = 1600
 
 

@@ -2,11 +2,9 @@
 
 MTCNN misses many faces that fill the frame, such as LFW's 350x350 crops: its
 proposals are square windows around the face and the O-Net sees a face cut at
-the photo's edge. Measured on the first 400 LFW photos of ../shared/labelled-faces
-(docs/accuracy.md): 9 had no face; on a canvas
-padded by PAD_FRACTION of the longer side in black all 9 were found (10%: 4, 50%: 4,
-the face then getting small for the pyramid's first scale). Only a photo with no
-face at all pays for the second pass.
+the photo's edge; on a canvas padded by PAD_FRACTION of the longer side in black they
+are found (docs/accuracy.md, "2026-12-07 moved from code comments"). Only a photo with
+no face at all pays for the second pass.
 """
 
 from __future__ import annotations

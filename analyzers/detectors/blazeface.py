@@ -217,40 +217,18 @@ def tiles(width: int, height: int, side: int) -> list[tuple[int, int, int, int]]
             for y in starts(height) for x in starts(width)]
 
 
-# The proposer finds faces down to about 1 / Layout.reach of the region it looks at,
-# so a whole-image pass misses faces MTCNN's pyramid still finds in a large photo.
-# Regions of reach x the smallest face wanted give it MTCNN's reach: full range with
-# FACE_MIN_FACE_SIZE 40, 640-pixel tiles (t1.jpg's sixth face is found only in them).
-# Proposals of the whole image are checked by the O-Net, so they may be weaker than
-# MediaPipe's own 0.6: of the 3805 labelled faces the cascade found 3777 with 11 false
-# faces at 0.3, 3757 with 6 at 0.6, 3767 with 7 at 0.5 and 3780 with 16 at 0.2
-# (one O-Net pass; the served two-pass cascade: 3766 with 10 at 0.3)
-# (docs/accuracy.md, Detectors). A tile sees parts of
-# people and things closer up, so its proposals keep the model's own threshold: on
-# t1.jpg, with the input area-averaged, a tile proposed a hand at 0.31 that the O-Net
-# took for a face (0.98); the faces score 0.66-0.91 in the tiles.
+# The figures behind these constants: docs/accuracy.md, "2026-12-07 moved from code comments".
+# Whole-image proposals go on to the O-Net, so they may be weaker than MediaPipe's own 0.6.
 PROPOSAL_MIN_SCORE = 0.3
-# Tiles: regions of TILE_REACH x the smallest face wanted, proposals from TILE_MIN_SCORE
-# (None: the model's own). Crowds of small faces are where the cascade falls short of
-# MTCNN: of 20 faces 43 px wide packed in an 800 x 640 sheet it finds 9 (64 in 1280 px:
-# 23), where MTCNN finds all. Reach 12 from 0.4 finds them all, but tiles the 640 px
-# 1-face photo too, which then costs 0.94 of MTCNN's time against 0.24; reach 16 from
-# 0.4 finds 11 and 42 (docs/accuracy.md, Detectors, crowds). Kept: the labelled photos'
-# groups are found alike by all four; FACE_DETECTION_MODEL=mtcnn serves crowds.
+# Tiles (regions of TILE_REACH x the smallest face wanted) give the proposer MTCNN's reach
+# in a large photo; their proposals keep the model's own threshold (a tile sees hands).
 TILE_REACH: float | None = None  # None: the proposer's layout.reach
 TILE_MIN_SCORE: float | None = None
-# O-Net passes over each proposal. MTCNN's O-Net sees boxes its R-Net has already
-# regressed; one pass from a BlazeFace box left boxes whose dlib 5-point alignment cost
-# verification: on 700 LFW View-2 pairs EER 0.034 with one pass, 0.017 with two, MTCNN
-# 0.020 (ROC AUC 0.9918 / 0.9976 / 0.9975; all 1,682 pairs with one pass: EER 0.033
-# [0.024, 0.045] against MTCNN's 0.018 [0.013, 0.026]; docs/accuracy.md)
+# O-Net passes over each proposal: one pass left boxes that cost dlib's alignment.
 ONET_PASSES = 2
 # Where every step finds nothing, a face whose lower half is covered (a mask) may still be
 # among the proposals: the O-Net's first pass keeps boxes from OCCLUDED_FIRST_PASS and its
 # second, on its own refined boxes, decides from OCCLUDED_SCORE (its own 0.7 otherwise).
-# On the 500 mask photos (docs/accuracy.md, 2026-12-07) it found 11 of the 29 masked faces
-# every step missed, and no face on the photos without one (dogs, a drawing, a landscape);
-# lower first-pass scores found no more, a final 0.7 found 8.
 OCCLUDED_FIRST_PASS = 0.2
 OCCLUDED_SCORE = 0.5
 # proposals of the whole image and the tiles overlapping this much are one face
@@ -261,13 +239,8 @@ class CascadeDetector(Detector):
     """MediaPipe's full-range BlazeFace proposes, MTCNN's O-Net decides and places.
     Where that keeps no face, the short-range model (made for faces filling the frame)
     proposes on the whole image; where that keeps none either, MTCNN's whole pipeline
-    runs (a face both proposers missed is then still found, at MTCNN's cost).
-
-    Measured on the labelled photos (docs/accuracy.md, Detectors): the short-range step
-    ran on 1694 of 3792 calls (LFW's tight crops, masked faces) and raised the faces
-    found from 3755 to 3777; MTCNN's pipeline ran on 93 calls, mostly photos without a
-    face, and found 5 faces more (3772 without it), for 0.50 of MTCNN's time on the
-    labelled sample against 0.42: kept, so that a face MTCNN finds is not lost."""
+    runs (a face both proposers missed is then still found, at MTCNN's cost: kept so that
+    a face MTCNN finds is not lost; docs/accuracy.md, "2026-12-07 moved from code comments")."""
 
     files = ("face_detection_full_range_sparse.tflite", "face_detection_short_range.tflite",
              "pnet.onnx", "rnet.onnx", "onet.onnx")

@@ -82,7 +82,6 @@ class MTCNNDetector(Detector):
         self.scale_factor = float(scale_factor)
         self.max_side = int(max_side)
 
-        # no memory arena (analyzers/runtime/onnx_session.py: a crowd left 905 MB behind with it)
         from analyzers.runtime.onnx_session import cpu_session
 
         self._pnet = cpu_session(pnet_path, intra_op_threads)
@@ -109,11 +108,8 @@ class MTCNNDetector(Detector):
     # code's), step for step, in float32 as it runs there: tests/test_reference_mtcnn.py
     # feeds the same photos to both. Inside, a box keeps MATLAB's convention (corners
     # are 1-based pixel indices, both included, so a width is x2 - x1 + 1); `detect`
-    # turns it into continuous coordinates at the end. Written from the paper's
-    # description before, the cascade ended up to 18 px (10 % of the face) and 7 px
-    # in the points away from facenet-pytorch's answer on the same weights: windows
-    # mapped back without the floor, widths without the + 1, levels rounded to uint8
-    # and pooled differently, border boxes padded black instead of cut at the edge.
+    # turns it into continuous coordinates at the end. Why not the paper's own
+    # description: docs/accuracy.md, "2026-12-07 moved from code comments".
 
     def _detect(self, image: np.ndarray, min_face: float):
         empty = (np.zeros((0, 4)), np.zeros(0), np.zeros((0, 5, 2)))

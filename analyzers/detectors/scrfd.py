@@ -97,9 +97,8 @@ class SCRFDDetector(Detector):
     @classmethod
     def load(cls, folder: Path, threads: int = 1,
              environ: Mapping[str, str] = os.environ) -> "SCRFDDetector":
-        # FACE_SCRFD_SIZE, the canvas side: 640 (InsightFace's default) took ~310 ms an
-        # image on one core here (docs/benchmarks.md), 320 a quarter of that, missing
-        # faces under ~20 px
+        # FACE_SCRFD_SIZE, the canvas side: its cost grows with its square
+        # (docs/benchmarks.md, "2026-12-07 moved from code comments")
         return cls(folder / "det_10g.onnx", threads=threads,
                    size=int(settings.read("FACE_SCRFD_SIZE", environ)))
 

@@ -52,10 +52,8 @@ class OnnxImageModel:
         """N RGB uint8 images -> [N, 3, H, W] float32, as the checkpoint's image processor."""
         from PIL import Image
 
-        # PIL's own resize with the checkpoint's PIL filter, as transformers' image
-        # processors resize uint8 images: OpenCV's bilinear does not antialias, and a
-        # 256 px crop shrunk to 64 differed from transformers by up to 0.68 in the
-        # normalised input (tests/test_reference_huggingface.py)
+        # PIL's resize with the checkpoint's filter, as transformers does: OpenCV's
+        # bilinear does not antialias (docs/accuracy.md, "2026-12-07 moved from code comments")
         resample = int(self.prep.get("resample", Image.Resampling.BILINEAR))
         batch = np.stack([
             np.asarray(Image.fromarray(np.ascontiguousarray(image, np.uint8)).resize(

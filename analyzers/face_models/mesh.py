@@ -69,9 +69,8 @@ LEFT_EYEBROW = (300, 293, 334, 296, 336, 285, 295, 282, 283, 276)
 
 # irises: centre, then 4 points on the iris edge, in the same order for both eyes
 # (MediaPipe's 478-point layout, as its attention model and FaceLandmarker give it):
-# the edge on the image's right, top, the image's left, bottom.  Taking the ring of
-# the mirrored eye as it came back put 474 and 476 on the wrong sides (19 % of the
-# eye distance off MediaPipe's on every test photo, tests/test_reference_mediapipe.py)
+# the edge on the image's right, top, the image's left, bottom (not the mirrored eye's
+# ring as it comes back: docs/accuracy.md, "2026-12-07 moved from code comments")
 RIGHT_IRIS_CENTER = 468
 RIGHT_IRIS = (469, 470, 471, 472)
 LEFT_IRIS_CENTER = 473

@@ -53,12 +53,8 @@ STRIDES = (8, 16, 32, 32, 32)
 NUM_BOXES, NUM_COORDS, NUM_KEYPOINTS = 2254, 12, 4
 SCORE_CLIP = 100.0
 MIN_SCORE = 0.5          # MediaPipe's min_score_thresh
-# what the model service keeps, and what each pass needs (measured on 12
-# person photos, 17 people, and 24 skimage photos without people; README):
-# whole image >= 0.35 found t1.jpg's fifth person at 0.37 with the earlier
-# letterbox (0.64 since it samples as MediaPipe does); tiles see parts of
-# people and things, so they need 0.7 (0.5: false positives in 9 of the 24
-# person-free images, 0.7: 3); t1.jpg's tile-only person scores 0.76.
+# what the model service keeps, and what each pass needs: tiles see parts of people and
+# things, so they need more (docs/accuracy.md, "2026-12-07 moved from code comments")
 DECODE_MIN_SCORE = 0.3
 WHOLE_MIN_SCORE = 0.35
 TILE_MIN_SCORE = 0.7

@@ -94,9 +94,7 @@ def face_region(image: np.ndarray, points: np.ndarray, margin: float = 1.0,
     local[:, 1] -= top
     region = image[top:bottom, left:right]
     if max_side is not None and max(region.shape[:2]) > max_side:
-        # by a whole factor, the region first cut to a multiple of it: OpenCV's
-        # INTER_AREA then averages k x k blocks, 3x faster than at a fractional
-        # scale (0.16 against 0.53 s on 40 MP, measured side by side)
+        # by a whole factor: INTER_AREA then averages k x k blocks (3x faster, docs/benchmarks.md)
         k = -(-max(region.shape[:2]) // max_side)
         height, width = region.shape[0] // k * k, region.shape[1] // k * k
         region = cv2.resize(region[:height, :width], (width // k, height // k),
