@@ -21,19 +21,9 @@ entries: `face-age-gender-faceres[-deep]` (task age_gender) and
 
 The gender entry is stored int8 and resizing in its graph (models/faceres_gender.py): it
 takes the 192 px face tensor as it is (`takes_face_tensor`), the others the float
-conversion and the numpy resize. Where its time went (2026-11-29, one thread, CPU per
-face, float model): the numpy resize 192 -> 224 an eighth (2.7 of 21 ms), onnxruntime
-the rest, 97% of it in the 27 convolutions (the converter's transposes, the age head and
-the layout reorders 1-3% together). Measured side by side, alternating (CPU per face of
-`predict`, preparation included, as a ratio of the float model's): int8 + the resize in
-the graph 0.52 at batch 1 and 0.50 at batch 6; the resize in the graph alone (same
-numbers within 1e-6) 0.84 / 0.87; int8 alone (numpy resize) 0.65 / 0.65; the age head
-pruned 0.96 / 0.99 and an optimised model saved at import 1.04 / 0.96 (no change:
-onnxruntime applies the same optimisations at load, which the saved model makes 0.35 of
-the time); neither is kept. Gender accuracy on the labelled development split, back to
-back (docs/accuracy.md): 0.970 [0.962, 0.976] against the float model's 0.974 [0.966,
-0.980], n = 2,204: inside the float model's interval, but 13 photos the float model got
-right answered wrong against 5 the other way round.
+conversion and the numpy resize: about half the float model's CPU per face, its gender
+accuracy inside the float model's interval (docs/benchmarks.md and docs/accuracy.md,
+"2026-12-07 moved from code comments").
 """
 
 from __future__ import annotations

@@ -158,11 +158,8 @@ def warp_crop(image: np.ndarray, transform: np.ndarray, out_size: int) -> np.nda
     crop pixel j samples the image at index ``corner + j * scale`` and not at
     the pixel-centre-true ``corner + (j + 0.5) * scale - 0.5``.  The points
     come back through ``transform`` as they do in MediaPipe.  That is what the
-    model is run on there: with the pixel-centre crop (and area averaging when
-    shrinking) the mesh sat 0.8-1.6 px (0.6-1.0 % of the eye distance) off
-    MediaPipe's own for the same ROI on obama / biden / grace_hopper (about
-    0.5 x (scale - 1) px along each axis); sampled this way, 0.05 px at most
-    (tests/test_reference_mediapipe.py)."""
+    model is run on there (the pixel-centre crop moved the mesh off MediaPipe's:
+    docs/accuracy.md, "2026-12-07 moved from code comments")."""
     return cv2.warpAffine(image, invert_affine(transform), (out_size, out_size),
                           flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
