@@ -66,6 +66,8 @@ def detected() -> list[Detection]:
 def test_adding_an_optional_classifier_takes_an_entry_and_a_record(monkeypatch):
     """README, "Adding a model": one registry entry (reusing the ViT wrapper) and one
     task record make a new attribute answer, and its absence leave it out."""
+    import model_services  # before the patch: imported under it, it kept the made-up entry
+
     source = dataclasses.replace(BY_NAME["face-ethnicity-vit"], name="face-age-vit",
                                  task="age_group", metadata={"labels": ["child", "adult"]})
     monkeypatch.setattr(registry, "SOURCES", (*SOURCES, source))
@@ -95,8 +97,6 @@ def test_adding_an_optional_classifier_takes_an_entry_and_a_record(monkeypatch):
     [face] = asyncio.run(without.analyze(image, Options.parse("age_group")))["faces"]
     assert "age_group" not in face and "unavailable" not in face
     # and its model service comes from the registry entry alone
-    import model_services
-
     service = model_services.model_service(source.service_name, [source])
     assert service.name == "FaceAgeVitModel" and service.inner.source_name == "face-age-vit"
     assert service.apis["predict"].batchable == model_services.BATCHING
