@@ -4,7 +4,7 @@ The three networks come from models/convert_mtcnn.py. Everything around them
 (image pyramid, candidate generation, NMS, box regression, cropping) is done
 here in numpy, so the service needs neither torch nor a GPU.
 
-Coordinates are continuous (analyzers/detectors/base.py).
+Coordinates are continuous (analyzers/detectors/detection.py).
 """
 
 from __future__ import annotations
