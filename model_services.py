@@ -20,7 +20,7 @@ from bentoml.validators import ContentType
 
 import allocator
 import settings
-from analyzers import gender_fusion
+from analyzers.face_models import gender_fusion
 from analyzers.tasks import ABSENT_WHEN_MISSING
 from models import priority
 from models.registry import BY_NAME, SOURCES, ModelSource, wrapper_of

@@ -28,7 +28,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 import allocator
 import settings
-from analyzers.embedding import compare, metric_for
+from analyzers.face_models.embedding import compare, metric_for
 from analyzers.face_analysis import FaceAnalysis
 from compat import image_api, insightface, nsfas
 from compat.service_info import ServiceInfo
@@ -215,7 +215,7 @@ class FaceAnalysisService(model_dependencies()):
         if not faces:
             return error(404, "no face was found in the document", "no_face")
         height, width = image.shape[:2]
-        scores = prominence_scores([f["box"] for f in faces], width, height)
+        scores = prominence_scores([f.box for f in faces], width, height)
         best = max(range(len(faces)), key=lambda i: scores[i]["combined_score"])
         return ok(shapes.extract_face(image, faces, scores, best, margin))
 
@@ -280,7 +280,7 @@ class FaceAnalysisService(model_dependencies()):
         faces, vectors = await self.flows.within_deadline(
             self.flows.faces_and_vectors(data, limit))
         return ok({"faces": [{
-            "bbox": numbers.pixels(face["box"]), "confidence": numbers.score(face["score"]),
+            "bbox": numbers.pixels(face.box), "confidence": numbers.score(face.score),
             "$template": templates.encode(vector, model), "template_size": int(len(vector)),
             "model": model,
         } for face, vector in zip(faces, vectors)], "face_count": len(faces), "model": model})
@@ -368,7 +368,7 @@ class FaceAnalysisService(model_dependencies()):
         image, fitted, total = await self.flows.within_deadline(
             self.flows.assess(data, applied, max_faces))
         height, width = image.shape[:2]
-        faces = [{**shapes.face_box(record["face"], width, height),
+        faces = [{**shapes.face_box(record["face"].box, record["face"].score, width, height),
                   "angles": shapes.angles(record["pose"]),
                   "quality": {"qaa": record["quality"]}} for record in fitted]
         return ok(shapes.counted(image, faces, total, self._models(
@@ -399,7 +399,7 @@ class FaceAnalysisService(model_dependencies()):
         image, records, total = await self.flows.within_deadline(self.flows.liveness(
             data, mode, quality_threshold, liveness_threshold, max_faces))
         height, width = image.shape[:2]
-        faces = [{**shapes.face_box(record["face"], width, height),
+        faces = [{**shapes.face_box(record["face"].box, record["face"].score, width, height),
                   "liveness": record["liveness"],
                   **({"quality": record["quality"]} if "quality" in record else {})}
                  for record in records]
@@ -415,7 +415,7 @@ class FaceAnalysisService(model_dependencies()):
     @json_errors
     async def body_detect(self, file: Path) -> BodyResponse:
         """Every person in the photo: MediaPipe's BlazePose detector on the whole
-        image and, for landscape photos, on overlapping tiles (analyzers/body.py);
+        image and, for landscape photos, on overlapping tiles (analyzers/image_models/body.py);
         the box is the pose region derived from the hip and body key points."""
         data = await read_upload(file, self.limits, "file")
         image, found = await self.flows.within_deadline(self.flows.bodies(data))
@@ -436,7 +436,7 @@ class FaceAnalysisService(model_dependencies()):
         data = await read_upload(file, self.limits, "file")
         image, fitted, total = await self.flows.within_deadline(self.flows.masks(data, max_faces))
         height, width = image.shape[:2]
-        faces = [{**shapes.face_box(record["face"], width, height),
+        faces = [{**shapes.face_box(record["face"].box, record["face"].score, width, height),
                   "mask": record["mask"], "mask_skipped": record["mask_skipped"],
                   "angles": shapes.angles(record["pose"])} for record in fitted]
         return ok(shapes.counted(image, faces, total, self._models("detection", "mesh")))

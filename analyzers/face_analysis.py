@@ -5,9 +5,9 @@ is given one async `predict(batch)` per task (a model service client in
 service.py, or a local model in tests and benchmarks) and returns plain dicts.
 All faces of an image go to each task model in a single batch, and the task
 models run concurrently. Per-face work in this process (cutting the crops,
-merging the answers) runs in a worker thread, never on the event loop: for 100
-faces it took 0.35 s and 0.56 s (a crowd /analyze on the shared 2-core machine),
-during which the front answered nothing else. Which tasks an attribute runs, what each fills and how
+merging the answers) runs in a worker thread, never on the event loop, which would
+answer nothing else meanwhile (docs/benchmarks.md, "2026-12-07 moved from code
+comments"). Which tasks an attribute runs, what each fills and how
 its answer merges into a face are the task table's (analyzers/tasks.py); how a
 model's input is cut is its wrapper's (`prepare_face`, models/registry.py names it).
 """
@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analyzers import mesh, tasks, tight_crops
-from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE, shrunk
+from analyzers import tasks, tight_crops
+from analyzers.face_models import mesh
+from analyzers.detectors.base import MAX_SIDE as DETECTION_MAX_SIDE, shrunk
+from analyzers.detectors.detection import Detection
 from measures import pose
 from measures.prominence import rank_by_size
 from models.registry import BY_NAME, wrapper_of
@@ -102,7 +104,7 @@ class FaceAnalysis:
         self.sources = {task: BY_NAME[tag.split(":")[0]] for task, tag in model_tags.items()
                         if tag and tag.split(":")[0] in BY_NAME}
 
-    def inputs(self, task: str, image: np.ndarray, faces: list[dict],
+    def inputs(self, task: str, image: np.ndarray, faces: list[Detection],
                cache: dict | None = None) -> tuple[np.ndarray, list]:
         """The batch `task`'s model takes for these faces, prepared as its wrapper says,
         and the per-face transforms back to image pixels. `cache` shares one crop
@@ -119,7 +121,7 @@ class FaceAnalysis:
             cache[key] = batch
         return batch
 
-    async def inputs_off_loop(self, task: str, image: np.ndarray, faces: list[dict],
+    async def inputs_off_loop(self, task: str, image: np.ndarray, faces: list[Detection],
                               cache: dict | None = None) -> tuple[np.ndarray, list]:
         """`inputs`, in a worker thread (see the module docstring)."""
         return await asyncio.to_thread(self.inputs, task, image, faces, cache)
@@ -130,43 +132,44 @@ class FaceAnalysis:
         return {t.name for t in found if t.when_missing == tasks.REQUIRED
                 or t.name in self.predictors}
 
-    async def detect(self, image: np.ndarray) -> list[dict]:
-        """Faces as dicts with box, score, keypoints (numpy), largest first."""
+    async def detect(self, image: np.ndarray) -> list[Detection]:
+        """The faces, largest first."""
         if "detection" not in self.predictors:
             raise ModelUnavailable("detection", self.unavailable.get("detection", "no detector"))
         # The detector gets at most DETECTION_MAX_SIDE pixels a side: it would
         # shrink a larger photo anyway, and a 12 MP array is 36 MB to ship
         # between processes. Boxes and points are scaled back here.
-        # (in a worker thread: 40 MP took 0.5 s, which the event loop would not serve)
+        # (in a worker thread, as the module docstring says)
         scale = min(1.0, DETECTION_MAX_SIDE / max(image.shape[:2]))
         sent = image if scale == 1.0 else await asyncio.to_thread(
             shrunk, image, DETECTION_MAX_SIDE)  # the detectors' own shrink, done here
         try:
-            found = (await self.predictors["detection"]([sent]))[0]
+            found = [Detection.from_answer(face)
+                     for face in (await self.predictors["detection"]([sent]))[0]]
             if not found:  # a face filling the frame: once more with a margin round it
                 canvas, margin = tight_crops.padded(sent)
                 found = tight_crops.back(
-                    (await self.predictors["detection"]([canvas]))[0], margin, sent.shape)
+                    [Detection.from_answer(face)
+                     for face in (await self.predictors["detection"]([canvas]))[0]],
+                    margin, sent.shape)
         except Exception as error:
             raise ModelUnavailable("detection", f"the detector failed: {error}") from error
         if scale != 1.0:
             fx, fy = image.shape[1] / sent.shape[1], image.shape[0] / sent.shape[0]
-            found = [dict(face, box=np.asarray(face["box"]) * (fx, fy, fx, fy),
-                          keypoints=np.asarray(face["keypoints"]) * (fx, fy))
-                     for face in found]
-        boxes = [np.asarray(face["box"]) for face in found]
+            found = [face.scaled(fx, fy) for face in found]
+        boxes = [np.asarray(face.box) for face in found]
         return [found[i] for i in rank_by_size(boxes)]
 
-    def coarse_pose(self, face: dict) -> dict:
+    def coarse_pose(self, face: Detection) -> dict:
         """The head pose from the detector's 5 points, for when no mesh answered."""
-        return pose.head_pose_from_5(np.asarray(face["keypoints"]))
+        return pose.head_pose_from_5(np.asarray(face.keypoints))
 
     @property
     def coarse_pose_model(self) -> str:
         """What `models.pose` says when coarse_pose answered."""
         return f"{self.model_tags.get('detection')} (5-point, coarse)"
 
-    async def embed_pair(self, *image_faces: tuple[np.ndarray, dict]) -> np.ndarray:
+    async def embed_pair(self, *image_faces: tuple[np.ndarray, Detection]) -> np.ndarray:
         """Raw embeddings of faces from one or more images, in one batch."""
         if "embedding" not in self.predictors:
             raise ModelUnavailable("embedding", self.unavailable.get("embedding", "no model"))
@@ -178,7 +181,7 @@ class FaceAnalysis:
             raise ModelUnavailable("embedding", f"the embedding model failed: {error}") from error
 
     async def analyze(self, image: np.ndarray, options: Options,
-                      faces: list[dict] | None = None) -> dict:
+                      faces: list[Detection] | None = None) -> dict:
         """faces: the detector's answer when the caller already has it (detect once)."""
         timer = Timer()
         started = time.perf_counter()
@@ -214,7 +217,7 @@ class FaceAnalysis:
             "timings_ms": timer.timings,
         }
 
-    async def analyze_together(self, photos: list[tuple[np.ndarray, list[dict]]],
+    async def analyze_together(self, photos: list[tuple[np.ndarray, list[Detection]]],
                                options: Options, call_items: int | None = None) -> list[dict]:
         """`analyze` for several photos whose faces are detected: each task model gets
         the faces of all of them together, in calls of at most `call_items` faces
@@ -316,17 +319,17 @@ class FaceAnalysis:
 
     # ------------------------------------------------------------------ steps
     @staticmethod
-    def _base_record(face: dict, width: int, height: int) -> dict:
-        keypoints = np.asarray(face["keypoints"], np.float64)
+    def _base_record(face: Detection, width: int, height: int) -> dict:
+        keypoints = np.asarray(face.keypoints, np.float64)
         return {
-            "bbox": numbers.pixels(face["box"]),
-            "bbox_normalized": numbers.fractions(face["box"], width, height, clip=False),
-            "confidence": numbers.score(face["score"]),
+            "bbox": numbers.pixels(face.box),
+            "bbox_normalized": numbers.fractions(face.box, width, height, clip=False),
+            "confidence": numbers.score(face.score),
             "landmarks": {name: numbers.pixels(point)
                           for name, point in zip(LANDMARK_NAMES, keypoints)},
         }
 
-    def _prepare(self, image: np.ndarray, faces: list[dict], run: set[str]) -> dict:
+    def _prepare(self, image: np.ndarray, faces: list[Detection], run: set[str]) -> dict:
         """task -> (batch, transforms) for every task that runs; a task with a face
         limit gets only the largest faces."""
         cache: dict = {}
@@ -450,7 +453,7 @@ class FaceAnalysis:
 
     # ---------------------------------------------------- /fitter and /quality
     async def fit(self, image: np.ndarray, max_faces: int = 100,
-                  faces: list[dict] | None = None) -> tuple[list[dict], int]:
+                  faces: list[Detection] | None = None) -> tuple[list[dict], int]:
         """The detected faces (largest first, at most max_faces; or the given ones)
         each with its 478-point mesh in image pixels and the head pose fitted to it:
         ([{"face", "points", "mesh_score", "pose"}], faces detected)."""
@@ -482,12 +485,12 @@ class FaceAnalysis:
         return await asyncio.to_thread(fit_each)
 
     async def assess_quality(self, image: np.ndarray, thresholds: dict, max_faces: int = 100,
-                             faces: list[dict] | None = None) -> tuple[list[dict], int]:
+                             faces: list[Detection] | None = None) -> tuple[list[dict], int]:
         """fit() plus quality.assess per face: ([{..fit.., "quality": qaa}], faces
         detected). The person segmentation runs once per image, alongside the
         detector; emotion alongside the mesh. A missing or failing emotion or
         segmentation model only skips its check (with the reason)."""
-        from analyzers import segmentation
+        from analyzers.image_models import segmentation
         from measures import quality
 
         if "mesh" not in self.predictors:
@@ -531,17 +534,17 @@ class FaceAnalysis:
             scores = feelings[index]["scores"] if feelings is not None else None
             record["quality"] = await asyncio.to_thread(
                 quality.assess,
-                image, record["points"], record["face"]["box"], record["pose"],
+                image, record["points"], record["face"].box, record["pose"],
                 emotion_scores=scores, person_mask=person_mask, thresholds=thresholds,
                 unavailable=reasons)
         return fitted, total
 
     # ------------------------------------------------------------- /liveness
-    async def liveness_scores(self, image: np.ndarray, faces: list[dict],
+    async def liveness_scores(self, image: np.ndarray, faces: list[Detection],
                               threshold: float) -> list[dict]:
         """The anti-spoofing and liveness nets on these faces (one batch each, run
         together) combined per face by liveness.combine."""
-        from analyzers import liveness
+        from analyzers.face_models import liveness
 
         for task in ("antispoof", "liveness"):
             if task not in self.predictors:
@@ -565,9 +568,9 @@ class FaceAnalysis:
 
     # ------------------------------------------------------ /body and /mask
     async def detect_bodies(self, image: np.ndarray) -> list[dict]:
-        """People in the image (analyzers/body.py): whole image plus tiles in one
+        """People in the image (analyzers/image_models/body.py): whole image plus tiles in one
         call to the body model, merged; best first."""
-        from analyzers import body
+        from analyzers.image_models import body
 
         if "body" not in self.predictors:
             raise ModelUnavailable("body", self.unavailable.get("body", "no body detector"))
@@ -579,7 +582,7 @@ class FaceAnalysis:
         return body.merge(image.shape, passes, transforms, found)
 
     async def masks(self, image: np.ndarray, max_faces: int = 100,
-                    faces: list[dict] | None = None) -> tuple[list[dict], int]:
+                    faces: list[Detection] | None = None) -> tuple[list[dict], int]:
         """fit() plus the mask check of every face (measures/mask.py): each record
         gains "mask" (a dict, or None) and "mask_skipped" (the reason, or None)."""
         from measures import mask

@@ -20,16 +20,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import settings
-from analyzers import crops, mesh
-from analyzers.embedding import normalise
+from analyzers.detectors.detection import Detection
+from analyzers.face_models import mesh
+from analyzers.runtime import crops
+from analyzers.face_models.embedding import normalise
 from measures import geometry, pose
 from models.registry import SOURCES
 
-# measures.colour and measures.beauty are imported where the mesh's merge uses them, in
-# the front: every model service process imports this table too (BentoML imports the
-# bento's service.py in each worker), and colour's import-time Lab conversion set up
-# OpenCV's colour tables there, 4.6 MB of anonymous memory per process (python -X
-# importtime and /proc/self/status around `import service`, issue 15).
+# measures.colour and measures.beauty are imported in the mesh's merge, not here: every
+# model service imports this table, and colour's import costs memory
+# (docs/benchmarks.md, "2026-12-07 moved from code comments")
 
 # What a task does when its model is not in the store:
 REQUIRED = "required"  # its fields are null, with the reason and the import command
@@ -47,7 +47,7 @@ class Merge:
     """What a task's merge sees for one face."""
 
     image: np.ndarray
-    face: dict  # the detector's box / score / keypoints
+    face: Detection
     record: dict  # the face's answer, filled in place
     output: object  # the model's answer for this face
     model_input: np.ndarray  # what the model was given for this face
@@ -93,7 +93,7 @@ def _age_gender(m: Merge) -> None:
 
 
 def _vit_gender(m: Merge) -> None:
-    from analyzers import classifiers, gender_fusion
+    from analyzers.face_models import classifiers, gender_fusion
 
     # FaceRes weighed with the age model's gender where constants were fitted for the pair
     m.record["gender"] = gender_fusion.fuse(classifiers.as_gender(m.output), m.model_tag,
@@ -118,19 +118,15 @@ def _points(name: str) -> Callable[[Merge], None]:
 
 def _classified(name: str) -> Callable[[Merge], None]:
     def merge(m: Merge) -> None:
-        from analyzers import classifiers
+        from analyzers.face_models import classifiers
 
         m.record[name] = classifiers.as_field(m.output)
     return merge
 
 
-# The colour measurements' region (the face and one face size round it) is shrunk
-# to at most this many pixels a side. On a 40 MP photo of one face (obama.jpg
-# upscaled 6x) the region was nearly the whole photo: its merge took 6.1 s of the
-# front's CPU, 0.34 s with this cap (in-process, the shared 2-core machine), and
-# its colours stay within 1.8 delta E of obama.jpg's own (3.1 uncapped; 11.5 at a
-# 1200 px cap, through the eye's 100-odd pixels). The test photos' regions are at
-# most 1026 px (obama2.jpg), so their colours are unchanged.
+# The colour measurements' region is shrunk to at most this many pixels a side: a huge
+# photo's merge cost seconds of the front's CPU
+# (docs/benchmarks.md, "2026-12-07 moved from code comments")
 COLOUR_REGION_MAX_SIDE = 1600
 
 
@@ -162,7 +158,7 @@ def _mesh(m: Merge) -> None:
 
 
 def _blendshapes(m: Merge) -> None:
-    from analyzers import blendshapes
+    from analyzers.face_models import blendshapes
 
     if "blendshapes" in m.wanted:
         m.record["blendshapes"] = m.output
@@ -182,16 +178,16 @@ def _hair(record: dict) -> dict:
 
 
 def _hair_type(m: Merge) -> None:
-    from analyzers import classifiers
+    from analyzers.face_models import classifiers
 
     _hair(m.record)["type"] = classifiers.as_field(m.output)
 
 
 def _parsing(m: Merge) -> None:
-    from analyzers import parsing
+    from analyzers.face_models import parsing
 
     _hair(m.record).update(parsing.describe(
-        np.asarray(m.output), m.model_input, parsing.face_box_in_crop(m.face["box"], m.transform),
+        np.asarray(m.output), m.model_input, parsing.face_box_in_crop(m.face.box, m.transform),
         m.labels))
 
 

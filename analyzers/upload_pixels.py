@@ -19,8 +19,10 @@ import math
 
 import numpy as np
 
+from analyzers.detectors.detection import Detection
+
 # A face analysed reduced keeps at least this many pixels across: the default set's
-# largest face crops are 256 px (analyzers/crops.py FACE_CROP_SIZE) and 224 px
+# largest face crops are 256 px (analyzers/runtime/crops.py FACE_CROP_SIZE) and 224 px
 # (FaceRes), each of the face with a margin round it, so a face this wide gives them
 # all their pixels; a smaller one is decoded finer, as far as FACE_ANALYSIS_MAX_SIDE.
 MIN_ANALYSED_FACE = 256
@@ -37,15 +39,13 @@ def analysis_factor(face_widths, coarse: int, finest: int) -> int:
     return factor
 
 
-def faces_scaled(faces: list[dict], fx: float, fy: float) -> list[dict]:
-    """Detector faces (box, keypoints) in the pixels of an image fx, fy times larger."""
-    return [dict(face, box=np.asarray(face["box"], np.float64) * (fx, fy, fx, fy),
-                 keypoints=np.asarray(face["keypoints"], np.float64) * (fx, fy))
-            for face in faces]
+def faces_scaled(faces: list[Detection], fx: float, fy: float) -> list[Detection]:
+    """Detector faces in the pixels of an image fx, fy times larger."""
+    return [face.scaled(fx, fy) for face in faces]
 
 
 # fields of a face record holding [x, y] or [x, y, z] points in image pixels (the
-# mesh's z is in the pixels of x, analyzers/mesh.py)
+# mesh's z is in the pixels of x, analyzers/face_models/mesh.py)
 POINT_LISTS = ("landmarks_68", "landmarks_106", "landmarks_mesh")
 
 

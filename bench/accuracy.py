@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from analyzers.detectors.detection import Detection
 from bench import metrics, split
 
 REPO = Path(__file__).resolve().parents[1]
@@ -114,7 +115,7 @@ def balanced(rows: list, key, limit: int | None) -> list:
 # ---------------------------------------------------------------- backends
 # the code between the detector model and the faces: a change to it makes a kept
 # detections file stale even when the model's tag is the same
-DETECTION_CODE = ("analyzers/detection.py", "analyzers/tight_crops.py",
+DETECTION_CODE = ("analyzers/detectors/mtcnn.py", "analyzers/tight_crops.py",
                   "analyzers/face_analysis.py")
 
 
@@ -134,7 +135,7 @@ class InProcess:
         """detections: a JSON file of the detector's faces per photo, read when it was
         written by the same detector model, and written back (`save`): a run measuring
         one attribute model after another then detects each photo once."""
-        from analyzers.embedding import metric_for
+        from analyzers.face_models.embedding import metric_for
         from analyzers.face_analysis import FaceAnalysis
         from model_services import load_in_process
 
@@ -158,17 +159,16 @@ class InProcess:
                 {"detector": self.tags.get("detection"), "code": detection_code(),
                  "faces": self.detections}))
 
-    async def detect(self, path: Path, image) -> list[dict]:
+    async def detect(self, path: Path, image) -> list[Detection]:
         """The detector's faces (largest first), from the detections file when it has them."""
         key = path.as_posix()
         if key not in self.detections:
             self.detections[key] = [
-                {name: np.asarray(value).tolist() if isinstance(value, np.ndarray) else
-                 float(value) if isinstance(value, np.floating) else value
-                 for name, value in face.items()}
+                {"box": np.asarray(face.box).tolist(), "score": float(face.score),
+                 "keypoints": np.asarray(face.keypoints).tolist()}
                 for face in await self.analysis.detect(image)]
-        return [{**face, "box": np.asarray(face["box"], np.float32),
-                 "keypoints": np.asarray(face["keypoints"], np.float32)}
+        return [Detection(box=np.asarray(face["box"], np.float32), score=face["score"],
+                          keypoints=np.asarray(face["keypoints"], np.float32))
                 for face in self.detections[key]]
 
     @staticmethod
@@ -183,7 +183,7 @@ class InProcess:
 
         image = self._image(path)
         faces = await self.detect(path, image)
-        seen = {"boxes": [[float(v) for v in f["box"]] for f in faces], "first": None,
+        seen = {"boxes": [[float(v) for v in f.box] for f in faces], "first": None,
                 "embedding": None}
         if faces:
             if attributes:
@@ -197,7 +197,7 @@ class InProcess:
 
     async def liveness(self, path: Path) -> dict | None:
         """{"score", "scores": {"antispoof", "liveness"}} of the largest face, or None."""
-        from analyzers import liveness
+        from analyzers.face_models import liveness
 
         image = self._image(path)
         faces = await self.detect(path, image)
@@ -220,7 +220,7 @@ class Remote:
     def __init__(self, url: str):
         import httpx
 
-        from analyzers.embedding import metric_for
+        from analyzers.face_models.embedding import metric_for
 
         self.http = httpx.AsyncClient(base_url=url.rstrip("/"), timeout=300)
         self.tags = {}
@@ -559,7 +559,7 @@ class Harness:
                     for source in sorted(counted)}}
 
     async def liveness(self) -> dict:
-        from analyzers.liveness import THRESHOLD
+        from analyzers.face_models.liveness import THRESHOLD
 
         rows = balanced(self.labels.of_kind("spoof"), lambda r: r["label"], self.limit)
         scores, parts, live, no_face = [], defaultdict(list), [], 0

@@ -28,8 +28,8 @@ def main(argv=None) -> None:
 
     import bentoml
 
-    from analyzers.age_gender import AgeGender
-    from analyzers.crops import square_face
+    from analyzers.face_models.age_gender import AgeGender
+    from analyzers.runtime.crops import square_face
     from inputs.imageio import decode_image
     from model_services import load_in_process
     from testkit.photos import photo
@@ -67,8 +67,8 @@ def parts(model, crops, calls: int) -> None:
     called alone on the same crop."""
     import dlib
 
-    from analyzers.age_gender import AGE_CHIP, CHIP_PADDING, _normalise
-    from analyzers.dlib_faces import shape_in_crop
+    from analyzers.face_models.age_gender import AGE_CHIP, CHIP_PADDING, _normalise
+    from analyzers.face_models.dlib_faces import shape_in_crop
 
     spent = dict.fromkeys(("shape predictor", "chip", "normalise", "age net"), 0.0)
     clock = time.thread_time

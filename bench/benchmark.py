@@ -250,7 +250,7 @@ def in_process(repeats: int, url: str | None = None) -> dict:
     With `url`, each in-process call is paired with one served request of the same
     workload sent just before it, so a change in the host's speed hits both alike:
     `served_p50_ms` / `p50_ms` is the served path's overhead (issue 15, target 1)."""
-    from analyzers.embedding import compare
+    from analyzers.face_models.embedding import compare
     from analyzers.face_analysis import FaceAnalysis, Options
     from inputs.imageio import decode_image
     from model_services import load_in_process

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 import settings
-from analyzers import blendshapes
+from analyzers.face_models import blendshapes
 from bench import metrics
 
 REPO = Path(__file__).resolve().parents[1]

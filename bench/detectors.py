@@ -10,7 +10,7 @@ Candidates (`--candidates`, comma-separated; default all but mmod):
 - mtcnn: the default set's MTCNN (face-detector-mtcnn, from the model store);
 - cascade: MediaPipe's full-range BlazeFace proposes, MTCNN's O-Net decides, the
   short-range model proposes where that keeps no face, MTCNN's pipeline runs where
-  that keeps none either (analyzers/blazeface.py CascadeDetector); cascade@S: the
+  that keeps none either (analyzers/detectors/blazeface.py CascadeDetector); cascade@S: the
   same with whole-image proposals from score S; cascade-tiles:R:T: tiles of R x the
   smallest face, their proposals from score T; cascade-onet1: one O-Net pass over each
   proposal (the default makes two); cascade-full-only: without the
@@ -104,8 +104,7 @@ def fetched(name: str) -> Path:
 
 
 def _faces(detections) -> list[dict]:
-    return [{"box": d.box, "score": float(d.score), "keypoints": d.keypoints}
-            for d in detections]
+    return [d.answer() for d in detections]
 
 
 class Candidates:
@@ -114,14 +113,14 @@ class Candidates:
     def __init__(self):
         self._scratch = tempfile.TemporaryDirectory(prefix="detectors-")
         self._mtcnn = None
-        self.servable: dict[str, object] = {}  # name -> a FaceDetector (run_batch)
+        self.servable: dict[str, object] = {}  # name -> a Detector (run_batch)
         self.notes: dict[str, str] = {}
 
     def mtcnn(self):
         if self._mtcnn is None:
             import bentoml
 
-            from analyzers.detection import MTCNNDetector
+            from analyzers.detectors.mtcnn import MTCNNDetector
 
             folder = Path(bentoml.models.get("face-detector-mtcnn:latest").path)
             self._mtcnn = MTCNNDetector.load(folder)
@@ -138,7 +137,7 @@ class Candidates:
         return convert_file(folder / f"{name}.json", folder / f"{name}.onnx")
 
     def model(self, name: str):
-        from analyzers import blazeface
+        from analyzers.detectors import blazeface
 
         if name == "mediapipe-full":
             return blazeface.BlazeFaceModel(fetched("face_detection_full_range_sparse.tflite"),
@@ -154,7 +153,7 @@ class Candidates:
         raise KeyError(name)
 
     def load(self, name: str):
-        from analyzers import blazeface
+        from analyzers.detectors import blazeface
 
         if name == "mtcnn":
             detector = self.mtcnn()
@@ -236,7 +235,7 @@ class Timed:
         from inputs.imageio import decode_image
 
         faces = await self.analysis.detect(decode_image(path.read_bytes()))
-        return {"boxes": [[float(v) for v in f["box"]] for f in faces], "first": None,
+        return {"boxes": [[float(v) for v in f.box] for f in faces], "first": None,
                 "embedding": None}
 
 
@@ -497,7 +496,7 @@ def agreement(reference: dict, other: dict) -> dict:
 def same_model(candidates: Candidates, photos) -> dict:
     """Largest difference of the raw outputs of human's blazeface-front and MediaPipe's
     short-range file on the test photos: are they one model?"""
-    from analyzers import blazeface
+    from analyzers.detectors import blazeface
 
     front, short = candidates.model("blazeface-front"), candidates.model("mediapipe-short")
     largest = 0.0

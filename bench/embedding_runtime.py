@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers import crops
-from analyzers.embedding import DlibEmbedder
+from analyzers.runtime import crops
+from analyzers.face_models.embedding import DlibEmbedder
 from models.convert import dlib_to_onnx
 from testkit import local_models as lm
 

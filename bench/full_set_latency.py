@@ -22,7 +22,7 @@ Stand-ins:
 - face-embedding-arcface: IResNet-50 (InsightFace's w600k_r50 architecture);
 - face-detector-scrfd: a reconstruction of SCRFD-10GF with key points (det_10g):
   ResNet basic-block backbone, PAFPN neck, per-stride heads, the 9 outputs of
-  analyzers/scrfd.py. Approximation: rebuilt from the published configuration;
+  analyzers/detectors/scrfd.py. Approximation: rebuilt from the published configuration;
   its FLOPs and parameter count are printed next to the published ones. Its
   scores are held at 0.01, so no face is decoded (as on a photo without one;
   decoding and NMS of a few faces cost next to nothing);
@@ -231,7 +231,7 @@ class SCRFD10G(nn.Module):
     deep stem 28-28-56, basic-block stages of (3, 4, 2, 3) blocks and (56, 88, 88, 224)
     channels, a PAFPN of 56 channels over strides 8 / 16 / 32, and per stride a head of
     three 3x3 convolutions of 80 channels (BN) with 2 anchors a cell: score (sigmoid),
-    4 box distances, 10 key-point offsets. Outputs as analyzers/scrfd.py reads them."""
+    4 box distances, 10 key-point offsets. Outputs as analyzers/detectors/scrfd.py reads them."""
 
     STRIDES = (8, 16, 32)
 
@@ -339,15 +339,15 @@ def beauty_resnet50() -> nn.Module:
 
 
 def stand_ins() -> list[StandIn]:
-    from analyzers import classifiers, parsing
+    from analyzers.face_models import classifiers, parsing
 
     crop = classifiers.CROP_SIZE  # the classifiers get 256 px crops, resized to 224
-    # SCRFD letterboxes each image into a square canvas (FACE_SCRFD_SIZE, analyzers/scrfd.py)
+    # SCRFD letterboxes each image into a square canvas (FACE_SCRFD_SIZE, analyzers/detectors/scrfd.py)
     import settings
 
     canvas = int(settings.read("FACE_SCRFD_SIZE"))
     return [
-        StandIn("face-detector-scrfd", "SCRFDDetector",
+        StandIn("face-detector-scrfd", "SCRFDModel",
                 f"SCRFD-10GF+kps (rebuilt), {canvas} px canvas", (1, 3, canvas, canvas),
                 (480, 640, 3), SCRFD10G, "det_10g.onnx", "input.1",
                 tuple(f"{kind}_{s}" for kind in ("score", "bbox", "kps") for s in (8, 16, 32)),

@@ -199,7 +199,7 @@ def measure(index, probes, store, rows, record: dict) -> list[int]:
 
 def run_scale(sizes: list[int], kinds: list[str], max_build_s: float, folder: Path,
               search_expansions: list[int] = ()) -> list[dict]:
-    from analyzers.embedding import DLIB
+    from analyzers.face_models.embedding import DLIB
     from gallery.database import open_database
     from gallery.search import make_index
     from gallery.store import GalleryStore

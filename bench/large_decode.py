@@ -17,7 +17,7 @@ import argparse
 import statistics
 import time
 
-from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE, shrunk
+from analyzers.detectors.base import MAX_SIDE as DETECTION_MAX_SIDE, shrunk
 from testkit.attacks import huge_photo
 from inputs.imageio import decode_image, decode_scaled
 

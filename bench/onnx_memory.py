@@ -3,7 +3,7 @@
 `python -m bench.onnx_memory [--models NAME ...] [--variants NAME ...] [--rounds 20]`
 
 For every model (default: the default set's models that run in onnxruntime) and
-every variant of analyzers/onnx_session.session_options below:
+every variant of analyzers/runtime/onnx_session.session_options below:
 
 - memory: a fresh Python process imports what a model service imports for it, loads
   the stored model with the variant, and runs it `--runs` times on t1.jpg's six faces
@@ -38,7 +38,7 @@ DEFAULT_MODELS = ("face-detector-cascade", "face-embedding-dlib", "face-age-gend
                   "face-gender-faceres", "face-race-gear", "face-antispoof-minifasnet",
                   "face-liveness-human")
 # name -> the options it sets on top of threads (arena on is onnxruntime's default;
-# off is what analyzers/onnx_session.py chose before this measurement)
+# off is what analyzers/runtime/onnx_session.py chose before this measurement)
 VARIANTS = {
     "arena on": {"arena": True},
     "arena off": {},
@@ -67,8 +67,8 @@ def variant_options(threads: int = 1, arena: bool = False, mem_pattern: bool = T
 
 
 def use_variant(name: str) -> None:
-    """Make analyzers.onnx_session build every session with this variant's options."""
-    from analyzers import onnx_session
+    """Make analyzers.runtime.onnx_session build every session with this variant's options."""
+    from analyzers.runtime import onnx_session
 
     settings = VARIANTS[name]
     onnx_session.session_options = lambda threads=1: variant_options(threads, **settings)

@@ -26,7 +26,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route as StarletteRoute
 
-from analyzers.embedding import metric_for
+from analyzers.detectors.detection import Detection
+from analyzers.face_models.embedding import metric_for
 from analyzers.face_analysis import ModelUnavailable, Options
 from compat import scales
 from front import pools
@@ -95,7 +96,7 @@ class Call:
         height, width = self.image.shape[:2]
         return width, height
 
-    async def faces(self) -> tuple[list[dict], list[dict]]:
+    async def faces(self) -> tuple[list[dict], list[Detection]]:
         """(answer objects, the detected face of each): pairs (module docstring)."""
         found = await self.analysis.detect(await self.decode())
         return pair(self.objects, found, *self.size, self.flows.settings.max_faces)
@@ -113,8 +114,8 @@ def overlap(a, b) -> float:
     return inter / union if union > 0 else 0.0
 
 
-def pair(objects: list[dict], found: list[dict], width: int, height: int,
-         limit: int) -> tuple[list[dict], list[dict]]:
+def pair(objects: list[dict], found: list[Detection], width: int, height: int,
+         limit: int) -> tuple[list[dict], list[Detection]]:
     """Objects without a bbox ([{}]): one new object per detected face. Objects with
     one: each keeps its fields and gets the face its bbox overlaps most."""
     boxed = [o for o in objects if "bbox" in o]
@@ -131,17 +132,17 @@ def pair(objects: list[dict], found: list[dict], width: int, height: int,
                 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in box)):
             raise InputError(422, f"objects[{index}].bbox must be [x1, y1, x2, y2] fractions")
         pixels = [box[0] * width, box[1] * height, box[2] * width, box[3] * height]
-        best = max(found, key=lambda face: overlap(pixels, face["box"]), default=None)
-        if best is None or overlap(pixels, best["box"]) < MIN_OVERLAP:
+        best = max(found, key=lambda face: overlap(pixels, face.box), default=None)
+        if best is None or overlap(pixels, best.box) < MIN_OVERLAP:
             raise InputError(422, f"objects[{index}].bbox matches no face found in $image")
         paired.append(best)
     return [{"id": index, "class": "face", **obj} for index, obj in enumerate(objects)], paired
 
 
-def located(obj: dict, face: dict, width: int, height: int) -> dict:
+def located(obj: dict, face: Detection, width: int, height: int) -> dict:
     """The detector's fields: confidence and the fractional bbox."""
-    return {**obj, "confidence": numbers.score(face["score"]),
-            "bbox": numbers.fractions(face["box"], width, height)}
+    return {**obj, "confidence": numbers.score(face.score),
+            "bbox": numbers.fractions(face.box, width, height)}
 
 
 # ------------------------------------------------------------------ services

@@ -25,7 +25,7 @@ def compare_sources(request) -> tuple[str, str]:
 
 
 def compare_answer(result: dict, model: str | None) -> dict:
-    """analyzers.embedding.compare's result as InsightFace's {"similarity"} (0..1),
+    """analyzers.face_models.embedding.compare's result as InsightFace's {"similarity"} (0..1),
     with the cosine, distance and decision beside it."""
     return {"similarity": scales.similarity_fraction(result["similarity"]),
             "cosine": round(result["similarity"], 6), "distance": round(result["distance"], 6),

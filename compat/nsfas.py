@@ -27,7 +27,7 @@ NOT_FILE_PROBLEMS = ("no_face",)
 
 
 def compare_fields(result: dict) -> dict:
-    """analyzers.embedding.compare's result with NSFAS's `confidence`."""
+    """analyzers.face_models.embedding.compare's result with NSFAS's `confidence`."""
     return {**result, "confidence": scales.distance_confidence(result["distance"]),
             "decision_confidence": result["confidence"]}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-# 3DiVi's emotion names for the seven classes of our emotion model (analyzers/emotion.py)
+# 3DiVi's emotion names for the seven classes of our emotion model (analyzers/face_models/emotion.py)
 IMAGE_API_EMOTIONS = {"angry": "ANGRY", "disgust": "DISGUSTED", "fear": "SCARED",
                       "happy": "HAPPY", "neutral": "NEUTRAL", "sad": "SAD",
                       "surprise": "SURPRISED"}

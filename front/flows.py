@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE
+from analyzers.detectors.base import MAX_SIDE as DETECTION_MAX_SIDE
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable, Options
 from analyzers.upload_pixels import analysis_factor, faces_scaled, in_upload_pixels
 from front import pools
@@ -145,7 +145,7 @@ class Flows:
             return first, faces, detection_ms
         coarse = round(first.scale[0])
         finest = reduction(first.width, first.height, self.limits.analysis_max_side)
-        wanted = analysis_factor([face["box"][2] - face["box"][0] for face in faces[:limit]],
+        wanted = analysis_factor([face.box[2] - face.box[0] for face in faces[:limit]],
                                  coarse, finest)
         if wanted == coarse:
             return first, faces, detection_ms

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from analyzers.embedding import Metric, normalise
+from analyzers.face_models.embedding import Metric, normalise
 
 BLOCK = 1024
 ITERATIONS = 30

@@ -11,7 +11,7 @@ actually measured on LFW are in docs/benchmarks.md (bench/gallery.py).
 
 from __future__ import annotations
 
-from analyzers.embedding import metric_for
+from analyzers.face_models.embedding import metric_for
 from responses import templates
 
 DEFAULT_FAR = 1e-3

@@ -22,7 +22,7 @@ import logging
 import threading
 import time
 
-from analyzers.embedding import metric_for
+from analyzers.face_models.embedding import metric_for
 from gallery.database import PostgresDatabase
 from gallery.search import Index, make_index
 from gallery.store import GalleryStore

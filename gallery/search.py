@@ -5,7 +5,7 @@ every distance with one matrix product. `ApproximateIndex` is usearch's HNSW
 graph, for galleries whose exact search is too slow (docs/benchmarks.md has the
 latency and recall of both at 10k, 100k and 1M templates). Both hold only faces
 assigned to a subject, keyed by face id, and compare under the model's metric
-(analyzers/embedding.py): euclidean distance between unit vectors or, for dlib,
+(analyzers/face_models/embedding.py): euclidean distance between unit vectors or, for dlib,
 between the raw descriptors.
 
 `search` answers the k nearest subjects (a subject's distance is its nearest
@@ -18,7 +18,7 @@ import threading
 
 import numpy as np
 
-from analyzers.embedding import Metric, normalise
+from analyzers.face_models.embedding import Metric, normalise
 
 # HNSW: edges per node and the candidate lists of building and searching. A build's
 # cost grows with connectivity x expansion_add: 32 x 128 made a 100k build take over

@@ -1,11 +1,11 @@
 """Beauty: the HCP-style `chopped_score`, heuristic factors measured on the mesh,
-combined with the learned score of analyzers/beauty.py's ResNet-50 when it answers.
+combined with the learned score of analyzers/face_models/beauty.py's ResNet-50 when it answers.
 
 Every factor is a documented function of the [478, 3] MediaPipe mesh in image
 pixels (z on the same scale) and the image:
 
 - `symmetry`: how well the face matches its own mirror image. Each mesh point
-  is swapped with its mirror partner (analyzers/mesh_mirror.py) and the x axis
+  is swapped with its mirror partner (analyzers/face_models/mesh_mirror.py) and the x axis
   negated, the mirrored mesh is aligned rigidly (Kabsch, 3-D, so head pose
   does not count) onto the original, and the RMS residual is divided by the
   outer eye-corner distance. 0 = perfectly symmetric.
@@ -30,7 +30,7 @@ import math
 
 import numpy as np
 
-from analyzers.mesh_mirror import MIRROR
+from analyzers.face_models.mesh_mirror import MIRROR
 from measures import colour
 
 # symmetry: asymmetry (RMS / eye distance) scored 100 at 0, 0 at SYMMETRY_ZERO

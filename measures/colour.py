@@ -1,4 +1,4 @@
-"""Colours of face regions located with the 478-point mesh (analyzers.mesh).
+"""Colours of face regions located with the 478-point mesh (analyzers.face_models.mesh).
 
 Every function takes the HxWx3 uint8 RGB image and the [478,3] mesh in image
 pixels and returns a dict carrying the measure behind its answer, or a dict
@@ -17,7 +17,7 @@ import math
 import cv2
 import numpy as np
 
-from analyzers import mesh as m
+from analyzers.face_models import mesh as m
 from measures.geometry import EYE_OPEN_THRESHOLD, eye_aspect_ratio
 
 # --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Eye / mouth state and smile from the 478-point mesh (analyzers.mesh).
+"""Eye / mouth state and smile from the 478-point mesh (analyzers.face_models.mesh).
 
 "left" and "right" are the SUBJECT's own left and right (MediaPipe's naming):
 the subject's left eye is the one on the image's right in an unmirrored photo.
@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from analyzers import mesh as m
+from analyzers.face_models import mesh as m
 from measures.pose import head_pose, head_rotation
 
 # Eye aspect ratio (mean of the two lid gaps / corner distance, 3-D).

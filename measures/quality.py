@@ -1,10 +1,10 @@
 """Face image quality in the spirit of ISO/IEC 29794-5 and ICAO 9303 (OFIQ as reference).
 
 Plain numpy / OpenCV in and out: every measure below is a function of the
-RGB image, the 478-point mesh of one face (analyzers.mesh, image pixels),
+RGB image, the 478-point mesh of one face (analyzers.face_models.mesh, image pixels),
 its detector box, its head pose (measures.pose), and where available the
-emotion scores (analyzers.emotion) and a person-probability mask
-(analyzers.segmentation).  `assess` runs them all and turns each into a
+emotion scores (analyzers.face_models.emotion) and a person-probability mask
+(analyzers.image_models.segmentation).  `assess` runs them all and turns each into a
 check {passed, score, value, threshold, ...}.
 
 These are our own measures, built to follow the intent of the ISO / OFIQ
@@ -93,7 +93,7 @@ import math
 import cv2
 import numpy as np
 
-from analyzers import mesh as m
+from analyzers.face_models import mesh as m
 from measures import geometry
 
 DEFAULT_THRESHOLDS: dict[str, float] = {

@@ -4,7 +4,7 @@ int8. The other FaceRes entries (age, the descriptor) keep the float conversion.
 
 * input [N, H, W, 3] float 0..255, resized to 224 inside the graph (Resize, linear,
   asymmetric: TensorFlow's resize_bilinear without half-pixel centres, as
-  analyzers/liveness.py resize_bilinear does in numpy); a 224 px input passes through;
+  analyzers/face_models/liveness.py resize_bilinear does in numpy); a 224 px input passes through;
 * static int8 (QDQ: per-channel 7-bit weights, uint8 activations) with the committed
   MinMax ranges of RANGES, so the same inputs give the same bytes (the registry's
   made_sha256); its outputs stay the float model's three.
@@ -21,7 +21,7 @@ from pathlib import Path
 import onnx
 from onnx import TensorProto, helper
 
-INPUT_SIZE = 224  # analyzers/faceres.py INPUT_SIZE
+INPUT_SIZE = 224  # analyzers/face_models/faceres.py INPUT_SIZE
 FACES_INPUT = "faces"
 # the activation ranges (onnxruntime's calibration cache), measured once on the project's
 # test photos by training/int8/faceres_gender_ranges.py: the import reads no photo
@@ -107,7 +107,7 @@ def gender_int8(onnx_path: Path, out_path: Path) -> Path:
 # registry wrapper -> the import step of its converted files: (file, step, version).
 # The version is part of the entry's fingerprint (models/importer.py): bump it when
 # the step's output changes, and that entry alone is converted again.
-STEPS = {"analyzers.faceres:FaceResGender": ("faceres.onnx", gender_int8, "int8-2")}
+STEPS = {"analyzers.face_models.faceres:FaceResGender": ("faceres.onnx", gender_int8, "int8-2")}
 
 
 def step_version(source) -> str:

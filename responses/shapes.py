@@ -9,14 +9,15 @@ import io
 import numpy as np
 from PIL import Image
 
-from analyzers.mesh import LEFT_IRIS_CENTER, RIGHT_IRIS_CENTER
+from analyzers.detectors.detection import Detection
+from analyzers.face_models.mesh import LEFT_IRIS_CENTER, RIGHT_IRIS_CENTER
 from responses.numbers import fractions, pixels, score
 
 
-def face_box(face: dict, width: int, height: int) -> dict:
+def face_box(box, confidence: float, width: int, height: int) -> dict:
     """bbox (0..1), bbox_pixels and confidence of a detected face or body."""
-    return {"bbox": fractions(face["box"], width, height), "bbox_pixels": pixels(face["box"]),
-            "confidence": score(face["score"])}
+    return {"bbox": fractions(box, width, height), "bbox_pixels": pixels(box),
+            "confidence": score(confidence)}
 
 
 def angles(pose: dict) -> dict:
@@ -31,12 +32,12 @@ def counted(image: np.ndarray, faces: list[dict], total: int, models: dict, **mo
 
 
 # ------------------------------------------------------------ the endpoints
-def extract_face(image: np.ndarray, faces: list[dict], scores: list[dict], best: int,
+def extract_face(image: np.ndarray, faces: list[Detection], scores: list[dict], best: int,
                  margin: float) -> dict:
     """/extract-face: the chosen face cut with its margin, as a JPEG data URL."""
     height, width = image.shape[:2]
     face = faces[best]
-    x1, y1, x2, y2 = (float(v) for v in face["box"])
+    x1, y1, x2, y2 = (float(v) for v in face.box)
     pad_x, pad_y = (x2 - x1) * margin, (y2 - y1) * margin
     left, top = max(0, int(x1 - pad_x)), max(0, int(y1 - pad_y))
     right, bottom = min(width, int(np.ceil(x2 + pad_x))), min(height, int(np.ceil(y2 + pad_y)))
@@ -50,22 +51,22 @@ def extract_face(image: np.ndarray, faces: list[dict], scores: list[dict], best:
             "selected_index": best,
             # NSFAS's meaning (percent, the combined score); the detector's score beside it
             "confidence": scores[best]["combined_score"],
-            "detector_confidence": score(face["score"]),
-            "bbox": pixels(face["box"]),
+            "detector_confidence": score(face.score),
+            "bbox": pixels(face.box),
             "crop_box": [left, top, right, bottom],
             "face_size": {"width": round(x2 - x1, 1), "height": round(y2 - y1, 1)},
             **scores[best],
-            "all_faces": [{"index": i, "bbox": pixels(f["box"]),
+            "all_faces": [{"index": i, "bbox": pixels(f.box),
                            "confidence": scores[i]["combined_score"],
-                           "detector_confidence": score(f["score"]), **scores[i]}
+                           "detector_confidence": score(f.score), **scores[i]}
                           for i, f in enumerate(faces)],
         },
     }
 
 
-def compared_face(faces: list[dict]) -> dict:
+def compared_face(faces: list[Detection]) -> dict:
     """/compare-faces: the face of one side that was compared."""
-    return {"bbox": pixels(faces[0]["box"]), "confidence": score(faces[0]["score"]),
+    return {"bbox": pixels(faces[0].box), "confidence": score(faces[0].score),
             "faces_found": len(faces)}
 
 
@@ -73,7 +74,7 @@ def fitted_face(record: dict, width: int, height: int) -> dict:
     """/fitter: one face's mesh as a flat x, y, z pixel list, its iris centres and pose."""
     points = record["points"]
     return {
-        **face_box(record["face"], width, height),
+        **face_box(record["face"].box, record["face"].score, width, height),
         "fitter": {
             "fitter_type": "mediapipe_mesh_478",
             "num_keypoints": int(len(points)),
@@ -89,6 +90,6 @@ def fitted_face(record: dict, width: int, height: int) -> dict:
 
 def body(found: dict, width: int, height: int) -> dict:
     """/body: one person."""
-    return {**face_box(found, width, height), "class": "body",
+    return {**face_box(found["box"], found["score"], width, height), "class": "body",
             "keypoints": [pixels(point) for point in found["keypoints"]],
             "rotation": round(float(np.degrees(found["rotation"])), 2)}

@@ -11,7 +11,7 @@ The embedding is the model's raw output (dlib: the raw descriptor, because its
 published rule, same person if the euclidean distance is below 0.6, holds for
 raw descriptors; ArcFace: the unit vector). Two templates are compared only
 when their model tags are the same, under that model's rule
-(analyzers/embedding.py METRICS).
+(analyzers/face_models/embedding.py METRICS).
 
 Scores: `score` is 0-100, 100 * (1 - distance / (2 * the model's threshold))
 clipped to [0, 100], so the model's own threshold (dlib 0.6, ArcFace 1.2) sits at
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzers.embedding import DLIB, Metric
+from analyzers.face_models.embedding import DLIB, Metric
 from inputs.json_nesting import MAX_JSON_DEPTH, json_depth
 from models.registry import BY_NAME
 

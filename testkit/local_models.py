@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from analyzers.detection import Detection, MTCNNDetector
+from analyzers.detectors.detection import Detection
+from analyzers.detectors.mtcnn import MTCNNDetector
 from models.importer import fetch_artifacts
 from models.registry import BY_NAME
 from testkit.photos import photo
@@ -51,7 +52,7 @@ def detector() -> MTCNNDetector:
 def cascade():
     """The default set's detector (face-detector-cascade): MediaPipe's BlazeFace models
     propose, the MTCNN above decides, as CascadeDetector.load builds it from the store."""
-    from analyzers import blazeface
+    from analyzers.detectors import blazeface
 
     f = files("face-detector-cascade")
     return blazeface.CascadeDetector(
@@ -66,7 +67,7 @@ def cascade():
 def embedder():
     """The served embedder: dlib's ResNet converted to ONNX (models/convert.py
     dlib_to_onnx, as `python -m models import` does) into a temporary folder."""
-    from analyzers.embedding import DlibEmbedder
+    from analyzers.face_models.embedding import DlibEmbedder
     from models.convert import dlib_to_onnx
 
     converted = dlib_to_onnx(files("face-embedding-dlib"), Path(_CONVERTED_DIR.name))
@@ -84,7 +85,7 @@ def dlib_encoder():
 
 @lru_cache(maxsize=None)
 def age_gender():
-    from analyzers.age_gender import AgeGender
+    from analyzers.face_models.age_gender import AgeGender
 
     f = files("face-age-gender-cydral")
     return AgeGender(f["age-v1.onnx"], f["gender-v1.onnx"],
@@ -93,21 +94,21 @@ def age_gender():
 
 @lru_cache(maxsize=None)
 def emotion_model():
-    from analyzers.emotion import Emotion
+    from analyzers.face_models.emotion import FerEmotion
 
-    return Emotion(files("face-emotion-fer")["emotion_model_quantized.tflite"])
+    return FerEmotion(files("face-emotion-fer")["emotion_model_quantized.tflite"])
 
 
 @lru_cache(maxsize=None)
 def landmarks68():
-    from analyzers.landmarks68 import Landmarks68
+    from analyzers.face_models.landmarks68 import Landmarks68
 
     return Landmarks68(files("face-landmarks68-dlib")["shape_predictor_68_face_landmarks.dat"])
 
 
 @lru_cache(maxsize=None)
 def face_mesh():
-    from analyzers.mesh import FaceMesh
+    from analyzers.face_models.mesh import FaceMesh
 
     f = files("face-mesh-mediapipe")
     return FaceMesh(f["face_landmark.tflite"], f["iris_landmark.tflite"])
@@ -146,7 +147,7 @@ TAGS = {
 
 
 async def detect(images):
-    """MTCNN's faces, shaped as the detector service answers (FaceDetector.run_batch)."""
+    """MTCNN's faces, shaped as the detector service answers (Detector.run_batch)."""
     return detector().run_batch(images)
 
 

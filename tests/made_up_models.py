@@ -10,8 +10,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from analyzers.detection import Detection, FaceDetector
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.detectors.base import Detector
+from analyzers.detectors.detection import Detection
+from analyzers.runtime.model_wrapper import ModelWrapper
 from models.capacity import LIGHT, SMALL, Capacity
 from models.registry import ModelSource, register
 
@@ -20,7 +21,7 @@ POINTS = np.array([[0.3, 0.4], [0.7, 0.4], [0.5, 0.58], [0.35, 0.76], [0.65, 0.7
                   np.float32)
 
 
-class CentreSquareDetector(FaceDetector):
+class CentreSquareDetector(Detector):
     """One face: the centred square of `side` (its file) x the image's shorter side,
     scored by how much brighter its middle is than the whole image."""
 
@@ -51,7 +52,7 @@ class ToneClassifier(ModelWrapper):
 
     @classmethod
     def prepare_face(cls, image, face, source):
-        x1, y1, x2, y2 = (round(float(v)) for v in face["box"])
+        x1, y1, x2, y2 = (round(float(v)) for v in face.box)
         crop = image[max(y1, 0):max(y2, 1), max(x1, 0):max(x2, 1)]
         return cv2.resize(crop, (32, 32), interpolation=cv2.INTER_AREA), None
 

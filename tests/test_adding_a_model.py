@@ -77,7 +77,7 @@ def test_the_server_answers_with_both(store, registry_restored):
     [found] = CentreSquareDetector.load(_folder(store, "face-detector-centre")).detect(image)
     [face] = answer["faces"]
     assert np.allclose(face["bbox"], found.box, atol=1)
-    crop, _ = ToneClassifier.prepare_face(image, {"box": found.box}, None)
+    crop, _ = ToneClassifier.prepare_face(image, found, None)
     [tone] = ToneClassifier.load(_folder(store, "face-tone-madeup")).predict(crop[None])
     assert face["tone"] == {"dominant": tone["label"], "confidence": tone["confidence"],
                             "scores": tone["scores"]}

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analyzers import crops, embedding, emotion
-from analyzers.age_gender import AGE_CLASS_VALUES, age_bracket
+from analyzers.face_models import embedding, emotion
+from analyzers.runtime import crops
+from analyzers.face_models.age_gender import AGE_CLASS_VALUES, age_bracket
 from measures import prominence
 from measures.pose import head_pose_from_5
 from testkit import local_models as lm
@@ -170,7 +171,7 @@ class _FixedAgeSession:
 
 
 def test_reported_age_and_bracket_agree_near_a_boundary():
-    from analyzers.age_gender import AgeGender
+    from analyzers.face_models.age_gender import AgeGender
 
     model = AgeGender.__new__(AgeGender)  # the real gender net and 5-point predictor ...
     real = lm.age_gender()

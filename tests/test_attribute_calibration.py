@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from analyzers import emotion, gender_fusion
+from analyzers.face_models import emotion, gender_fusion
 from training.calibration import gender as gender_fit
 
 RULE = {"model": "face-gender-faceres:x", "combined_with": "face-age-gender-cydral:y",

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from analyzers.face_analysis import FaceAnalysis, Options
-from analyzers.mesh_mirror import MIRROR
+from analyzers.face_models.mesh_mirror import MIRROR
 from measures import beauty
 from testkit import local_models as lm
 from testkit.local_models import predictors

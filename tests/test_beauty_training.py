@@ -71,7 +71,7 @@ def test_exported_onnx_imports_and_scores(trained, tmp_path):
     info = yaml.safe_load((version / "model.yaml").read_text())
     assert info["labels"]["task"] == "beauty" and info["labels"]["set"] == "full"
 
-    from analyzers.beauty import BeautyNet
+    from analyzers.face_models.beauty import BeautyNet
 
     scores = BeautyNet(version / "beauty_resnet50.onnx").predict(
         np.full((2, 224, 224, 3), 128, np.uint8))

@@ -60,7 +60,11 @@ def test_build_carries_models_code_and_a_dockerfile(built):
     assert detector["resources"] == {"cpu": "1", "memory": "512Mi"}
     assert detector["traffic"]["concurrency"] >= 1 and detector["workers"] == 1
     for path in ("src/service.py", "src/model_services.py", "src/security.py",
-                 "src/topology.py", "src/analyzers/detection.py", "src/inputs/pdf_worker.py",
+                 "src/topology.py", "src/analyzers/detectors/mtcnn.py", "src/inputs/pdf_worker.py",
+                 # analyzers/ by kind: every folder's modules and package files
+                 "src/analyzers/face_analysis.py", "src/analyzers/detectors/__init__.py",
+                 "src/analyzers/face_models/mesh.py", "src/analyzers/image_models/body.py",
+                 "src/analyzers/runtime/onnx_session.py",
                  "src/models/registry.py", "src/ui/serve.py", "src/ui/index.html",
                  "src/ui/app.js", "src/ui/app.css", "src/front/flows.py", "src/settings.py",
                  "src/compat/image_api.py", "env/docker/Dockerfile",

@@ -1,4 +1,4 @@
-"""The BlazeFace-family decoders and the cascade detector (analyzers/blazeface.py), on the
+"""The BlazeFace-family decoders and the cascade detector (analyzers/detectors/blazeface.py), on the
 registry's real files and the test photos, against MTCNN (testkit/local_models.py)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from analyzers import blazeface
+from analyzers.detectors import blazeface
 from testkit import local_models
 from testkit.photos import photo
 
@@ -260,4 +260,4 @@ def test_cascade_serves_through_face_analysis():
     analysis = FaceAnalysis({"detection": predict}, {"detection": "face-detector-cascade:test"})
     faces = asyncio.run(analysis.detect(load("t1.jpg")))
     assert len(faces) == 6
-    assert all(np.asarray(f["keypoints"]).shape == (5, 2) for f in faces)
+    assert all(np.asarray(f.keypoints).shape == (5, 2) for f in faces)

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import yaml
 
-from analyzers import blendshapes
+from analyzers.face_models import blendshapes
 from bench.blendshapes_reference import landmarker_task, smile
 from inputs.imageio import decode_image
 from testkit import reference_envs

@@ -1,4 +1,4 @@
-"""Body detection (analyzers/body.py): the anchors and decoding against the
+"""Body detection (analyzers/image_models/body.py): the anchors and decoding against the
 PoseDetectionCpu graph's options, the real BlazePose detector in-process on
 real photos, and /body over HTTP.
 
@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 import pytest
 
-from analyzers import body
+from analyzers.image_models import body
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable
 from schemas import BodyResponse
 from testkit import local_models as lm

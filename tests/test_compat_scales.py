@@ -3,8 +3,10 @@ request pairing and quality keys (compat/image_api.py), in process."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from analyzers.detectors.detection import Detection
 from compat import image_api, scales
 from inputs.imageio import InputError
 
@@ -33,8 +35,10 @@ def test_spellings():
     assert scales.pixel_box([1.4, 2.5, 30.6, 40.0]) == [1, 2, 31, 40]
 
 
-FACES = [{"box": [100.0, 100.0, 200.0, 220.0], "score": 0.99},
-         {"box": [300.0, 50.0, 360.0, 120.0], "score": 0.97}]
+FACES = [Detection(box=np.array([100.0, 100.0, 200.0, 220.0]), score=0.99,
+                   keypoints=np.zeros((5, 2))),
+         Detection(box=np.array([300.0, 50.0, 360.0, 120.0]), score=0.97,
+                   keypoints=np.zeros((5, 2)))]
 
 
 def test_pairing_of_request_objects():

@@ -13,7 +13,8 @@ import itertools
 import numpy as np
 import pytest
 
-from analyzers import crops, embedding
+from analyzers.face_models import embedding
+from analyzers.runtime import crops
 from models.convert_dlib import ANET_TYPE, DlibFormatError, read_network
 from models.importer import check_signature
 from models.registry import BY_NAME

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from analyzers.detection import Detection, MTCNNDetector
+from analyzers.detectors.detection import Detection
+from analyzers.detectors.mtcnn import MTCNNDetector
 from models.convert_mtcnn import convert_mtcnn, fetch_weights
 from testkit.photos import photo
 

@@ -11,8 +11,9 @@ import asyncio
 import numpy as np
 import pytest
 
-from analyzers import crops, emotion
-from analyzers.embedding import compare, normalise
+from analyzers.face_models import emotion
+from analyzers.runtime import crops
+from analyzers.face_models.embedding import compare, normalise
 from analyzers.face_analysis import ATTRIBUTES, FaceAnalysis, ModelUnavailable, Options
 from testkit import local_models as lm
 from testkit.local_models import TAGS, predictors

@@ -13,7 +13,7 @@ import onnxruntime as ort
 import pytest
 from onnx import TensorProto, helper
 
-from analyzers.liveness import resize_bilinear
+from analyzers.face_models.liveness import resize_bilinear
 from models import faceres_gender
 from models.convert_tfjs import convert_file
 from models.fetch import sha256_of

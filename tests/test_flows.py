@@ -187,6 +187,6 @@ def test_templates_of_a_huge_photo_are_taken_reduced_with_boxes_in_its_pixels(mo
     assert decodes == [4] and len(faces) == len(vectors) == 1
     native_faces, native_vectors = asyncio.run(front.faces_and_vectors(
         photo("obama.jpg").read_bytes(), 1))
-    box, native = np.asarray(faces[0]["box"]), np.asarray(native_faces[0]["box"]) * 6
+    box, native = np.asarray(faces[0].box), np.asarray(native_faces[0].box) * 6
     assert np.abs(box - native).max() < 0.03 * (native[2] - native[0])
     assert np.linalg.norm(vectors[0] - native_vectors[0]) < 0.3  # dlib: same person < 0.6

@@ -21,7 +21,7 @@ import pytest
 import yaml
 from onnx import TensorProto, helper, numpy_helper
 
-from analyzers import hsemotion
+from analyzers.face_models import hsemotion
 from testkit.model_store import linked_store, models_cli
 from testkit.photos import photo
 from testkit.server import Server

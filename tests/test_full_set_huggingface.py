@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import yaml
 
-from analyzers import classifiers, parsing
+from analyzers.face_models import classifiers, parsing
 from models.fetch import sha256_of
 from models.registry import BY_NAME, sources_in
 from testkit.model_store import linked_store, models_env

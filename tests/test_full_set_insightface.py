@@ -37,7 +37,9 @@ import pytest
 import yaml
 from onnx import TensorProto, helper, numpy_helper
 
-from analyzers import arcface, crops, genderage, landmarks106, scrfd
+from analyzers.detectors import scrfd
+from analyzers.face_models import arcface, genderage, landmarks106
+from analyzers.runtime import crops
 from models import fetch
 from models.fetch import FetchError, sha256_of
 from testkit.model_store import linked_store, models_cli
@@ -313,7 +315,7 @@ def test_genderage_reads_rgb_0_255_and_age_over_100(buffalo):
 
 
 def test_genderage_reads_a_probability_pair_as_it_is():
-    from analyzers.genderage import interpret
+    from analyzers.face_models.genderage import interpret
 
     answer = interpret([0.25, 0.75, 0.4])
     assert answer["gender"] == {"value": "male", "confidence": 0.75,
@@ -458,7 +460,7 @@ def test_the_insightface_models_answer_detection_embedding_and_age(server, buffa
     assert models["gender"].startswith("face-gender-faceres:")
     assert models["landmarks_106"].startswith("face-landmarks106-insightface:")
     # the stand-in detector plants one face; the served box is the one SCRFD decodes
-    detector = served(ms.SCRFDDetector, buffalo["folder"])
+    detector = served(ms.SCRFDModel, buffalo["folder"])
 
     async def local_scrfd(images):
         return detector.run_batch(images)
@@ -466,7 +468,7 @@ def test_the_insightface_models_answer_detection_embedding_and_age(server, buffa
     [expected] = asyncio.run(FaceAnalysis({"detection": local_scrfd}, {}).detect(
         decode_image(photo("obama.jpg").read_bytes())))
     [face] = body["faces"]
-    assert face["bbox"] == pytest.approx([float(v) for v in expected["box"]], abs=0.2)
+    assert face["bbox"] == pytest.approx([float(v) for v in expected.box], abs=0.2)
     assert face["confidence"] == pytest.approx(0.9, abs=1e-4)
     assert len(face["embedding"]) == 512
     assert np.linalg.norm(face["embedding"]) == pytest.approx(1.0, abs=1e-4)
@@ -582,7 +584,7 @@ def test_model_services_load_the_stand_ins(buffalo):
     import model_services as ms
 
     folder = buffalo["folder"]
-    [[face]] = served(ms.SCRFDDetector, folder).run_batch([np.zeros((640, 640, 3), np.uint8)])
+    [[face]] = served(ms.SCRFDModel, folder).run_batch([np.zeros((640, 640, 3), np.uint8)])
     assert set(face) == {"box", "score", "keypoints"} and face["score"] == pytest.approx(0.9)
     faces = np.zeros((3, 112, 112, 3), np.uint8)
     assert served(ms.ArcFaceModel, folder).run_batch(faces).shape == (3, 512)
@@ -592,4 +594,4 @@ def test_model_services_load_the_stand_ins(buffalo):
     ages = served(ms.GenderAgeInsightFace, folder).run_batch(np.zeros((1, 96, 96, 3), np.uint8))
     assert ages[0]["age"] == 35
     assert {ms.SERVICES[name] for name in NAMES.values()} == {
-        ms.SCRFDDetector, ms.ArcFaceModel, ms.Landmarks106Model, ms.GenderAgeInsightFace}
+        ms.SCRFDModel, ms.ArcFaceModel, ms.Landmarks106Model, ms.GenderAgeInsightFace}

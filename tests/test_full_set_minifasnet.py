@@ -14,7 +14,7 @@ import pytest
 import torch
 import yaml
 
-from analyzers import liveness, minifasnet
+from analyzers.face_models import liveness, minifasnet
 from bench.accuracy import default_data
 from inputs.imageio import decode_image
 from models import convert_minifasnet
@@ -98,7 +98,7 @@ def test_state_dict_loads_strictly_and_onnx_matches_torch(tmp_path, index, onnx_
 
 
 def test_score_is_the_real_class_of_the_summed_softmax_over_two(imported):
-    model = minifasnet.MiniFASNet.load(imported)
+    model = minifasnet.MiniFASNetAntiSpoof.load(imported)
     crops = real_crops()
     expected = 0.0
     for index, onnx_name in enumerate(("minifasnet_v2.onnx", "minifasnet_v1se.onnx")):

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzers.embedding import ARCFACE, DLIB, metric_for
+from analyzers.face_models.embedding import ARCFACE, DLIB, metric_for
 from gallery import clustering, migrations, operating_point
 from gallery.database import DatabaseError, open_database
 from gallery.replica import Replica, wait_for

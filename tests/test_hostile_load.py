@@ -298,7 +298,7 @@ def test_bulk_parts_are_sized_to_the_services_measured_cost():
 def test_the_detector_runs_calls_side_by_side():
     """BentoML runs a sync API in `threads` threads, 1 unless set: a normal photo's
     detection then queued behind a crowd's (bench/hostile_load.py)."""
-    for service in (model_services.FaceDetector, model_services.SCRFDDetector):
+    for service in (model_services.FaceDetector, model_services.SCRFDModel):
         assert service.config["threads"] == model_services.DETECTOR_THREADS >= 2
 
 
@@ -410,7 +410,7 @@ def test_a_request_that_times_out_waiting_gives_up_its_claim(monkeypatch):
 
 
 def test_a_face_region_is_shrunk_by_a_whole_factor_with_its_points():
-    from analyzers.crops import face_region
+    from analyzers.runtime.crops import face_region
 
     image = np.zeros((7100, 5600, 3), np.uint8)
     image[3000:3010, 2000:2010] = (255, 0, 0)  # a red mark at (2005, 3005)

@@ -16,8 +16,9 @@ import onnx
 import pytest
 from PIL import Image
 
-from analyzers import faceres, gear, human_faces
-from analyzers.crops import apply_affine
+from analyzers.detectors.detection import Detection
+from analyzers.face_models import faceres, gear, human_faces
+from analyzers.runtime.crops import apply_affine
 from models.registry import BY_NAME, wrapper_of
 from testkit.photos import photo
 
@@ -38,7 +39,7 @@ def test_upright_face_levels_the_eyes_and_centres_the_box():
     turn = math.radians(roll)
     rotation = np.array([[math.cos(turn), -math.sin(turn)], [math.sin(turn), math.cos(turn)]])
     keypoints = eyes @ rotation.T + centre
-    face = {"box": [150.0, 100.0, 250.0, 200.0], "keypoints": keypoints}
+    face = Detection(box=np.array([150.0, 100.0, 250.0, 200.0]), score=1.0, keypoints=keypoints)
     assert human_faces.roll_degrees(keypoints) == pytest.approx(roll)
     image = np.zeros((300, 400, 3), np.uint8)
     crop, back = human_faces.upright_face(image, face)

@@ -116,3 +116,33 @@ def test_production_never_imports_testkit():
     for module in production:
         path = reaches(edges, module, "testkit")
         assert path is None, " -> ".join(path)
+
+
+def test_models_never_import_the_orchestration():
+    """analyzers/ by kind: the detectors, per-face and whole-image models and the runtime
+    under them never reach the orchestration at analyzers/'s top (face_analysis, tasks,
+    upload_pixels, tight_crops)."""
+    edges = graph()
+    kinds = ("analyzers.detectors", "analyzers.face_models", "analyzers.image_models",
+             "analyzers.runtime")
+    top = ("analyzers.face_analysis", "analyzers.tasks", "analyzers.upload_pixels",
+           "analyzers.tight_crops")
+    models = [m for m in edges if m.startswith(kinds)]
+    assert len(models) > 30
+    for module in models:
+        for orchestration in top:
+            path = reaches(edges, module, orchestration)
+            assert path is None, " -> ".join(path)
+
+
+def test_every_wrapper_lives_in_the_folder_of_its_kind():
+    from models.registry import SOURCES
+
+    for source in SOURCES:
+        module = source.wrapper.partition(":")[0]
+        if not module.startswith("analyzers."):
+            continue  # a plugin's own module
+        kind = ("analyzers.detectors." if source.answer == "detections" else
+                "analyzers.image_models." if source.task in ("segmentation", "body") else
+                "analyzers.face_models.")
+        assert module.startswith(kind), (source.name, module)

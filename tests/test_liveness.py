@@ -14,7 +14,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from analyzers import liveness
+from analyzers.face_models import liveness
 from models.convert_tfjs import UnsupportedOp, convert
 from models.fetch import sha256_of
 from models.registry import BY_NAME

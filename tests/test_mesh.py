@@ -1,4 +1,4 @@
-"""Dense face mesh (analyzers.mesh) and what is derived from it: head pose,
+"""Dense face mesh (analyzers.face_models.mesh) and what is derived from it: head pose,
 eye / mouth state, smile and colours -- on real photos, in-process.
 
 Face boxes come from dlib's HOG detector; no eye points are given to the
@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from analyzers import mesh as m
+from analyzers.face_models import mesh as m
 from measures import colour, geometry
 from measures.pose import head_pose, head_pose_from_5
 from models.importer import fetch_artifacts

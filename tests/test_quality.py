@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from analyzers.face_analysis import FaceAnalysis, ModelUnavailable
-from analyzers.segmentation import SelfieSegmentation
+from analyzers.image_models.segmentation import SelfieSegmentation
 from compat.scales import capture_quality
 from measures import quality
 from schemas import FitterResponse, QualityResponse

@@ -3,7 +3,7 @@
 The same ONNX file (an EfficientNet-B0 of enet_b0_8_va_mtl's signature: input
 `input` [N, 3, 224, 224], 8 logits + valence + arousal; random weights, no real
 weights offline) and the same face of a real photo go through
-analyzers/hsemotion.py and through hsemotion-onnx 0.3.1 (installed --no-deps by
+analyzers/face_models/hsemotion.py and through hsemotion-onnx 0.3.1 (installed --no-deps by
 .ci/run from requirements-reference.txt). HSEmotionRecognizer takes a face image
 the caller cut out; the project cuts the detector's box itself (rounded, clamped
 to the image), so the reference gets that same cut.
@@ -21,7 +21,7 @@ facial_emotions = pytest.importorskip(
     "hsemotion_onnx.facial_emotions", reason="hsemotion-onnx is installed by .ci/run")
 torch = pytest.importorskip("torch")
 
-from analyzers import hsemotion  # noqa: E402
+from analyzers.face_models import hsemotion  # noqa: E402
 from inputs.imageio import decode_image  # noqa: E402
 from testkit.photos import photo  # noqa: E402
 

@@ -3,7 +3,7 @@
 For a ViT classifier and the SegFormer parser (the tiny checkpoints of
 testkit/tiny_hf.py: the real classes and label sets, random weights), the
 project's path (models/hf.py's ONNX export, preprocess.json, and
-analyzers/classifiers.py / parsing.py at serving time) and transformers' own
+analyzers/face_models/classifiers.py / parsing.py at serving time) and transformers' own
 (AutoImageProcessor + the torch model, and for SegFormer the processor's
 post_process_semantic_segmentation) get the same face crop of a real photo.
 """
@@ -18,7 +18,7 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-from analyzers import classifiers, parsing  # noqa: E402
+from analyzers.face_models import classifiers, parsing  # noqa: E402
 from inputs.imageio import decode_image  # noqa: E402
 from models.hf import load_torch, pretrained_files, to_onnx  # noqa: E402
 from testkit.photos import photo  # noqa: E402

@@ -1,7 +1,7 @@
 """buffalo_l's four models answer as InsightFace's own model_zoo classes do.
 
 The project serves det_10g, w600k_r50, 2d106det and genderage with code written
-from the models' descriptions (analyzers/scrfd.py, arcface.py, landmarks106.py,
+from the models' descriptions (analyzers/detectors/scrfd.py, arcface.py, landmarks106.py,
 genderage.py). Here the same ONNX file and the same real photo go through that
 code and through `insightface.model_zoo` (SCRFD, ArcFaceONNX, Landmark,
 Attribute; insightface 2.1, installed without its opencv-python dependency by
@@ -35,7 +35,8 @@ insightface_zoo = pytest.importorskip(
 face_align = pytest.importorskip("insightface.utils.face_align")
 torch = pytest.importorskip("torch")
 
-from analyzers import arcface, genderage, landmarks106, scrfd  # noqa: E402
+from analyzers.detectors import scrfd  # noqa: E402
+from analyzers.face_models import arcface, genderage, landmarks106  # noqa: E402
 from inputs.imageio import decode_image  # noqa: E402
 from testkit.photos import photo  # noqa: E402
 

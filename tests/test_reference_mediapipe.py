@@ -1,7 +1,7 @@
 """The MediaPipe models answer as MediaPipe 0.10.14 itself does.
 
-The face mesh (analyzers/mesh.py: face_landmark.tflite, then iris_landmark.tflite
-on each eye, on ai_edge_litert) and the person detector (analyzers/body.py:
+The face mesh (analyzers/face_models/mesh.py: face_landmark.tflite, then iris_landmark.tflite
+on each eye, on ai_edge_litert) and the person detector (analyzers/image_models/body.py:
 pose_detection.tflite) run the .tflite files of the mediapipe wheel with the
 pre- and post-processing written in this project. Here the same real photos go
 through that and through mediapipe itself, which runs in an environment of its
@@ -17,11 +17,11 @@ What is compared, and why it can differ:
 * irises, same ROI: our 10 iris points (the iris model on each eye) vs the
   attention model's, which is what solutions.face_mesh(refine_landmarks=True)
   runs: its face_landmark_with_attention.tflite holds MediaPipe custom ops the
-  stock LiteRT runtime cannot load (analyzers/mesh.py), so two different models.
+  stock LiteRT runtime cannot load (analyzers/face_models/mesh.py), so two different models.
 * mesh, end to end: the served path (MTCNN's box and eyes set the ROI, one pass)
   vs solutions.face_mesh(static_image_mode=True, refine_landmarks=True) (its own
   BlazeFace detector sets the ROI, then the attention model).
-* face detector: the cascade's proposer (analyzers/blazeface.py: the full-range
+* face detector: the cascade's proposer (analyzers/detectors/blazeface.py: the full-range
   face_detection_full_range_sparse.tflite with MediaPipe's letterbox, anchors,
   offsets and weighted NMS written here) vs solutions.face_detection's
   FaceDetection(model_selection=1), the same file in MediaPipe's graph: boxes, 6
@@ -29,7 +29,7 @@ What is compared, and why it can differ:
 * person detector: the whole-image pass vs the PoseDetectionCpu subgraph
   (solutions.pose's detector), and the person box vs PoseDetectionToRoi (the
   region solutions.pose runs its landmark model on). The project adds tiles for
-  group photos, merges passes and keeps lower scores (analyzers/body.py): not
+  group photos, merges passes and keeps lower scores (analyzers/image_models/body.py): not
   compared; here the whole image alone, at MediaPipe's 0.5.
 
 Distances are in image pixels, divided by the inter-ocular distance (between
@@ -47,8 +47,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzers import blazeface, body
-from analyzers import mesh as m
+from analyzers.detectors import blazeface
+from analyzers.image_models import body
+from analyzers.face_models import mesh as m
 from analyzers.face_analysis import FaceAnalysis
 from inputs.imageio import decode_image
 from testkit import local_models, reference_envs
@@ -165,7 +166,7 @@ def our_mesh_on(image: np.ndarray, roi: tuple, iris: bool) -> np.ndarray:
 # ROIs: at most 0.15 % of the eye distance (0.24 px) for a face, 0.04 % on the
 # upright ROIs, the turned ones touching more pixels; depth at most 0.09 %. With
 # the crop sampled at pixel centres (and area-averaged when shrinking), as
-# analyzers/mesh.py did before, it was 0.6 to 1.0 % (up to 1.6 px) on the photos
+# analyzers/face_models/mesh.py did before, it was 0.6 to 1.0 % (up to 1.6 px) on the photos
 # whose crop is shrunk 1.7 to 3.4 times.
 SAME_ROI = 0.003
 
@@ -193,7 +194,7 @@ def test_mesh_on_the_same_roi_matches_mediapipe(images, rois, mediapipe):
 # mesh). Not on t1.jpg's small faces (26 to 49 px between the eyes), where the two
 # models part by up to 8 %, nor on the turned ROIs, where the attention model
 # mostly sees no face. Before the second iris's ring was put back in MediaPipe's
-# order (analyzers/mesh.py), its points 474 and 476 were 19 % off.
+# order (analyzers/face_models/mesh.py), its points 474 and 476 were 19 % off.
 IRIS, IRIS_CENTRES = 0.035, 0.025
 
 
@@ -236,7 +237,7 @@ def test_served_mesh_matches_solutions_face_mesh(images, mediapipe):
 
 # ------------------------------------------------------- the person detector
 # MediaPipe's detector on MediaPipe's letterboxed input; ours is fed the tile
-# analyzers/body.py cuts. Fed mediapipe's own input tensor, our interpreter
+# analyzers/image_models/body.py cuts. Fed mediapipe's own input tensor, our interpreter
 # gives its raw outputs bit for bit; the tiles themselves differ by OpenCV 5's
 # bilinear rounding (a level or two on 5 % of the pixels), and the key points
 # the detector extrapolates (hip, full body) move with that. Measured, in tile

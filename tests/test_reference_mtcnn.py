@@ -2,7 +2,7 @@
 
 The registry's MTCNN weights are facenet-pytorch 2.6.0's own state_dicts; the
 project converts them to ONNX (models/convert_mtcnn.py) and runs the cascade in
-numpy (analyzers/detection.py). Here the same real photos go through that and
+numpy (analyzers/detectors/mtcnn.py). Here the same real photos go through that and
 through facenet-pytorch's ``MTCNN.detect`` on the same weights (run by
 testkit/reference_facenet.py in the folder testkit/reference_envs.py installs,
 with the project's torch; only torchvision's batched_nms is written there in plain
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzers.detection import MTCNNDetector
+from analyzers.detectors.mtcnn import MTCNNDetector
 from inputs.imageio import decode_image
 from testkit import local_models, reference_envs
 from testkit.photos import photo
@@ -40,7 +40,7 @@ FACTOR = 0.709
 # Both run in float32 on the same weights: onnxruntime's and torch's convolutions
 # differ by ~1e-6, the pyramid's area averages by 1.5e-5 of a level (the same
 # integer sums, divided in another order). Measured: boxes and points 1.2e-4 px
-# apart at most, scores 2.4e-7. Before analyzers/detection.py followed
+# apart at most, scores 2.4e-7. Before analyzers/detectors/mtcnn.py followed
 # facenet-pytorch's arithmetic, boxes were up to 18 px and points 7 px apart.
 PIXELS = 1e-3
 SCORE = 1e-5

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from analyzers import tasks
+from analyzers.detectors.detection import Detection
 from analyzers.face_analysis import FaceAnalysis, Options
-from analyzers.model_wrapper import ModelWrapper
+from analyzers.runtime.model_wrapper import ModelWrapper
 from models import registry
 from models.registry import BY_NAME, SOURCES, wrapper_of
 
@@ -57,9 +58,16 @@ async def detect(images):
               "keypoints": np.array([[55, 65], [85, 65], [70, 80], [58, 95], [82, 95]])}]]
 
 
+def detected() -> list[Detection]:
+    """`detect`'s faces, as FaceAnalysis.detect hands them on."""
+    return [Detection.from_answer(face) for face in asyncio.run(detect([None]))[0]]
+
+
 def test_adding_an_optional_classifier_takes_an_entry_and_a_record(monkeypatch):
     """README, "Adding a model": one registry entry (reusing the ViT wrapper) and one
     task record make a new attribute answer, and its absence leave it out."""
+    import model_services  # before the patch: imported under it, it kept the made-up entry
+
     source = dataclasses.replace(BY_NAME["face-ethnicity-vit"], name="face-age-vit",
                                  task="age_group", metadata={"labels": ["child", "adult"]})
     monkeypatch.setattr(registry, "SOURCES", (*SOURCES, source))
@@ -89,8 +97,6 @@ def test_adding_an_optional_classifier_takes_an_entry_and_a_record(monkeypatch):
     [face] = asyncio.run(without.analyze(image, Options.parse("age_group")))["faces"]
     assert "age_group" not in face and "unavailable" not in face
     # and its model service comes from the registry entry alone
-    import model_services
-
     service = model_services.model_service(source.service_name, [source])
     assert service.name == "FaceAgeVitModel" and service.inner.source_name == "face-age-vit"
     assert service.apis["predict"].batchable == model_services.BATCHING
@@ -99,7 +105,7 @@ def test_adding_an_optional_classifier_takes_an_entry_and_a_record(monkeypatch):
 def test_models_sharing_a_crop_get_it_cut_once(monkeypatch):
     """embedding, age/gender and the 68 points of the default set take the same square
     crop: prepared once per face, not three times."""
-    from analyzers import crops
+    from analyzers.runtime import crops
 
     calls = []
     original = crops.square_face
@@ -108,8 +114,8 @@ def test_models_sharing_a_crop_get_it_cut_once(monkeypatch):
         calls.append(1)
         return original(image, face, source)
 
-    for name in ("analyzers.embedding.DlibEmbedder", "analyzers.age_gender.AgeGender",
-                 "analyzers.landmarks68.Landmarks68"):
+    for name in ("analyzers.face_models.embedding.DlibEmbedder", "analyzers.face_models.age_gender.AgeGender",
+                 "analyzers.face_models.landmarks68.Landmarks68"):
         module, cls = name.rsplit(".", 1)
         monkeypatch.setattr(getattr(__import__(module, fromlist=[cls]), cls), "prepare_face",
                             staticmethod(counted))
@@ -117,14 +123,14 @@ def test_models_sharing_a_crop_get_it_cut_once(monkeypatch):
             "age_gender": "face-age-gender-cydral:v1", "landmarks68": "face-landmarks68-dlib:v1"}
     analysis = FaceAnalysis({"detection": detect}, tags)
     prepared = analysis._prepare(np.zeros((200, 160, 3), np.uint8),
-                                 asyncio.run(detect([None]))[0],
+                                 detected(),
                                  {"embedding", "age_gender", "landmarks68"})
     assert len(calls) == 1 and set(prepared) == {"embedding", "age_gender", "landmarks68"}
 
 
 def test_gears_two_tasks_share_one_crop(monkeypatch):
     """face-race-gear and face-age-gender-gear are one model on one crop: cut once."""
-    from analyzers import gear, human_faces
+    from analyzers.face_models import gear, human_faces
 
     calls = []
 
@@ -137,7 +143,7 @@ def test_gears_two_tasks_share_one_crop(monkeypatch):
             "age_gender": "face-age-gender-gear:v1"}
     analysis = FaceAnalysis({"detection": detect}, tags)
     prepared = analysis._prepare(np.zeros((200, 160, 3), np.uint8),
-                                 asyncio.run(detect([None]))[0], {"ethnicity", "age_gender"})
+                                 detected(), {"ethnicity", "age_gender"})
     assert len(calls) == 1 and prepared["ethnicity"][0].shape == (1, 192, 192, 3)
 
 
@@ -146,11 +152,11 @@ def test_the_chosen_models_wrapper_prepares_its_input(task, expected):
     analysis = FaceAnalysis({}, {"emotion": "face-emotion-fer:v1",
                                  "embedding": "face-embedding-dlib:v1"})
     batch, _ = analysis.inputs(task, np.zeros((200, 160, 3), np.uint8),
-                               asyncio.run(detect([None]))[0])
+                               detected())
     assert batch.shape[1:] == expected
     arcface = FaceAnalysis({}, {"embedding": "face-embedding-arcface:v1"})
     batch, _ = arcface.inputs("embedding", np.zeros((200, 160, 3), np.uint8),
-                              asyncio.run(detect([None]))[0])
+                              detected())
     assert batch.shape[1:] == (112, 112, 3)
 
 
@@ -162,9 +168,9 @@ def mesh_answer(batch):
 
 
 def test_a_task_fed_another_tasks_answer_runs_after_it(monkeypatch):
-    """blendshapes (analyzers/blendshapes.py) takes the mesh's points, not a crop: the
+    """blendshapes (analyzers/face_models/blendshapes.py) takes the mesh's points, not a crop: the
     mesh runs even when only blendshapes is asked for, and its answer feeds it."""
-    from analyzers import blendshapes
+    from analyzers.face_models import blendshapes
 
     seen = []
 
@@ -185,7 +191,7 @@ def test_a_task_fed_another_tasks_answer_runs_after_it(monkeypatch):
     [face] = result["faces"]
     [batch] = seen
     # the 146 points MediaPipe's graph keeps, in image pixels (the mesh crop's transform)
-    face_input = analysis._prepare(image, asyncio.run(detect([None]))[0], {"mesh"})["mesh"]
+    face_input = analysis._prepare(image, detected(), {"mesh"})["mesh"]
     expected = blendshapes.model_input(tasks.mesh.to_image(
         mesh_answer([0])[0]["points"], face_input[1][0]))
     assert batch.shape == (1, 146, 2)

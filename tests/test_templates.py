@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from analyzers.embedding import ARCFACE, DLIB
+from analyzers.face_models.embedding import ARCFACE, DLIB
 from responses import templates
 from responses.output_formats import check_output_format, insightface_face, scaleflex
 

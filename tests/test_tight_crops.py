@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from analyzers import tight_crops
+from analyzers.detectors.detection import Detection
 from bench.accuracy import default_data
 
 
@@ -16,12 +17,13 @@ def test_padding_and_back_to_image_pixels():
     canvas, margin = tight_crops.padded(image)
     assert margin == 25 and canvas.shape == (150, 110, 3)
     assert (canvas[:25] == 0).all() and (canvas[25:125, 25:85] == 200).all()
-    faces = [{"box": [20, 30, 120, 140], "score": 0.9, "keypoints": [[40, 60]] * 5},
-             {"box": [0, 0, 20, 20], "score": 0.8, "keypoints": [[5, 5]] * 5}]
+    faces = [Detection(box=np.array([20, 30, 120, 140]), score=0.9,
+                       keypoints=np.array([[40, 60]] * 5)),
+             Detection(box=np.array([0, 0, 20, 20]), score=0.8, keypoints=np.array([[5, 5]] * 5))]
     moved = tight_crops.back(faces, margin, image.shape)
     assert len(moved) == 1  # the second lay in the padding alone
-    assert moved[0]["box"].tolist() == [0, 5, 60, 100]  # clipped to the image
-    assert moved[0]["keypoints"][0].tolist() == [15, 35] and moved[0]["score"] == 0.9
+    assert moved[0].box.tolist() == [0, 5, 60, 100]  # clipped to the image
+    assert moved[0].keypoints[0].tolist() == [15, 35] and moved[0].score == 0.9
 
 
 DATA = default_data()
@@ -34,7 +36,7 @@ MISSED = ("Adrien_Brody_0010.jpg", "Ahmad_Jbarah_0001.jpg", "Angela_Bassett_0003
 @pytest.mark.skipif(DATA is None, reason="../shared/labelled-faces is not next to this checkout")
 def test_faces_filling_an_lfw_crop_are_found():
     """MTCNN alone misses these crops; FaceAnalysis.detect's padded pass finds them. The
-    default cascade (analyzers/blazeface.py) finds them too."""
+    default cascade (analyzers/detectors/blazeface.py) finds them too."""
     from analyzers.face_analysis import FaceAnalysis
     from inputs.imageio import decode_image
     from testkit import local_models
@@ -49,9 +51,9 @@ def test_faces_filling_an_lfw_crop_are_found():
         assert asyncio.run(mtcnn([image]))[0] == [], name  # alone: none
         faces = asyncio.run(analysis.detect(image))
         assert len(faces) >= 1, name
-        x1, y1, x2, y2 = faces[0]["box"]
+        x1, y1, x2, y2 = faces[0].box
         # the face sits in the middle of an LFW crop and fills much of it
-        assert x1 < 175 < x2 and y1 < 175 < y2 and x2 - x1 > 80, (name, faces[0]["box"])
+        assert x1 < 175 < x2 and y1 < 175 < y2 and x2 - x1 > 80, (name, faces[0].box)
 
 
 @pytest.mark.skipif(DATA is None, reason="../shared/labelled-faces is not next to this checkout")
@@ -67,5 +69,5 @@ def test_the_default_detector_finds_the_crops_mtcnn_misses(default_models):
                              .read_bytes())
         faces = asyncio.run(analysis.detect(image))
         assert len(faces) >= 1, name
-        x1, y1, x2, y2 = faces[0]["box"]
-        assert x1 < 175 < x2 and y1 < 175 < y2 and x2 - x1 > 80, (name, faces[0]["box"])
+        x1, y1, x2, y2 = faces[0].box
+        assert x1 < 175 < x2 and y1 < 175 < y2 and x2 - x1 > 80, (name, faces[0].box)

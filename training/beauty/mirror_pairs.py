@@ -1,17 +1,17 @@
-"""Derive analyzers/mesh_mirror.py: which MediaPipe mesh point mirrors which.
+"""Derive analyzers/face_models/mesh_mirror.py: which MediaPipe mesh point mirrors which.
 
 The face mesh model is run on a few test photos and on their horizontal
 mirror images; point i found on the mirrored photo, mapped back, lies where
 point pair(i) lies on the original. The squared distances (in eye-distance
 units) summed over the photos make a cost, symmetrised, and pairs are taken
 greedily cheapest first, after seeding the eye contours and irises from the
-index lists in analyzers/mesh.py (their points crowd together at the eye
+index lists in analyzers/face_models/mesh.py (their points crowd together at the eye
 corners, where the distances alone can swap neighbours), the iris rings and the
 lips (crowded at the mouth corners too: the distances alone paired 61 with 306
 and 62 with 308 or 306 as the mesh moved by a fraction of a pixel). The result is an
 involution: pair(pair(i)) == i; midline points pair with themselves.
 
-    PYTHONPATH=. python training/beauty/mirror_pairs.py > analyzers/mesh_mirror.py
+    PYTHONPATH=. python training/beauty/mirror_pairs.py > analyzers/face_models/mesh_mirror.py
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import asyncio
 
 import numpy as np
 
-from analyzers import mesh as m
+from analyzers.face_models import mesh as m
 from analyzers.face_analysis import FaceAnalysis
 from testkit import local_models as lm
 from testkit.local_models import predictors
@@ -31,7 +31,7 @@ PHOTOS = ("obama.jpg", "biden.jpg", "grace_hopper.jpg", "Tom_Hanks_54745.png", "
 # mirror the other ring's left and right ones
 IRISES = ((m.RIGHT_IRIS_CENTER, *m.RIGHT_IRIS),
           (m.LEFT_IRIS_CENTER, *np.take(m.LEFT_IRIS, [2, 1, 0, 3])))
-# the lips' arcs from one mouth corner to the other (analyzers/mesh.py's rings, and
+# the lips' arcs from one mouth corner to the other (analyzers/face_models/mesh.py's rings, and
 # the semi-outer / semi-inner arcs of MediaPipe's 478-point lip layout): point k of
 # an arc of n mirrors point n - 1 - k
 LIP_ARCS = (m.LIPS_OUTER[:11], m.LIPS_OUTER[10:] + m.LIPS_OUTER[:1],

@@ -17,7 +17,7 @@ mean of 60 raters on a 1-5 scale. Pass the SCUT-FBP5500_v2 folder as --data
 The model is training/beauty/resnet.py (torchvision's layer names: `--init` takes a
 torchvision or timm resnet50 state dict, e.g. ImageNet weights, which is how it
 should be trained; without it the backbone starts random). Inputs as served
-(analyzers/beauty.py): 224x224 RGB, ImageNet mean / std, NCHW. Augmentation in
+(analyzers/face_models/beauty.py): 224x224 RGB, ImageNet mean / std, NCHW. Augmentation in
 plain torch / numpy: random resized crop (80-100 % of the side), horizontal flip,
 brightness / contrast jitter. Loss: mean squared error; AdamW; cosine schedule.
 After training the test split is scored: Pearson r, MAE and RMSE are printed and

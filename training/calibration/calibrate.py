@@ -8,7 +8,7 @@ Runs the detector and embedding model the service would choose
 FACE_DETECTION_MODEL pick others) in-process, from the BentoML model store
 (model_services.load_in_process), exactly as the service does: most prominent
 face of each image, the model's own crop and alignment, distances under the
-model's comparison rule (analyzers/embedding.py Metric).
+model's comparison rule (analyzers/face_models/embedding.py Metric).
 
 Photos (testkit/photos.py: shipped inside registry packages, sha256-checked):
   obama:  obama.jpg, obama2.jpg, obama3.jpg, obama_partial_face.jpg,
@@ -59,7 +59,7 @@ from PIL import Image, ImageOps
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from analyzers.embedding import Metric, metric_for  # noqa: E402
+from analyzers.face_models.embedding import Metric, metric_for  # noqa: E402
 from analyzers.face_analysis import FaceAnalysis  # noqa: E402
 from model_services import load_in_process  # noqa: E402
 from testkit.photos import PHOTOS, photo  # noqa: E402
@@ -124,7 +124,7 @@ async def embed_all(analysis: FaceAnalysis, sources: list[tuple[str, str, Image.
             if not faces:
                 failures.append({"photo": label, "variant": "original", "reason": "no face"})
                 continue
-            box = [float(v) for v in faces[0]["box"]]
+            box = [float(v) for v in faces[0].box]
         for name, variant in variants(image, box).items():
             array = np.asarray(variant.convert("RGB"))
             faces = await analysis.detect(array)
@@ -140,10 +140,10 @@ async def embed_all(analysis: FaceAnalysis, sources: list[tuple[str, str, Image.
 def group_people(analysis: FaceAnalysis) -> list[tuple[str, str, Image.Image, None]]:
     image = Image.open(photo(GROUP_PHOTO)).convert("RGB")
     faces = asyncio.run(analysis.detect(np.asarray(image)))
-    faces = sorted(faces, key=lambda f: float(f["box"][0]))  # left to right
+    faces = sorted(faces, key=lambda f: float(f.box[0]))  # left to right
     people = []
     for index, face in enumerate(faces):
-        x1, y1, x2, y2 = (float(v) for v in face["box"])
+        x1, y1, x2, y2 = (float(v) for v in face.box)
         w, h = x2 - x1, y2 - y1
         crop = image.crop((max(0, int(x1 - 0.6 * w)), max(0, int(y1 - 0.6 * h)),
                            min(image.width, int(x2 + 0.6 * w)), min(image.height, int(y2 + 0.6 * h))))

@@ -1,5 +1,5 @@
 """Fit and check a class-prior correction of the emotion model on the labelled photos,
-and write the offsets analyzers/emotion.py applies.
+and write the offsets analyzers/face_models/emotion.py applies.
 
     .venv/bin/python -m training.calibration.emotion --outputs /tmp/face_outputs.json \
         [--data ../shared/labelled-faces] [--write]

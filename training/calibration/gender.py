@@ -1,5 +1,5 @@
 """Fit and check the gender decision on the labelled photos, and write the constants
-analyzers/gender_fusion.py reads.
+analyzers/face_models/gender_fusion.py reads.
 
     .venv/bin/python -m training.calibration.gender --outputs /tmp/face_outputs.json \
         [--data ../shared/labelled-faces] [--write]

@@ -1,6 +1,6 @@
 """The mask check's measurements and the detector's doubtful faces on the labelled
 photos, kept in a JSON file, so that the mask thresholds (measures/mask.py) and the
-cascade's threshold for occluded faces (analyzers/blazeface.py) can be chosen on one
+cascade's threshold for occluded faces (analyzers/detectors/blazeface.py) can be chosen on one
 part of the photos and checked on another without running a model again.
 
     nice -n 10 .venv/bin/python -m training.calibration.mask_features \
@@ -34,7 +34,7 @@ from bench.accuracy import InProcess, Labels, default_data  # noqa: E402
 def low_score_faces(detector, image: np.ndarray) -> list[dict]:
     """The O-Net's faces among both proposers' boxes with no score threshold."""
     from analyzers import tight_crops
-    from analyzers.detection import shrunk
+    from analyzers.detectors.base import shrunk
 
     kept = detector.mtcnn.thresholds
     detector.mtcnn.thresholds = (kept[0], kept[1], 0.0)
@@ -44,12 +44,9 @@ def low_score_faces(detector, image: np.ndarray) -> list[dict]:
             work = shrunk(canvas, detector.mtcnn.max_side)
             boxes = np.concatenate([detector.proposals(work),
                                     detector.second.propose(work, detector.min_score)[0]])
-            faces = [{"box": np.asarray(f.box) if hasattr(f, "box") else f["box"],
-                      "score": float(f.score if hasattr(f, "score") else f["score"])}
-                     for f in detector.decide(work, boxes, canvas.shape)]
-            for face in faces:
-                box = np.asarray(face["box"], np.float64) - margin
-                found.append({"score": face["score"], "padded": bool(margin),
+            for face in detector.decide(work, boxes, canvas.shape):
+                box = np.asarray(face.box, np.float64) - margin
+                found.append({"score": float(face.score), "padded": bool(margin),
                               "box": [round(float(v), 1) for v in box]})
         return sorted(found, key=lambda f: -f["score"])[:3]
     finally:

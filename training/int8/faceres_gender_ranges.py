@@ -48,7 +48,8 @@ def calibration_crops(seed: int = 0) -> np.ndarray:
     framing also mirrored."""
     from PIL import Image
 
-    from analyzers.human_faces import upright_face
+    from analyzers.detectors.detection import Detection
+    from analyzers.face_models.human_faces import upright_face
     from testkit.photos import photo
 
     rng = np.random.default_rng(seed)
@@ -63,7 +64,9 @@ def calibration_crops(seed: int = 0) -> np.ndarray:
                 cx, cy = (x1 + x2) / 2 + shift[0], (y1 + y2) / 2 + shift[1]
                 box = [cx - width * scale / 2, cy - height * scale / 2,
                        cx + width * scale / 2, cy + height * scale / 2]
-                crop = upright_face(image, {"box": box, "keypoints": np.reshape(eyes, (2, 2))})[0]
+                face = Detection(box=np.asarray(box), score=1.0,
+                                 keypoints=np.reshape(eyes, (2, 2)))  # the eyes: the roll
+                crop = upright_face(image, face)[0]
                 crops += [crop, crop[:, ::-1]]
     return np.stack(crops)
 
