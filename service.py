@@ -27,6 +27,7 @@ from pydantic import Field
 from starlette.middleware.cors import CORSMiddleware
 
 import allocator
+import precision
 import settings
 from analyzers.embedding import compare, metric_for
 from analyzers.face_analysis import FaceAnalysis
@@ -56,7 +57,7 @@ from measures.quality import ThresholdError, parse_thresholds
 from front.compact_client import task_clients
 from model_services import COMPACT, SERVED, TASK_MODELS, UNAVAILABLE, model_dependencies
 from models.registry import BY_NAME
-from responses import numbers, shapes, templates
+from responses import shapes, templates
 from responses.output_formats import insightface_face
 from schemas import (AnalyzeResponse, BatchResponse, BodyResponse, CompareResponse, ExtractFaceResponse,
                      FitterResponse, InsightFaceCompareResponse, InsightFaceDetectResponse,
@@ -280,7 +281,7 @@ class FaceAnalysisService(model_dependencies()):
         faces, vectors = await self.flows.within_deadline(
             self.flows.faces_and_vectors(data, limit))
         return ok({"faces": [{
-            "bbox": numbers.pixels(face["box"]), "confidence": numbers.score(face["score"]),
+            "bbox": precision.pixels(face["box"]), "confidence": precision.score(face["score"]),
             "$template": templates.encode(vector, model), "template_size": int(len(vector)),
             "model": model,
         } for face, vector in zip(faces, vectors)], "face_count": len(faces), "model": model})

@@ -26,7 +26,7 @@ from analyzers.detection import MAX_SIDE as DETECTION_MAX_SIDE, shrunk
 from measures import pose
 from measures.prominence import rank_by_size
 from models.registry import BY_NAME, wrapper_of
-from responses import numbers
+import precision
 
 Predict = Callable[[object], Awaitable[object]]
 
@@ -319,10 +319,10 @@ class FaceAnalysis:
     def _base_record(face: dict, width: int, height: int) -> dict:
         keypoints = np.asarray(face["keypoints"], np.float64)
         return {
-            "bbox": numbers.pixels(face["box"]),
-            "bbox_normalized": numbers.fractions(face["box"], width, height, clip=False),
-            "confidence": numbers.score(face["score"]),
-            "landmarks": {name: numbers.pixels(point)
+            "bbox": precision.pixels(face["box"]),
+            "bbox_normalized": precision.fractions(face["box"], width, height, clip=False),
+            "confidence": precision.score(face["score"]),
+            "landmarks": {name: precision.pixels(point)
                           for name, point in zip(LANDMARK_NAMES, keypoints)},
         }
 

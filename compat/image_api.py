@@ -33,7 +33,8 @@ from front import pools
 from front.flows import LIVENESS_THRESHOLD
 from front.http import ok
 from inputs.imageio import InputError, decode_base64
-from responses import numbers, shapes, templates
+from responses import shapes, templates
+import precision
 from security import Route
 
 PREFIX = "/image-api"
@@ -140,8 +141,8 @@ def pair(objects: list[dict], found: list[dict], width: int, height: int,
 
 def located(obj: dict, face: dict, width: int, height: int) -> dict:
     """The detector's fields: confidence and the fractional bbox."""
-    return {**obj, "confidence": numbers.score(face["score"]),
-            "bbox": numbers.fractions(face["box"], width, height)}
+    return {**obj, "confidence": precision.score(face["score"]),
+            "bbox": precision.fractions(face["box"], width, height)}
 
 
 # ------------------------------------------------------------------ services

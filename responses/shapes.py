@@ -1,5 +1,5 @@
 """The answers of the endpoints beyond /analyze, built from the flows' results
-(front/flows.py), with the one formatter of responses/numbers.py."""
+(front/flows.py), with the one formatter of precision.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 from analyzers.mesh import LEFT_IRIS_CENTER, RIGHT_IRIS_CENTER
-from responses.numbers import fractions, pixels, score
+from precision import fractions, pixels, score
 
 
 def face_box(face: dict, width: int, height: int) -> dict:

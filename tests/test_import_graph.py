@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("allocator", "analyzers", "compat", "front", "inputs", "measures", "models",
             "model_services", "responses", "schemas", "security", "service", "settings",
-            "topology", "errors", "ui", "training", "bench", "testkit", "gallery", "bulk",
+            "topology", "errors", "precision", "ui", "training", "bench", "testkit", "gallery", "bulk",
             "deploy", "clients")
 
 
