@@ -58,7 +58,6 @@ from front.compact_client import task_clients
 from model_services import COMPACT, SERVED, TASK_MODELS, UNAVAILABLE, model_dependencies
 from models.registry import BY_NAME
 from responses import shapes, templates
-from responses.output_formats import insightface_face
 from schemas import (AnalyzeResponse, BatchResponse, BodyResponse, CompareResponse, ExtractFaceResponse,
                      FitterResponse, InsightFaceCompareResponse, InsightFaceDetectResponse,
                      LivenessResponse, MaskResponse, QualityResponse, TemplateExtractResponse,
@@ -316,7 +315,7 @@ class FaceAnalysisService(model_dependencies()):
         request = InsightFaceDetectRequest(**request)
         result = await self.flows.within_deadline(
             self.flows.insightface_detect(request, self.flows.deadline()))
-        return ok({"faces": [insightface_face(record, extra)
+        return ok({"faces": [insightface.detected_face(record, extra)
                              for record, extra in zip(result["faces"], result["extras"])],
                    "image": result["image"], "models": result["models"]})
 

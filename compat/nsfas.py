@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 
 from compat import scales
-from inputs.imageio import InputError
+from errors import InputError
 
 # statuses of a problem with the uploaded file itself on the other routes
 FILE_STATUSES = (413, 415, 422)

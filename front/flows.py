@@ -29,7 +29,8 @@ from inputs.imageio import (
     reduction,
 )
 from inputs.sources import FetchPolicy, fetch_url
-from responses.output_formats import check_output_format, scaleflex
+from compat.scaleflex import scaleflex
+from responses.output_formats import check_output_format
 from security import Settings
 
 # The request's claim on a large-image slot (front/pools.py), if it has a large

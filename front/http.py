@@ -16,6 +16,12 @@ from inputs.imageio import InputError, Limits
 health_state: dict = {"status": "starting", "models": {}}
 
 
+def wants_html(headers) -> bool:
+    """True when an ASGI scope's Accept header names text/html (a browser)."""
+    accept = dict(headers or []).get(b"accept", b"").decode("latin-1").lower()
+    return "text/html" in accept
+
+
 def error(status: int, detail: str, code: str | None = None) -> JSONResponse:
     """The JSON body of every error answer: `detail` a sentence, `code` (when the
     error has one) a short machine-readable tag such as "too_many_pixels"."""
