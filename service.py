@@ -33,6 +33,7 @@ from analyzers.embedding import compare, metric_for
 from analyzers.face_analysis import FaceAnalysis
 from compat import image_api, insightface, nsfas
 from compat.service_info import ServiceInfo
+from errors import InputError
 from front import client_error_log, header_timeout, upload_only
 from front.batch import Batch, BatchLimits, options_for, upload_name, upload_source
 from front.error_shape import ErrorShape
@@ -50,7 +51,7 @@ from front.requests import (ATTRIBUTES_HELP, MAX_FACES_HELP, OUTPUT_FORMAT_HELP,
                             InsightFaceDetectRequest, VerifyRequest)
 from gallery import api as gallery_api
 from gallery import openapi as gallery_openapi
-from inputs.imageio import InputError, Limits
+from inputs.imageio import Limits
 from inputs.sources import FetchPolicy
 from measures.prominence import prominence_scores
 from measures.quality import ThresholdError, parse_thresholds

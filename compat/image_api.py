@@ -29,10 +29,11 @@ from starlette.routing import Route as StarletteRoute
 from analyzers.embedding import metric_for
 from analyzers.face_analysis import ModelUnavailable, Options
 from compat import scales
+from errors import InputError
 from front import pools
 from front.flows import LIVENESS_THRESHOLD
 from front.http import ok
-from inputs.imageio import InputError, decode_base64
+from inputs.imageio import decode_base64
 from responses import shapes, templates
 import precision
 from security import Route

@@ -16,10 +16,10 @@ from analyzers.upload_pixels import analysis_factor, faces_scaled, in_upload_pix
 from front import pools
 from front.form_fields import attributes_of
 from front.model_clients import REQUEST_DEADLINE
+from errors import InputError
 from inputs.budget import announced_pixels
 from inputs.imageio import (
     Decoded,
-    InputError,
     Limits,
     coarsest,
     decode_base64,

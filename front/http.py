@@ -10,7 +10,8 @@ import numpy as np
 from starlette.responses import JSONResponse, Response
 
 from analyzers.face_analysis import ModelUnavailable
-from inputs.imageio import InputError, Limits
+from errors import InputError
+from inputs.imageio import Limits
 
 # what GET /health answers: the service fills it at start-up
 health_state: dict = {"status": "starting", "models": {}}

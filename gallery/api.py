@@ -33,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from errors import InputError
 import precision
 import settings
 from analyzers.embedding import metric_for
@@ -42,7 +43,7 @@ from gallery import clustering, operating_point
 from gallery.database import DatabaseError, open_database
 from gallery.replica import Replica
 from gallery.store import GalleryError, GalleryStore, ModelMismatch, NewFace, Template
-from inputs.imageio import InputError, decode_base64
+from inputs.imageio import decode_base64
 from inputs.json_nesting import MAX_JSON_DEPTH, MAX_JSON_VALUES, JsonNesting
 from responses import templates
 from security import ApiKeyMiddleware

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from compat import image_api, scales
-from inputs.imageio import InputError
+from errors import InputError
 
 
 def test_scale_changes():

@@ -8,8 +8,9 @@ import asyncio
 import pytest
 
 from analyzers.face_analysis import FaceAnalysis
+from errors import InputError
 from front.flows import Flows
-from inputs.imageio import InputError, Limits
+from inputs.imageio import Limits
 from inputs.sources import FetchPolicy
 from measures.quality import DEFAULT_THRESHOLDS
 from security import Settings

@@ -116,3 +116,36 @@ def test_production_never_imports_testkit():
     for module in production:
         path = reaches(edges, module, "testkit")
         assert path is None, " -> ".join(path)
+
+
+def imported_by(edges: dict[str, set[str]], prefixes: tuple[str, ...]) -> dict[str, set[str]]:
+    """module -> the modules under `prefixes` it imports directly."""
+    return {module: found for module, targets in edges.items()
+            if (found := {t for t in targets if t.split(".")[0] in prefixes})}
+
+
+def test_the_analysis_knows_no_answer_shape():
+    # analysis, inputs, measures and models below every route: they answer plain records
+    lower = ("analyzers", "inputs", "measures", "models")
+    edges = {m: t for m, t in graph().items() if m.split(".")[0] in lower}
+    assert imported_by(edges, ("responses", "compat", "front", "service", "gallery")) == {}
+
+
+def test_native_code_never_imports_the_compatibility_layer():
+    # compat wraps native answers at the edge: only the routes that serve its
+    # contracts (front/, service.py) reach it
+    edges = {m: t for m, t in graph().items()
+             if m.split(".")[0] not in ("compat", "front", "service")}
+    assert imported_by(edges, ("compat",)) == {}
+    responses = {m: t for m, t in graph().items() if m.split(".")[0] == "responses"}
+    assert imported_by(responses, ("compat", "front")) == {}
+
+
+def test_input_error_comes_from_errors():
+    found = []
+    for module, path in project_modules().items():
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module != "errors" and \
+                    any(alias.name == "InputError" for alias in node.names):
+                found.append(f"{module}: from {node.module} import InputError")
+    assert found == []
