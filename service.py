@@ -9,7 +9,7 @@ Endpoints: POST /analyze, /analyze-base64, /analyze-batch, /analyze-batch-json,
 /health (plus BentoML's /livez, /readyz, /metrics, /docs.json, Swagger at / for
 browsers); the replaced systems' own contracts (compat/): POST /image-api/<service>,
 GET / as JSON to API clients, GET /-/healthz.
-Each route reads its input, runs its flow (front/flows.py: decoding and the
+Each route reads its input, runs its flow (front/flows/: decoding and the
 analysis, under the request's deadline) and shapes the answer (responses/).
 Every client error is a 4xx JSON body with `detail`; see inputs/imageio.py for
 the input limits and security.py for the request guard.
@@ -29,7 +29,7 @@ from starlette.middleware.cors import CORSMiddleware
 import allocator
 import precision
 import settings
-from analyzers.embedding import compare, metric_for
+from analyzers.embedding import metric_for
 from analyzers.face_analysis import FaceAnalysis
 from compat import image_api, insightface, nsfas
 from compat.service_info import ServiceInfo
@@ -240,11 +240,8 @@ class FaceAnalysisService(model_dependencies()):
         id_data = await read_upload(id_photo, self.limits, "id_photo")
         selfie_faces, id_faces, vectors = await self.flows.within_deadline(
             self.flows.compare_inputs(selfie_data, id_data, id_page))
-        model = self.analysis.model_tags.get("embedding")
-        metric = metric_for(model)
         return ok({"success": True,
-                   **nsfas.compare_fields(compare(vectors[0], vectors[1], threshold, metric)),
-                   "metric": metric.description, "model": model,
+                   **nsfas.compare_fields(self.flows.compared(vectors, threshold)),
                    "selfie_face": shapes.compared_face(selfie_faces),
                    "id_face": shapes.compared_face(id_faces)})
 
@@ -328,9 +325,7 @@ class FaceAnalysisService(model_dependencies()):
         request = InsightFaceCompareRequest(**request)
         vectors = await self.flows.within_deadline(self.flows.compare_two(
             *insightface.compare_sources(request), self.flows.deadline()))
-        model = self.analysis.model_tags.get("embedding")
-        return ok(insightface.compare_answer(
-            compare(vectors[0], vectors[1], None, metric_for(model)), model))
+        return ok(insightface.compare_answer(self.flows.compared(vectors)))
 
     # ------------------------------------------------------ /fitter and /quality
     @bentoml.api(route="/fitter")

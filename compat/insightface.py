@@ -29,12 +29,12 @@ def compare_sources(request) -> tuple[str, str]:
     return chosen[0], chosen[1]
 
 
-def compare_answer(result: dict, model: str | None) -> dict:
-    """analyzers.embedding.compare's result as InsightFace's {"similarity"} (0..1),
-    with the cosine, distance and decision beside it."""
+def compare_answer(result: dict) -> dict:
+    """The native comparison (front/flows/comparison.py `compared`) as InsightFace's
+    {"similarity"} (0..1), with the cosine, distance and decision beside it."""
     return {"similarity": scales.similarity_fraction(result["similarity"]),
             "cosine": round(result["similarity"], 6), "distance": round(result["distance"], 6),
-            "match": result["match"], "model": model}
+            "match": result["match"], "model": result["model"]}
 
 
 def detected_face(record: dict, extras: dict | None = None) -> dict:

@@ -27,7 +27,8 @@ NOT_FILE_PROBLEMS = ("no_face",)
 
 
 def compare_fields(result: dict) -> dict:
-    """analyzers.embedding.compare's result with NSFAS's `confidence`."""
+    """The native comparison (front/flows/comparison.py `compared`) with NSFAS's
+    `confidence`; the decision's own confidence kept as `decision_confidence`."""
     return {**result, "confidence": scales.distance_confidence(result["distance"]),
             "decision_confidence": result["confidence"]}
 

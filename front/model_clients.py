@@ -48,7 +48,7 @@ CONNECTION_RETRIES = 2
 # requests' calls into one model run.
 CALL_ITEMS = 16
 
-#: The deadline (time.monotonic()) of the request this task works for; front/flows.py
+#: The deadline (time.monotonic()) of the request this task works for; front/flows/plumbing.py
 #: sets it when a request's work starts. Without one, a bulk part waits last.
 REQUEST_DEADLINE: contextvars.ContextVar[float] = contextvars.ContextVar(
     "REQUEST_DEADLINE", default=math.inf)

@@ -25,7 +25,7 @@ of a ThreadPoolExecutor never runs. Running work finishes within its own bound.
 A decoded large image (a 40 MP photo is a 120 MB array) then stays in memory for
 the rest of its request, so at most LARGE_IN_FLIGHT requests hold one at a time
 (`large_slots`, taken before the decode, given back when the request ends;
-front/flows.py); the others wait with their compressed bytes only. When the
+front/flows/plumbing.py); the others wait with their compressed bytes only. When the
 last one ends, the freed heap is handed back to the system (`return_memory`).
 """
 

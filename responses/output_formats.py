@@ -1,5 +1,5 @@
 """The shapes /analyze can answer in: its own, or Scaleflex's (compat/scaleflex.py,
-chosen at the route's edge in front/flows)."""
+chosen at the route's edge in front/flows/analysis.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The answers of the endpoints beyond /analyze, built from the flows' results
-(front/flows.py), with the one formatter of precision.py."""
+(front/flows/), with the one formatter of precision.py."""
 
 from __future__ import annotations
 

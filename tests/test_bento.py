@@ -62,7 +62,7 @@ def test_build_carries_models_code_and_a_dockerfile(built):
     for path in ("src/service.py", "src/model_services.py", "src/security.py",
                  "src/topology.py", "src/analyzers/detection.py", "src/inputs/pdf_worker.py",
                  "src/models/registry.py", "src/ui/serve.py", "src/ui/index.html",
-                 "src/ui/app.js", "src/ui/app.css", "src/front/flows.py", "src/settings.py",
+                 "src/ui/app.js", "src/ui/app.css", "src/front/flows/plumbing.py", "src/settings.py",
                  "src/compat/image_api.py", "env/docker/Dockerfile",
                  "env/python/requirements.txt"):
         assert (folder / path).is_file(), path

@@ -1,4 +1,4 @@
-"""front/flows.py without BentoML: the request deadline, the face limit and a whole
+"""front/flows/ without BentoML: the request deadline, the face limit and a whole
 flow on the real models in-process."""
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def _enlarged(name: str, factor: float) -> bytes:
 
 def _decodes_recorded(monkeypatch) -> list[int]:
     """The scale (1, 2, 4, 8) of each decode the flows make from now on, in order."""
-    import front.flows as flows_module
+    import front.flows.plumbing as flows_module
 
     decodes: list[int] = []
     real = flows_module.decode_scaled

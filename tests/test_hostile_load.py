@@ -266,7 +266,7 @@ def test_bulk_lane_serves_the_earliest_deadline_first():
 
 
 def test_a_bulk_call_waits_in_its_request_s_deadline_order():
-    """The deadline comes from the request's context (front/flows.py sets it)."""
+    """The deadline comes from the request's context (front/flows/plumbing.py sets it)."""
     client = RecordingClient(lambda batch: batch)
     order = []
 
