@@ -3,9 +3,8 @@
 By default glibc serves each large buffer (a decoded photo, an image on its way to
 the detector, Pillow's 16 MiB pixel blocks) from a fresh mmap and returns it to the
 system when freed, so the next request's buffer is faulted in again page by page.
-Fresh pages are slow on small virtual machines: here a 3.4 MB copy of t1.jpg's
-pixels took 19.7 ms with glibc's defaults and 4.2 ms with both thresholds at 32 MiB,
-and decode_image of t1.jpg 33.4 -> 19.3 ms (one run each, side by side, issue 15).
+Fresh pages are slow on small virtual machines (figures: docs/benchmarks.md, "2026-12-07
+moved from code comments").
 `keep_freed_memory` makes buffers up to FACE_MALLOC_KEEP_MB come from the heap and
 lets that much freed memory stay there for reuse before glibc trims it, so a process
 holds at most that much more than it uses. 0 keeps glibc's own behaviour.
@@ -19,15 +18,9 @@ free pages of every arena (not only the top of the heap) to the system.
 (up to 8 per core), and what each holds stays apart from the others'. glibc reads the
 cap (MALLOC_ARENA_MAX) once, when a process starts, so service.py sets it in the
 environment the serving process hands its workers; mallopt in a running worker came
-too late (bench/memory.py: 2299 -> 2280 MB after load, the front alone moving): glibc
-fixes its arena limit when a process first needs a second arena. Set this way, 1 arena
-took the default set from 2292 to 2193 MB after load (the front 210 -> 146, the
-detector 209 -> 181; bench/memory.py --before); after bursts of the 480-face crowd and
-the 1920 px, t1.jpg and 1-face photos at 16 clients from 2400 to 2254 MB (the front
-320 -> 199); bench/malloc_arenas.py, two servers alternating bursts at 8 clients:
-images/s 0.96, 0.96, 1.01 and 1.00 (10 rounds) of the default's, RSS 2350 -> 2222 and
-2392 -> 2225 MB; at 16 clients (bursts of 48) 1.04, RSS 2400 -> 2357 MB. Two arenas kept
-most of the memory (2300 -> 2285 MB).
+too late: glibc fixes its arena limit when a process first needs a second arena. One
+arena holds less memory at the same speed; two kept most of it (figures: docs/benchmarks.md,
+"2026-12-07 moved from code comments").
 """
 
 from __future__ import annotations

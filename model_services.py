@@ -48,11 +48,9 @@ def in_parts(run, batch: np.ndarray, most: int) -> np.ndarray:
 # Workers, resources and traffic.concurrency are set per service below, from
 # topology.py (FACE_MODEL_WORKERS / FACE_SERVICE_WORKERS, the measured costs).
 #
-# A model service answers only the front, so the per-request bookkeeping BentoML
-# does for a public API is left out: no Prometheus metrics middleware, no access
-# log line and no OpenTelemetry span per call. On the 0.25 ms emotion model that
-# bookkeeping was most of the ~4.5 ms of CPU each call cost (py-spy, issue 15);
-# the front service keeps all three for the user's requests.
+# A model service answers only the front: no metrics, access log or tracing span per
+# call, which cost most of a small model's call (docs/benchmarks.md, "2026-12-07 moved
+# from code comments"); the front service keeps all three for the user's requests.
 INTERNAL_CALLS = {"metrics": {"enabled": False}, "logging": {"access": {"enabled": False}},
                   "tracing": {"excluded_urls": ["predict", "stats"]}}
 SERVICE = {"traffic": {"timeout": 60}, **INTERNAL_CALLS}
@@ -135,11 +133,9 @@ class ModelService:
                 "batch_sizes": {str(k): v for k, v in sorted(self.batch_sizes.items())}}
 
 
-# Each answer's media type, declared. Undeclared, BentoML works it out again for
-# every response from the answer type's JSON schema, which pydantic builds anew each
-# time: 0.16-0.38 ms a response here (the emotion service: 0.38 ms against its
-# model's 0.25 ms), and py-spy put a quarter of that service's Python time in it
-# (issue 15). The front asks for pickle, which BentoML uses whatever the header says.
+# Each answer's media type, declared: undeclared, BentoML rebuilds the JSON schema per
+# response (docs/benchmarks.md, "2026-12-07 moved from code comments"). The front asks
+# for pickle, which BentoML uses whatever the header says.
 JSON = ContentType("application/json")
 Arrays = Annotated[np.ndarray, JSON]
 Records = Annotated[list[dict], JSON]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from analyzers.tasks import DECLARED
 
 
 class Gender(BaseModel):
@@ -115,6 +117,15 @@ class Face(BaseModel):
         "absent without both")
     unavailable: Optional[dict[str, str]] = Field(
         default=None, description="field -> why it is null (model not installed or failed)")
+
+
+# each per-face classifier declared by its registry entry alone (analyzers/tasks.py
+# DECLARED) documents its field here with no edit to this file
+Face = create_model("Face", __base__=Face, **{
+    source.attribute: (Optional[Classified], Field(default=None, description=(
+        f"{source.name}: {source.description}; only when asked for "
+        f"(attributes={source.attribute}) and the model is stored")))
+    for source in DECLARED})
 
 
 class ImageSize(BaseModel):

@@ -9,7 +9,7 @@ Endpoints: POST /analyze, /analyze-base64, /analyze-batch, /analyze-batch-json,
 /health (plus BentoML's /livez, /readyz, /metrics, /docs.json, Swagger at / for
 browsers); the replaced systems' own contracts (compat/): POST /image-api/<service>,
 GET / as JSON to API clients, GET /-/healthz.
-Each route reads its input, runs its flow (front/flows.py: decoding and the
+Each route reads its input, runs its flow (front/flows/: decoding and the
 analysis, under the request's deadline) and shapes the answer (responses/).
 Every client error is a 4xx JSON body with `detail`; see inputs/imageio.py for
 the input limits and security.py for the request guard.
@@ -27,11 +27,13 @@ from pydantic import Field
 from starlette.middleware.cors import CORSMiddleware
 
 import allocator
+import precision
 import settings
-from analyzers.face_models.embedding import compare, metric_for
+from analyzers.face_models.embedding import metric_for
 from analyzers.face_analysis import FaceAnalysis
 from compat import image_api, insightface, nsfas
 from compat.service_info import ServiceInfo
+from errors import InputError
 from front import client_error_log, header_timeout, upload_only
 from front.batch import Batch, BatchLimits, options_for, upload_name, upload_source
 from front.error_shape import ErrorShape
@@ -49,15 +51,14 @@ from front.requests import (ATTRIBUTES_HELP, MAX_FACES_HELP, OUTPUT_FORMAT_HELP,
                             InsightFaceDetectRequest, VerifyRequest)
 from gallery import api as gallery_api
 from gallery import openapi as gallery_openapi
-from inputs.imageio import InputError, Limits
+from inputs.imageio import Limits
 from inputs.sources import FetchPolicy
 from measures.prominence import prominence_scores
 from measures.quality import ThresholdError, parse_thresholds
 from front.compact_client import task_clients
 from model_services import COMPACT, SERVED, TASK_MODELS, UNAVAILABLE, model_dependencies
 from models.registry import BY_NAME
-from responses import numbers, shapes, templates
-from responses.output_formats import insightface_face
+from responses import shapes, templates
 from schemas import (AnalyzeResponse, BatchResponse, BodyResponse, CompareResponse, ExtractFaceResponse,
                      FitterResponse, InsightFaceCompareResponse, InsightFaceDetectResponse,
                      LivenessResponse, MaskResponse, QualityResponse, TemplateExtractResponse,
@@ -239,11 +240,8 @@ class FaceAnalysisService(model_dependencies()):
         id_data = await read_upload(id_photo, self.limits, "id_photo")
         selfie_faces, id_faces, vectors = await self.flows.within_deadline(
             self.flows.compare_inputs(selfie_data, id_data, id_page))
-        model = self.analysis.model_tags.get("embedding")
-        metric = metric_for(model)
         return ok({"success": True,
-                   **nsfas.compare_fields(compare(vectors[0], vectors[1], threshold, metric)),
-                   "metric": metric.description, "model": model,
+                   **nsfas.compare_fields(self.flows.compared(vectors, threshold)),
                    "selfie_face": shapes.compared_face(selfie_faces),
                    "id_face": shapes.compared_face(id_faces)})
 
@@ -280,7 +278,7 @@ class FaceAnalysisService(model_dependencies()):
         faces, vectors = await self.flows.within_deadline(
             self.flows.faces_and_vectors(data, limit))
         return ok({"faces": [{
-            "bbox": numbers.pixels(face.box), "confidence": numbers.score(face.score),
+            "bbox": precision.pixels(face.box), "confidence": precision.score(face.score),
             "$template": templates.encode(vector, model), "template_size": int(len(vector)),
             "model": model,
         } for face, vector in zip(faces, vectors)], "face_count": len(faces), "model": model})
@@ -315,7 +313,7 @@ class FaceAnalysisService(model_dependencies()):
         request = InsightFaceDetectRequest(**request)
         result = await self.flows.within_deadline(
             self.flows.insightface_detect(request, self.flows.deadline()))
-        return ok({"faces": [insightface_face(record, extra)
+        return ok({"faces": [insightface.detected_face(record, extra)
                              for record, extra in zip(result["faces"], result["extras"])],
                    "image": result["image"], "models": result["models"]})
 
@@ -327,9 +325,7 @@ class FaceAnalysisService(model_dependencies()):
         request = InsightFaceCompareRequest(**request)
         vectors = await self.flows.within_deadline(self.flows.compare_two(
             *insightface.compare_sources(request), self.flows.deadline()))
-        model = self.analysis.model_tags.get("embedding")
-        return ok(insightface.compare_answer(
-            compare(vectors[0], vectors[1], None, metric_for(model)), model))
+        return ok(insightface.compare_answer(self.flows.compared(vectors)))
 
     # ------------------------------------------------------ /fitter and /quality
     @bentoml.api(route="/fitter")

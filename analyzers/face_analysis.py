@@ -28,7 +28,7 @@ from analyzers.detectors.detection import Detection
 from measures import pose
 from measures.prominence import rank_by_size
 from models.registry import BY_NAME, wrapper_of
-from responses import numbers
+import precision
 
 Predict = Callable[[object], Awaitable[object]]
 
@@ -322,10 +322,10 @@ class FaceAnalysis:
     def _base_record(face: Detection, width: int, height: int) -> dict:
         keypoints = np.asarray(face.keypoints, np.float64)
         return {
-            "bbox": numbers.pixels(face.box),
-            "bbox_normalized": numbers.fractions(face.box, width, height, clip=False),
-            "confidence": numbers.score(face.score),
-            "landmarks": {name: numbers.pixels(point)
+            "bbox": precision.pixels(face.box),
+            "bbox_normalized": precision.fractions(face.box, width, height, clip=False),
+            "confidence": precision.score(face.score),
+            "landmarks": {name: precision.pixels(point)
                           for name, point in zip(LANDMARK_NAMES, keypoints)},
         }
 

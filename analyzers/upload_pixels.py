@@ -1,7 +1,7 @@
 """An analysis of a reduced decode, put back in the pixels of the upload.
 
 /analyze, /templates/extract and InsightFace's compare decode a very large JPEG at
-1/2, 1/4 or 1/8 of its size (front/flows.py `detected`, inputs.imageio.decode_scaled)
+1/2, 1/4 or 1/8 of its size (front/flows/plumbing.py `detected`, inputs.imageio.decode_scaled)
 and analyse that. The answer must still be about the photo the user sent: every field that is a position or a length in
 pixels is multiplied by the upload's pixels per analysed pixel here, the one place
 that knows which fields those are (FaceAnalysis.analyze's record, analyzers/tasks.py's
@@ -67,7 +67,7 @@ def in_upload_pixels(result: dict, scale: tuple[float, float],
 
 def _rescale_record(record: dict, fx: float, fy: float) -> None:
     # the rounding each field had (analyzers/face_analysis.py _base_record,
-    # responses/numbers.py pixels: 1 decimal; the merges: 1 decimal)
+    # precision.py pixels: 1 decimal; the merges: 1 decimal)
     record["bbox"] = _round(np.asarray(record["bbox"], np.float64) * (fx, fy, fx, fy))
     record["landmarks"] = {name: _points([point], fx, fy)[0]
                            for name, point in record["landmarks"].items()}

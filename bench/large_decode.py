@@ -1,5 +1,5 @@
 """What a very large JPEG costs the front before any model runs, decoded whole or
-reduced (FACE_ANALYSIS_MAX_SIDE; front/flows.py analyze_reduced).
+reduced (FACE_ANALYSIS_MAX_SIDE; front/flows/analysis.py analyze_reduced).
 
 `python -m bench.large_decode [--rounds 5]` decodes the 39.8 MP photo of
 bench/hostile_load.py (obama.jpg upscaled to 5600 x 7100) whole, at 1/2 (the finest

@@ -30,11 +30,13 @@ from analyzers.detectors.detection import Detection
 from analyzers.face_models.embedding import metric_for
 from analyzers.face_analysis import ModelUnavailable, Options
 from compat import scales
+from errors import InputError
 from front import pools
 from front.flows import LIVENESS_THRESHOLD
 from front.http import ok
-from inputs.imageio import InputError, decode_base64
-from responses import numbers, shapes, templates
+from inputs.imageio import decode_base64
+from responses import shapes, templates
+import precision
 from security import Route
 
 PREFIX = "/image-api"
@@ -141,8 +143,8 @@ def pair(objects: list[dict], found: list[Detection], width: int, height: int,
 
 def located(obj: dict, face: Detection, width: int, height: int) -> dict:
     """The detector's fields: confidence and the fractional bbox."""
-    return {**obj, "confidence": numbers.score(face.score),
-            "bbox": numbers.fractions(face.box, width, height)}
+    return {**obj, "confidence": precision.score(face.score),
+            "bbox": precision.fractions(face.box, width, height)}
 
 
 # ------------------------------------------------------------------ services

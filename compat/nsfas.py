@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 
 from compat import scales
-from inputs.imageio import InputError
+from errors import InputError
 
 # statuses of a problem with the uploaded file itself on the other routes
 FILE_STATUSES = (413, 415, 422)
@@ -27,7 +27,8 @@ NOT_FILE_PROBLEMS = ("no_face",)
 
 
 def compare_fields(result: dict) -> dict:
-    """analyzers.face_models.embedding.compare's result with NSFAS's `confidence`."""
+    """The native comparison (front/flows/comparison.py `compared`) with NSFAS's
+    `confidence`; the decision's own confidence kept as `decision_confidence`."""
     return {**result, "confidence": scales.distance_confidence(result["distance"]),
             "decision_confidence": result["confidence"]}
 

@@ -10,17 +10,10 @@ from __future__ import annotations
 
 from starlette.responses import JSONResponse
 
-# The version of this service's API, reported by GET / and the Scaleflex envelope;
-# raised with every release that changes an answer.
-VERSION = "1.1.0"
-SERVICE = "face-analysis"
+from front.http import wants_html
+from front.service_version import SERVICE, VERSION
+
 HEALTH_PATHS = ("/-/healthz", "/-/healthz/")
-
-
-def wants_html(headers) -> bool:
-    """True when the Accept header names text/html (a browser), so / stays the page."""
-    accept = dict(headers or []).get(b"accept", b"").decode("latin-1").lower()
-    return "text/html" in accept
 
 
 def service_info(health: dict) -> dict:

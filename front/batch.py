@@ -31,12 +31,13 @@ from collections.abc import Awaitable, Callable
 
 from analyzers.face_analysis import ModelUnavailable, Options
 from analyzers.upload_pixels import in_upload_pixels
+from errors import InputError
 from front.flows import Flows
 from front.http import read_upload
 from front.model_clients import CALL_ITEMS
 from inputs.budget import announced_pixels
 from security import BatchLimits, batch_max_images  # noqa: F401 (re-exported)
-from inputs.imageio import InputError, decode_base64
+from inputs.imageio import decode_base64
 
 # 8 faces a call keep most of the per-call saving (docs/benchmarks.md, 2026-12-07);
 # four groups in flight keep every model service busy, as 16 clients' requests do

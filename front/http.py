@@ -10,10 +10,17 @@ import numpy as np
 from starlette.responses import JSONResponse, Response
 
 from analyzers.face_analysis import ModelUnavailable
-from inputs.imageio import InputError, Limits
+from errors import InputError
+from inputs.imageio import Limits
 
 # what GET /health answers: the service fills it at start-up
 health_state: dict = {"status": "starting", "models": {}}
+
+
+def wants_html(headers) -> bool:
+    """True when an ASGI scope's Accept header names text/html (a browser)."""
+    accept = dict(headers or []).get(b"accept", b"").decode("latin-1").lower()
+    return "text/html" in accept
 
 
 def error(status: int, detail: str, code: str | None = None) -> JSONResponse:

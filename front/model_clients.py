@@ -8,17 +8,10 @@ at a time in this process, whichever service and request it is for; among the
 waiting ones, the one whose request has the earliest deadline goes next
 (`BulkLane`).
 
-Why (issue 18, measured with bench/hostile_load.py): a model service runs one
-batch at a time, so a normal request's one face waited behind whatever crowd
-batch was running, up to 32 faces merged from two crowds (age / gender p99 1.6 s
-against 70 ms quiet); and the three task services of two crowd /analyze
-requests kept both cores busy at once. One 100 ms part at a time bounds both:
-a normal call waits behind at most one part, and bulk work holds about one core.
-A bulk call keeps the lane for all its parts, and the earliest deadline goes
-next (the deadline is the same length for all, so the oldest request first):
-crowds finish one after the other, rather than all of them late together, which
-handing the lane on after each part did (two crowd /templates/extract requests
-took turns part by part: one answered 504, the other 200 after 46.8 s).
+Why: a model service runs one batch at a time, so a normal call waits behind at most
+one part and bulk work holds about one core; a bulk call keeps the lane for all its
+parts, so crowds finish one after the other rather than all late together (figures:
+docs/benchmarks.md, "2026-12-07 moved from code comments").
 """
 
 from __future__ import annotations
@@ -40,15 +33,12 @@ import numpy as np
 CONNECTION_RETRIES = 2
 
 
-# Items a normal call carries at most. /templates/extract on a photo of 1000 faces
-# sent its 100 crops to the embedding service in one 19.6 MB call, which did not
-# answer within the model timeout (issue 18): a larger batch is bulk (see above),
-# and each of its parts is well under the model timeout. 16 is half of
-# FACE_MAX_BATCH_SIZE's default, so adaptive batching can still merge two normal
-# requests' calls into one model run.
+# Items a normal call carries at most: a larger batch is bulk, in parts well under the
+# model timeout; half of FACE_MAX_BATCH_SIZE's default, so two normal calls can still
+# merge (figures: docs/benchmarks.md, "2026-12-07 moved from code comments").
 CALL_ITEMS = 16
 
-#: The deadline (time.monotonic()) of the request this task works for; front/flows.py
+#: The deadline (time.monotonic()) of the request this task works for; front/flows/plumbing.py
 #: sets it when a request's work starts. Without one, a bulk part waits last.
 REQUEST_DEADLINE: contextvars.ContextVar[float] = contextvars.ContextVar(
     "REQUEST_DEADLINE", default=math.inf)

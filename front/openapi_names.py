@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import re
 
-from compat.service_info import SERVICE, VERSION
+from front.service_version import SERVICE, VERSION
 
 DESCRIPTION = (
     "Self-hostable face analysis: every face in a photo (or an ID document, PDF too) "

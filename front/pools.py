@@ -1,18 +1,15 @@
 """Separate, bounded thread pools for the front's blocking work, one per kind.
 
-Everything used to run through `asyncio.to_thread`, on the default pool (6 threads
-on 2 cores): 18 image_url requests to a slow server took all six threads, in
-waves of six, and a normal /analyze sent meanwhile waited 30.2 s for a thread to
-decode its photo (issue 18). Here a kind of work only waits for its own kind:
+On one shared pool, slow image_url downloads held every thread and normal photos
+waited to be decoded; here a kind of work only waits for its own kind (figures:
+docs/benchmarks.md, "2026-12-07 moved from code comments"):
 
 * ``decode`` - image decoding, CPU-bound: one thread per core. Each decode is
   bounded (FACE_MAX_PIXELS, and inputs/budget.py's scan budget for JPEGs).
-  Threads rather than a child process per decode: measured side by side (one
-  run, shared 2-core machine), obama.jpg decodes in 139 ms in a thread and in
-  2449 ms through a fresh child process (interpreter start and imports), 18x.
-* ``decode_large`` - images over LARGE_PIXELS (header read first), one thread:
-  four clients sending 40 MP photos took both decode threads, and normal photos
-  waited behind them (p99 13x the quiet one, bench/hostile_load.py).
+  Threads rather than a child process per decode: a child's start costs far more
+  than a decode.
+* ``decode_large`` - images over LARGE_PIXELS (header read first), one thread, so
+  large photos never take the threads normal photos decode on.
 * ``fetch`` - image_url downloads, waiting on the network: many threads, each
   fetch under its own deadline (inputs/sources.py).
 * ``document`` - PDF pages, each rendered by a child process that is killed at
@@ -25,7 +22,7 @@ of a ThreadPoolExecutor never runs. Running work finishes within its own bound.
 A decoded large image (a 40 MP photo is a 120 MB array) then stays in memory for
 the rest of its request, so at most LARGE_IN_FLIGHT requests hold one at a time
 (`large_slots`, taken before the decode, given back when the request ends;
-front/flows.py); the others wait with their compressed bytes only. When the
+front/flows/plumbing.py); the others wait with their compressed bytes only. When the
 last one ends, the freed heap is handed back to the system (`return_memory`).
 """
 
@@ -55,9 +52,7 @@ SIZES = {
 #: phone photo is still a normal one.
 LARGE_PIXELS = 16_000_000
 #: Requests holding a decoded large image at once: one decoding (decode_large has
-#: one thread) while one is analysed. Eight concurrent 40 MP JPEGs on /analyze
-#: took the front to an 852 MB peak without this bound and to 616 MB with it
-#: (bench/huge_images.py, the colour region already capped).
+#: one thread) while one is analysed; it bounds the front's peak memory (bench/huge_images.py).
 LARGE_IN_FLIGHT = 2
 _POOLS = {kind: ThreadPoolExecutor(size, thread_name_prefix=f"front-{kind}")
           for kind, size in SIZES.items()}

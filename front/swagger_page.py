@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from compat.service_info import SERVICE, VERSION, wants_html
+from front.http import wants_html
+from front.service_version import SERVICE, VERSION
 
 INIT_PATH = "/swagger-init.js"
 PAGE = f"""<!DOCTYPE html>

@@ -3,7 +3,7 @@ and /cluster (docs/identification.md is the guide; `openapi_paths` documents the
 in /docs.json).
 
 Photos come as multipart/form-data (`file`, the other fields as text) or as JSON
-(`image`: base64 or a data: URL); the analysis is the service's own (front/flows.py:
+(`image`: base64 or a data: URL); the analysis is the service's own (front/flows/plumbing.py:
 decoding under the limits, detection, embedding, under the request's deadline).
 Errors are the service's `{"detail", "code"}` bodies. The database calls run in
 threads, never on the event loop.
@@ -33,6 +33,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from errors import InputError
+import precision
 import settings
 from analyzers.face_models.embedding import metric_for
 from analyzers.face_analysis import ModelUnavailable
@@ -41,9 +43,9 @@ from gallery import clustering, operating_point
 from gallery.database import DatabaseError, open_database
 from gallery.replica import Replica
 from gallery.store import GalleryError, GalleryStore, ModelMismatch, NewFace, Template
-from inputs.imageio import InputError, decode_base64
+from inputs.imageio import decode_base64
 from inputs.json_nesting import MAX_JSON_DEPTH, MAX_JSON_VALUES, JsonNesting
-from responses import numbers, templates
+from responses import templates
 from security import ApiKeyMiddleware
 
 PREFIX = "/galleries"
@@ -305,7 +307,7 @@ def _crop_jpeg(image: np.ndarray, box) -> bytes:
 
 
 def _boxes(faces) -> list:
-    return [numbers.pixels(face.box) for face in faces]
+    return [precision.pixels(face.box) for face in faces]
 
 
 async def _enrol_face(call: Call, data: bytes, min_quality: float) -> tuple[NewFace, dict]:
@@ -335,7 +337,7 @@ async def _enrol_face(call: Call, data: bytes, min_quality: float) -> tuple[NewF
     vector = np.asarray((await analysis.embed_pair((image, face)))[0], np.float32)
     crop = await asyncio.to_thread(_crop_jpeg, image, face.box)
     scale = decoded.scale if decoded.reduced else (1.0, 1.0)
-    box = numbers.pixels([face.box[0] * scale[0], face.box[1] * scale[1],
+    box = precision.pixels([face.box[0] * scale[0], face.box[1] * scale[1],
                           face.box[2] * scale[0], face.box[3] * scale[1]])
     return (NewFace(box, round(score, 2), crop, Template(model, vector),
                     call.text("source", None)),
@@ -430,8 +432,8 @@ async def identify(request: Request):
                     **operating_point.rates_at(model, d)}
                    for s, d, f in ranked if s in names]  # a subject deleted meanwhile: gone
         best = matches[0] if matches and matches[0]["match"] else None
-        answered.append({"bbox": numbers.pixels(face.box) if face else None,
-                         "confidence": numbers.score(face.score) if face else None,
+        answered.append({"bbox": precision.pixels(face.box) if face else None,
+                         "confidence": precision.score(face.score) if face else None,
                          "subject_id": best["subject_id"] if best else None,
                          "display_name": best["display_name"] if best else None,
                          "unknown": best is None, "matches": matches})
@@ -486,7 +488,7 @@ async def verify(request: Request):
     return ok({"gallery": found["name"], "subject_id": subject, "model": model,
                "match": distances[nearest] < point["threshold"],
                "distance": round(distances[nearest], 6), "face_id": face_ids[nearest],
-               "faces_compared": len(vectors), "bbox": numbers.pixels(faces[0].box),
+               "faces_compared": len(vectors), "bbox": precision.pixels(faces[0].box),
                **operating_point.rates_at(model, distances[nearest]), **point})
 
 
@@ -594,8 +596,8 @@ async def cluster_photos(request: Request):
     items, vectors = [], []
     for photo, (faces, embedded) in enumerate(found):
         for number, (face, vector) in enumerate(zip(faces, embedded)):
-            items.append({"photo": photo, "face": number, "bbox": numbers.pixels(face.box),
-                          "confidence": numbers.score(face.score)})
+            items.append({"photo": photo, "face": number, "bbox": precision.pixels(face.box),
+                          "confidence": precision.score(face.score)})
             vectors.append(vector)
     point = operating_point.operating_point(model, far)
     point.pop("fpir_bound", None)

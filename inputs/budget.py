@@ -2,22 +2,20 @@
 
 The pixel limits (inputs/imageio.py) bound the memory of a decode, not its time:
 a progressive JPEG is decoded once per scan, and nothing in the format limits the
-number of scans. One progressive AC scan repeated 2000 times (82 bytes each, a
-305 KB file) took 10.7 s to decode on a 6000x6000 grey image, about 5 ms per scan
-(issue 18). The scans are counted here from the marker structure once Pillow has
+number of scans (a small file of repeated scans took seconds, issue 18). The scans
+are counted here from the marker structure once Pillow has
 read the header and before it decodes (inputs/imageio.py decode_image), so such a
 file is refused in milliseconds, and every JPEG decode is bounded by
 MAX_SCAN_PIXELS.
 
 The count follows libjpeg's reading, not the format's rules: between segments
 libjpeg skips any bytes up to the next 0xFF (a stray 0x00 after a comment hid
-994 of 1000 scans from a walk that stopped there, issue 29), and so does the walk
-here. Behind the count, the decode itself has a CPU-time budget (`budgeted_read`):
+scans from a walk that stopped there, issue 29), and so does the walk here. Behind the count, the decode itself has a CPU-time budget (`budgeted_read`):
 Pillow feeds libjpeg in blocks, and past the budget the next block is refused.
 
 BMP's RLE8 / RLE4 decoder is Python code in Pillow that pads a short row one byte
-at a time (a 9 KB file of 8000 x 2000 took 4.5 s, issue 29): RLE bitmaps are
-decoded up to MAX_RLE_PIXELS only.
+at a time (a tiny file took seconds, issue 29): RLE bitmaps are decoded up to
+MAX_RLE_PIXELS only. Figures: docs/benchmarks.md, "2026-12-07 moved from code comments".
 """
 
 from __future__ import annotations
@@ -33,10 +31,8 @@ from inputs.formats import _IMAGE_FORMATS, sniff_format
 #: colour image and 6 for grey; a non-progressive image has at most one scan
 #: per component (3-4).
 MAX_JPEG_SCANS = 64
-#: Scans x pixels one JPEG decode may cost: 20 scans of a 40 MP image. Measured
-#: side by side on this 2-core machine (shared): a 6000x6000 grey JPEG decodes
-#: in 0.58 s with the standard 10 scans and in 3.5 s with 60 (about 1.6 ns per
-#: scan and pixel), so the budget holds a decode to about 1.3 s.
+#: Scans x pixels one JPEG decode may cost: 20 scans of a 40 MP image, about a
+#: second's decode (docs/benchmarks.md, "2026-12-07 moved from code comments").
 MAX_SCAN_PIXELS = 20 * 40_000_000
 
 #: CPU seconds one JPEG decode may take (its thread's own time, so a busy host

@@ -29,7 +29,7 @@ pdf_max_pixels         (follows FACE_MAX_PIXELS)  = max_pixels
 pdf_render_seconds     FACE_PDF_RENDER_TIMEOUT    10 s
 pdf_memory_mb          FACE_PDF_MEMORY_MB         1024 (address space of the
                                                   PDF child process)
-analysis_max_side      FACE_ANALYSIS_MAX_SIDE     4,096 px (front/flows.py
+analysis_max_side      FACE_ANALYSIS_MAX_SIDE     4,096 px (front/flows/plumbing.py
                                                   decodes JPEGs above it at 1/2,
                                                   1/4 or 1/8: :func:`decode_scaled`)
 =====================  =========================  ==============================
@@ -370,7 +370,7 @@ def decode_scaled(data: bytes, limits: Limits | None,
     work); other formats whole. The 39.8 MP photo of bench/hostile_load.py, decoded and
     shrunk to the detector's 1600 px, costs 0.35 of the whole decode's CPU at 1/2 and
     0.19 at 1/4 (bench/large_decode.py). The caller maps what it measures back to the
-    upload's pixels with ``Decoded.scale`` (front/flows.py ``detected``)."""
+    upload's pixels with ``Decoded.scale`` (front/flows/plumbing.py ``detected``)."""
     return _decode(data, limits or Limits(), factor_of)
 
 

@@ -21,7 +21,8 @@ def main() -> int:
     cap = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     if cap > 0:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    from inputs.imageio import InputError, Limits, render_pdf_page_here
+    from errors import InputError
+    from inputs.imageio import Limits, render_pdf_page_here
 
     header = json.loads(sys.stdin.buffer.readline())
     data = sys.stdin.buffer.read()

@@ -3,7 +3,7 @@ letting the request reach inside the network.
 
 Plain Python (standard library; ``boto3`` only for ``s3://`` and only when
 installed), usable and testable without BentoML. Every failure is an
-:class:`~inputs.imageio.InputError` with a 4xx ``status`` and a ``detail``
+:class:`~errors.InputError` with a 4xx ``status`` and a ``detail``
 sentence that names the problem.
 
 The rules (:class:`FetchPolicy`, environment variables read by
@@ -64,8 +64,9 @@ from dataclasses import dataclass, field
 from typing import Mapping
 from urllib.parse import quote, urljoin, urlsplit
 
+from errors import InputError
 import settings
-from inputs.imageio import InputError, Limits, numbers_from_env
+from inputs.imageio import Limits, numbers_from_env
 
 __all__ = ["FetchPolicy", "address_problem", "check_url", "fetch_url"]
 

@@ -21,26 +21,9 @@ contrast where the lips were (C up to 69). Either one is evidence, so
 
 and a face is masked when score >= 0.
 
-Measured (tests/test_mask.py, README "Mask check") on 11 real faces (obama,
-obama2, obama3, biden, astronaut, grace_hopper and five faces of insightface's
-t1.jpg; its sixth is turned 49 degrees, beyond MAX_YAW) unmasked and with 8
-masks each painted over the mesh's nose-mouth-chin polygon (tests/masks.py:
-white, light blue, black, a two-colour check pattern, and insightface's
-mask_white / blue / black / green.jpg textures), with the served detector's boxes
-(the cascade, testkit.local_models.detect_served): unmasked D 5.3-24.0, C 8.7-38.4;
-plain and textured masks C 0.0-14.2; patterned masks D >= 30.8. The thresholds are
-the midpoints of those gaps (D 24.0 | 30.8, C 6.7 | 8.7, C's lower end the most
-among the masks whose D can pass for skin: the plain ones and mask_white.jpg); the
-score then runs -1.05..-0.12 unmasked and 0.12..2.73 masked. The gap was measured on
-the very faces the thresholds came from (with the cascade's second O-Net pass, added
-after: unmasked D 5.1-23.1, C 9.5-37.4, score -0.99..-0.17; masked 0.12..2.73; the rule's
-midpoints would be 27.0 and 7.8, within 0.4 and 0.1 of these, kept), and the mesh follows
-the detector's box: on
-MTCNN's boxes the same rule gave 30.15 and 9.15 (28.7 and 8.15 before MTCNN and the
-mesh were made to answer as facenet-pytorch and MediaPipe do), and those thresholds
-called obama.jpg masked on the cascade's boxes (lip contrast 11.5 -> 8.7, score
-+0.05). On 500 real photos (docs/accuracy.md, Mask) the new thresholds answer as
-the old ones did on the cascade's boxes (0.864 against 0.862 right where answered).
+The thresholds are the midpoints of the gaps between unmasked and masked faces on real
+photos with painted masks (tests/test_mask.py); the faces, the figures and their history:
+docs/accuracy.md, "2026-12-07 moved from code comments".
 
 ``confidence`` is a logistic of the distance to the decision,
 1 / (1 + exp(-|score| / CONFIDENCE_SCALE)): 0.5 at the threshold, about 0.95

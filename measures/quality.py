@@ -25,61 +25,11 @@ beyond it and 0 at s short of it.  s ("scale") is fixed per check (below).
 computed; ``skipped`` names the others with the reason.
 
 Thresholds (defaults; each overridable per request, and by the environment
-variable FACE_QUALITY_THRESHOLDS as a JSON object of the same keys).
-Values measured on the test photos (testkit/photos.py) are quoted, see
-tests/test_quality.py and README.md:
-
-=====================  =======  =====  ==============================================
-key                    default  scale  measure (pass when) -- measured on the photos
-=====================  =======  =====  ==============================================
-sharpness              0.30     0.15   std of the Laplacian / std of the grey face,
-                                       face scaled to 128 px (>=). obama 0.78,
-                                       Gaussian-blurred copies sigma 1.5: 0.43,
-                                       sigma 3: 0.22; Tom_Hanks (tiny face) 0.20
-illuminationMin        50       30     mean face luminance, 0-255 (>= min, <= max):
-illuminationMax        210      30     neither under- nor over-exposed. obama 152,
-                                       biden 103, obama x0.3 copy 45
-evenIllumination       0.80     0.15   darker / brighter face-half mean luminance
-                                       (>=). obama 0.91, grace_hopper 0.99,
-                                       astronaut 0.81, obama with the image's left
-                                       half x0.4: 0.67, Tom_Hanks (side-lit) 0.53
-noFlare                0.01     0.01   share of face pixels with min(R,G,B) >= 245,
-                                       saturated / specular (<=). obama 0.0003
-eyeOpen                0.165    0.08   eye aspect ratio, measures.geometry (>=);
-                                       both leftEyeOpen and rightEyeOpen (an eye
-                                       turned away takes the near eye's). obama
-                                       0.22 / 0.21 (smiling), astronaut 0.35 / 0.37
-backgroundUniformity   12       6      mean Sobel gradient magnitude of the
-                                       background (person probability < 0.5), image
-                                       scaled to 256 px (<=). Tom_Hanks (plain) 0.5,
-                                       obama2 7.1, astronaut 7.3, grace_hopper 7.9,
-                                       obama (flags behind him) 15.3
-dynamicRange           100      40     1st-99th percentile spread of face luminance,
-                                       grey levels (>=). obama 184, obama x0.3: 55
-eyeDistance            90       30     iris-centre distance in pixels (>=); ICAO
-                                       9303 asks for at least 90, preferably 120.
-                                       obama 106, grace_hopper 82, astronaut 43
-noise                  6        3      Immerkaer noise sigma on the face, grey
-                                       levels (<=). obama 3.4, with Gaussian noise
-                                       sigma 12 added: 9.1
-marginsMin             0.20     0.10   smallest of the four face-box-to-border
-                                       margins, in face-box widths / heights (>=)
-marginsCentreOffset    0.10     0.05   |face centre - image centre| / image width
-                                       (<=). Both make the margins check.
-neutralEmotion         0.50     0.25   emotion model's "neutral" probability (>=).
-                                       biden 0.93, obama3 0.50, obama (smiling) 0.001
-rotation               10       10     max(|yaw|, |pitch|, |roll|), degrees (<=);
-                                       ISO/IEC 39794-5 frontal: 5 yaw / pitch, 8 roll.
-                                       obama 3.4, obama2 16.4 (yaw), obama rotated
-                                       +25 deg: roll 25.6
-=====================  =======  =====  ==============================================
-
-notMasked: measures/mask.py's colour heuristic on the mesh (no mask model
-ships in the registries): value = its score, passed when below 0 (<); the
-score is the larger log ratio of the lower face's colour distance to the
-forehead and of the missing lip contrast to their thresholds; measured gap
-unmasked -0.83..-0.043, masked 0.039..2.91 (README, Mask check). Skipped with
-the reason for a face turned more than 45 degrees.
+variable FACE_QUALITY_THRESHOLDS as a JSON object of the same keys): DEFAULT_THRESHOLDS
+and SCALES below; each check's measure, default and the test photos' values are in
+docs/api.md ("Face quality") and docs/accuracy.md ("2026-12-07 moved from code comments").
+notMasked is measures/mask.py's colour heuristic (passed when its score is below 0),
+skipped with the reason for a face turned more than 45 degrees.
 
 Not measured (null, with the reason): watermark (no watermark detector is
 implemented).

@@ -1,5 +1,5 @@
 """The answers of the endpoints beyond /analyze, built from the flows' results
-(front/flows.py), with the one formatter of responses/numbers.py."""
+(front/flows/), with the one formatter of precision.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PIL import Image
 
 from analyzers.detectors.detection import Detection
 from analyzers.face_models.mesh import LEFT_IRIS_CENTER, RIGHT_IRIS_CENTER
-from responses.numbers import fractions, pixels, score
+from precision import fractions, pixels, score
 
 
 def face_box(box, confidence: float, width: int, height: int) -> dict:

@@ -1,7 +1,8 @@
 """Adding a model is one registry entry and one wrapper (docs/contributing.md): a made-up
 detector and a made-up per-face classifier (tests/made_up_models.py), imported with
 `python -m models import --from` into a store of their own and served by the real
-server, which answers /analyze with them."""
+server, which answers /analyze with them and lists the classifier's attribute in /docs.json
+and on the web page."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import httpx
 import numpy as np
 import pytest
 
+from testkit.browser import chromium
 from testkit.model_store import linked_store, models_cli, models_env
 from testkit.photos import photo
 from testkit.server import Server
@@ -71,6 +73,19 @@ def test_the_server_answers_with_both(store, registry_restored):
         response = httpx.post(f"{server.url}/analyze", timeout=120,
                               files={"file": ("obama.jpg", photo("obama.jpg").read_bytes())},
                               data={"attributes": "age,tone"})
+        document = httpx.get(f"{server.url}/docs.json", timeout=60).json()
+        choices = httpx.get(f"{server.url}/ui/attributes.json", timeout=60).json()
+        with chromium(f"{server.url}/ui", lambda d: d.execute_script(
+                "return document.body.dataset.ready") == "true") as page:
+            boxes = page.execute_script(
+                "return [...document.querySelectorAll('#attributes input')].map(b => b.value)")
+    # the OpenAPI document and the web page's check boxes take the new attribute from
+    # the registry entry: no edit of schemas.py or ui/app.js
+    field = document["components"]["schemas"]["Face"]["properties"]["tone"]
+    assert "face-tone-madeup" in field["description"]
+    assert "'tone'" in json.dumps(document)  # /analyze's attributes help lists it
+    assert "tone" in choices["attributes"] and "tone" not in choices["default"]
+    assert "tone" in boxes  # the web page offers it
     assert response.status_code == 200, response.text
     answer = response.json()
     image = decode_image(photo("obama.jpg").read_bytes())

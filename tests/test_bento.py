@@ -66,7 +66,7 @@ def test_build_carries_models_code_and_a_dockerfile(built):
                  "src/analyzers/face_models/mesh.py", "src/analyzers/image_models/body.py",
                  "src/analyzers/runtime/onnx_session.py",
                  "src/models/registry.py", "src/ui/serve.py", "src/ui/index.html",
-                 "src/ui/app.js", "src/ui/app.css", "src/front/flows.py", "src/settings.py",
+                 "src/ui/app.js", "src/ui/app.css", "src/front/flows/plumbing.py", "src/settings.py",
                  "src/compat/image_api.py", "env/docker/Dockerfile",
                  "env/python/requirements.txt"):
         assert (folder / path).is_file(), path

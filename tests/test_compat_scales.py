@@ -8,7 +8,7 @@ import pytest
 
 from analyzers.detectors.detection import Detection
 from compat import image_api, scales
-from inputs.imageio import InputError
+from errors import InputError
 
 
 def test_scale_changes():
@@ -93,3 +93,24 @@ def test_quality_threshold_of_the_request():
     for bad in (True, "30", -1, 101):
         with pytest.raises(InputError):
             image_api.quality_threshold({"quality_threshold": bad})
+
+
+def test_one_comparison_two_contracts():
+    """/compare-faces (NSFAS) and InsightFace's compare shape the same native comparison
+    (front/flows/comparison.py `compared`): only the contract's fields differ."""
+    import numpy as np
+
+    from analyzers.face_models.embedding import ARCFACE, compare
+    from compat import insightface, nsfas
+
+    first = np.linspace(-1.0, 1.0, 512, dtype=np.float32)
+    second = first + np.float32(0.05) * np.cos(np.arange(512, dtype=np.float32))
+    compared = {**compare(first, second, None, ARCFACE), "metric": ARCFACE.description,
+                "model": "face-embedding-arcface:v1"}
+    answer = nsfas.compare_fields(compared)
+    assert answer["confidence"] == scales.distance_confidence(compared["distance"])
+    assert answer["decision_confidence"] == compared["confidence"]
+    assert answer["model"] == compared["model"] and answer["match"] is compared["match"]
+    other = insightface.compare_answer(compared)
+    assert other["similarity"] == scales.similarity_fraction(compared["similarity"])
+    assert other["model"] == compared["model"] and other["match"] is compared["match"]

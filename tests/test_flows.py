@@ -1,4 +1,4 @@
-"""front/flows.py without BentoML: the request deadline, the face limit and a whole
+"""front/flows/ without BentoML: the request deadline, the face limit and a whole
 flow on the real models in-process."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ import asyncio
 import pytest
 
 from analyzers.face_analysis import FaceAnalysis
+from errors import InputError
 from front.flows import Flows
-from inputs.imageio import InputError, Limits
+from inputs.imageio import Limits
 from inputs.sources import FetchPolicy
 from measures.quality import DEFAULT_THRESHOLDS
 from security import Settings
@@ -101,7 +102,7 @@ def _enlarged(name: str, factor: float) -> bytes:
 
 def _decodes_recorded(monkeypatch) -> list[int]:
     """The scale (1, 2, 4, 8) of each decode the flows make from now on, in order."""
-    import front.flows as flows_module
+    import front.flows.plumbing as flows_module
 
     decodes: list[int] = []
     real = flows_module.decode_scaled

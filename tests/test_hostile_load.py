@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 
+from errors import InputError
 import model_services
 import settings
 import topology
@@ -30,7 +31,7 @@ from front.model_clients import CALL_ITEMS, REQUEST_DEADLINE, BulkLane, remote_p
 from inputs import budget, imageio
 from inputs.budget import (MAX_JPEG_SCANS, MAX_RLE_PIXELS, MAX_SCAN_PIXELS, announced_pixels,
                            jpeg_scans)
-from inputs.imageio import InputError, decode_image
+from inputs.imageio import decode_image
 from inputs.sources import FetchPolicy, fetch_url
 from security import (MAX_JSON_DEPTH, MODEL_PRIVATE_PATHS, PrivateEndpoints, RequestGuard,
                       Route, Settings, check_multipart, json_depth)
@@ -265,7 +266,7 @@ def test_bulk_lane_serves_the_earliest_deadline_first():
 
 
 def test_a_bulk_call_waits_in_its_request_s_deadline_order():
-    """The deadline comes from the request's context (front/flows.py sets it)."""
+    """The deadline comes from the request's context (front/flows/plumbing.py sets it)."""
     client = RecordingClient(lambda batch: batch)
     order = []
 

@@ -13,8 +13,8 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageFile, ImageOps
 
+from errors import InputError
 from inputs.imageio import (
-    InputError,
     Limits,
     coarsest,
     decode_base64,

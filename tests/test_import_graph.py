@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("allocator", "analyzers", "compat", "front", "inputs", "measures", "models",
             "model_services", "responses", "schemas", "security", "service", "settings",
-            "topology", "errors", "ui", "training", "bench", "testkit", "gallery", "bulk",
+            "topology", "errors", "precision", "ui", "training", "bench", "testkit", "gallery", "bulk",
             "deploy", "clients")
 
 
@@ -146,3 +146,34 @@ def test_every_wrapper_lives_in_the_folder_of_its_kind():
                 "analyzers.image_models." if source.task in ("segmentation", "body") else
                 "analyzers.face_models.")
         assert module.startswith(kind), (source.name, module)
+def imported_by(edges: dict[str, set[str]], prefixes: tuple[str, ...]) -> dict[str, set[str]]:
+    """module -> the modules under `prefixes` it imports directly."""
+    return {module: found for module, targets in edges.items()
+            if (found := {t for t in targets if t.split(".")[0] in prefixes})}
+
+
+def test_the_analysis_knows_no_answer_shape():
+    # analysis, inputs, measures and models below every route: they answer plain records
+    lower = ("analyzers", "inputs", "measures", "models")
+    edges = {m: t for m, t in graph().items() if m.split(".")[0] in lower}
+    assert imported_by(edges, ("responses", "compat", "front", "service", "gallery")) == {}
+
+
+def test_native_code_never_imports_the_compatibility_layer():
+    # compat wraps native answers at the edge: only the routes that serve its
+    # contracts (front/, service.py) reach it
+    edges = {m: t for m, t in graph().items()
+             if m.split(".")[0] not in ("compat", "front", "service")}
+    assert imported_by(edges, ("compat",)) == {}
+    responses = {m: t for m, t in graph().items() if m.split(".")[0] == "responses"}
+    assert imported_by(responses, ("compat", "front")) == {}
+
+
+def test_input_error_comes_from_errors():
+    found = []
+    for module, path in project_modules().items():
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module != "errors" and \
+                    any(alias.name == "InputError" for alias in node.names):
+                found.append(f"{module}: from {node.module} import InputError")
+    assert found == []

@@ -18,8 +18,8 @@ import types
 
 import pytest
 
+from errors import InputError
 from inputs import sources
-from inputs.imageio import InputError
 from inputs.sources import FetchPolicy, address_problem, fetch_url
 from tests.fetch_server import IMAGE, FetchServer
 

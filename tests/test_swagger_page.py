@@ -9,7 +9,7 @@ import json
 import pytest
 from selenium.webdriver.common.by import By
 
-from compat.service_info import VERSION
+from front.service_version import VERSION
 from testkit.browser import chromium
 
 

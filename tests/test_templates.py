@@ -9,8 +9,10 @@ import numpy as np
 import pytest
 
 from analyzers.face_models.embedding import ARCFACE, DLIB
+from compat.insightface import detected_face
+from compat.scaleflex import scaleflex
 from responses import templates
-from responses.output_formats import check_output_format, insightface_face, scaleflex
+from responses.output_formats import check_output_format
 
 MODEL = "face-embedding-dlib:test"
 
@@ -126,7 +128,7 @@ def test_output_formats():
     # Scaleflex's spellings (issue 17): 'Male', whole years, whole-pixel box
     assert face["races"] is None and "races" in face["unavailable"] and face["gender"] == "Male"
     assert face["age"] == 33 and face["box"] == [1, 2, 30, 40] and shaped["status"] == "success"
-    inface = insightface_face(native_face())
+    inface = detected_face(native_face())
     assert inface["feature"] is None and "feature" in inface["unavailable"]
     assert len(inface["landmarks"]) == 5 and inface["race"] is None
 

@@ -61,6 +61,16 @@ def shoot(driver, name: str) -> Path:
     return path
 
 
+def test_the_attribute_boxes_are_the_servers(browser, client):
+    """Run first, before a test ticks a box: the page's check boxes are the server's
+    attributes, its default ones ticked (ui/serve.py attributes.json)."""
+    choices = client.get("/ui/attributes.json").json()
+    boxes = browser.find_elements(By.CSS_SELECTOR, "#attributes input")
+    assert [box.get_attribute("value") for box in boxes] == choices["attributes"]
+    assert [box.get_attribute("value") for box in boxes if box.is_selected()] == \
+        choices["default"]
+
+
 def test_analyze_draws_every_face_and_a_card_each(browser, server):
     panel = tab(browser, "analyze")
     browser.find_element(By.ID, "analyze-file").send_keys(str(photo("t1.jpg")))

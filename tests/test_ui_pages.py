@@ -38,6 +38,17 @@ def test_open_page_and_its_files():
     assert http.get("/uix").json() == {"api": "/uix"}
 
 
+def test_the_attribute_list_is_the_task_tables():
+    from analyzers.face_analysis import ATTRIBUTES, Options
+
+    answer = TestClient(UiPages(api)).get("/ui/attributes.json")
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
+    assert answer.json() == {"attributes": list(ATTRIBUTES),
+                             "default": list(Options().attributes)}
+    assert "blendshapes" in answer.json()["attributes"]  # the hand-copied list lacked it
+    assert "ATTRIBUTES" not in (HERE / "app.js").read_text()
+
+
 def test_page_loads_nothing_from_elsewhere():
     """No URL with a scheme or a protocol-relative one in the page's own files."""
     for name in ("index.html", "app.js", "app.css"):

@@ -5,9 +5,6 @@
 // so the overlay stays on the right pixels at any size.
 "use strict";
 
-const ATTRIBUTES = ["age", "gender", "emotion", "pose", "expression", "colour", "landmarks",
-                    "embedding", "beauty", "ethnicity", "obstruction", "hair"];
-const DEFAULT_ON = new Set(["age", "gender", "emotion", "pose", "expression", "colour"]);
 const COLOURS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4",
                  "#f032e6", "#9a6324", "#469990", "#808000"];
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -636,9 +633,23 @@ function camera() {
   });
 }
 
-function init() {
-  $("#attributes").append(...ATTRIBUTES.map((name) => el("label", {},
-    el("input", { type: "checkbox", value: name, checked: DEFAULT_ON.has(name) }), ` ${name}`)));
+// the attributes /analyze takes and its default ones, from the server's task table (ui/serve.py)
+async function attributeChoices() {
+  const response = await fetch(new URL("attributes.json", location.href));
+  if (!response.ok) throw new Error(`attributes.json answered ${response.status}`);
+  return response.json();
+}
+
+async function init() {
+  try {
+    const choices = await attributeChoices();
+    $("#attributes").append(...choices.attributes.map((name) => el("label", {},
+      el("input", { type: "checkbox", value: name, checked: choices.default.includes(name) }),
+      ` ${name}`)));
+  } catch (problem) {
+    $("#attributes").append(el("p", { className: "error" },
+      `The attribute list could not be loaded (${problem.message}); /analyze answers its default set.`));
+  }
   const key = $("#api-key");
   key.value = sessionStorage.getItem("face-api-key") || "";
   key.addEventListener("change", () => sessionStorage.setItem("face-api-key", key.value.trim()));

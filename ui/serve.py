@@ -16,11 +16,13 @@ sends the key it is given in its own "API key" field with every API call, as X-A
 from __future__ import annotations
 
 import base64
+import json
 import logging
 from pathlib import Path
 
 from starlette.responses import RedirectResponse, Response
 
+from analyzers.face_analysis import ATTRIBUTES, Options
 from security import ApiKeyMiddleware
 
 # a child of BentoML's logger, so the line shows in `bentoml serve`'s log at INFO
@@ -30,9 +32,17 @@ FILES = {"index.html": "text/html; charset=utf-8",
          "app.js": "text/javascript; charset=utf-8",
          "gallery.js": "text/javascript; charset=utf-8",
          "app.css": "text/css; charset=utf-8"}
+# made at start-up from the task table, so a new per-face classifier gets its check box
+CHOICES = "attributes.json"
 # nothing from another origin; photos are shown from blob: URLs, crops from data: URLs
 POLICY = ("default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; "
           "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+
+
+def attribute_choices() -> bytes:
+    """The attributes /analyze takes, in its order, and those it answers by default."""
+    return json.dumps({"attributes": list(ATTRIBUTES),
+                       "default": list(Options().attributes)}).encode()
 
 
 class _PageKey(ApiKeyMiddleware):
@@ -67,6 +77,7 @@ class UiPages:
     def __init__(self, app, keys=()):
         self.app = app
         self.files = {name: (HERE / name).read_bytes() for name in FILES}
+        self.files[CHOICES] = attribute_choices()
         self.pages = _PageKey(self._serve, keys) if keys else self._serve
         log.info("web page: /ui on this server (with `bentoml serve`'s default port: "
                  "http://localhost:3000/ui)%s",
@@ -91,7 +102,8 @@ class UiPages:
         elif name in self.files:
             response = Response(self.files[name], 200, {
                 "Content-Security-Policy": POLICY, "X-Content-Type-Options": "nosniff",
-                "Cache-Control": "no-cache", "Referrer-Policy": "no-referrer"}, FILES[name])
+                "Cache-Control": "no-cache", "Referrer-Policy": "no-referrer"},
+                FILES.get(name, "application/json"))
         else:
             response = Response(b'{"detail":"no such page"}', 404,
                                 media_type="application/json")

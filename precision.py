@@ -1,6 +1,6 @@
-"""How every native answer writes boxes, points and scores: one formatter, used by
-the /analyze records (analyzers/face_analysis.py) and every other endpoint
-(responses/shapes.py)."""
+"""The precision every native number keeps (boxes, points, scores): part of the
+analysis record itself (analyzers round what they merge too), so the analysis and the
+responses share it from here rather than the analysis importing a response module."""
 
 from __future__ import annotations
 
