@@ -256,8 +256,8 @@ if settings.read("FACE_TOPOLOGY").lower() not in ("compact", "per-model"):
                  resources={"cpu": "2", "memory": "2Gi"}, workers=1)
 class CompactModels:
     """Every served model in one process (FACE_TOPOLOGY=compact): one call carries
-    {task: batch} for any of them and is answered {task: answer}, the tasks run at once
-    in threads (the models release the GIL)."""
+    {task: batch} for any of them and is answered {"answers": {task: answer}, "errors":
+    {task: message}}, the tasks run at once in threads (the models release the GIL)."""
 
     def __init__(self) -> None:
         allocator.tune()
@@ -265,13 +265,25 @@ class CompactModels:
                                          Path(bentoml.models.get(BY_NAME[TASK_MODELS[task]].tag)
                                               .path))
                         for task in SERVED}
+        # a model runs as many calls at once as its own service would (one sync thread,
+        # the detector DETECTOR_THREADS): a LiteRT interpreter is not thread-safe, and
+        # two requests' mesh calls at once failed with "reference to internal data"
+        self.turns = {task: asyncio.Semaphore(DETECTOR_THREADS if task == "detection" else 1)
+                      for task in SERVED}
+
+    async def _run(self, task: str, batch):
+        async with self.turns[task]:
+            return await asyncio.to_thread(self.runners[task].run_batch, batch)
 
     @bentoml.api
     async def predict(self, calls: dict) -> dict:
         tasks = list(calls)
-        answers = await asyncio.gather(*(asyncio.to_thread(self.runners[task].run_batch,
-                                                           calls[task]) for task in tasks))
-        return dict(zip(tasks, answers))
+        # one task's failure is its own: the call may carry another request's tasks
+        found = await asyncio.gather(*(self._run(task, calls[task]) for task in tasks),
+                                     return_exceptions=True)
+        return {"answers": {t: a for t, a in zip(tasks, found) if not isinstance(a, Exception)},
+                "errors": {t: f"{type(a).__name__}: {a}" for t, a in zip(tasks, found)
+                           if isinstance(a, Exception)}}
 
 
 for _task in SERVED:  # the models it serves, where BentoML looks for them (class attributes)

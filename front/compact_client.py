@@ -7,6 +7,11 @@ from __future__ import annotations
 import asyncio
 
 
+class TaskFailed(RuntimeError):
+    """One task of a compact call failed (the model service's message); the call's
+    other tasks, perhaps another request's, have their answers."""
+
+
 class Coalescer:
     """Per-task calls made in the same turn of the event loop, sent as one
     `predict({task: batch})` to `client`."""
@@ -49,8 +54,12 @@ class Coalescer:
                     future.set_exception(error)
             return
         for task, (_, future) in calls.items():
-            if not future.done():
-                future.set_result(answers[task])
+            if future.done():
+                continue
+            if task in answers["errors"]:
+                future.set_exception(TaskFailed(answers["errors"][task]))
+            else:
+                future.set_result(answers["answers"][task])
 
 
 class TaskClient:
