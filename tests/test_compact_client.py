@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from front.compact_client import TaskFailed, task_clients
+from front.compact_client import TaskFailed, compact_clients, task_clients
 from front.model_clients import remote_predict
 
 
@@ -77,3 +77,17 @@ def test_a_failed_task_fails_only_itself():
     assert service.calls == [["detection", "mesh"]]
     assert detection == ["detection:1"]
     assert isinstance(mesh, TaskFailed) and str(mesh) == "RuntimeError: mesh broke"
+
+
+def test_detection_goes_to_the_compact_detector_and_the_rest_together():
+    detector, models = CompactService(), CompactService()
+    front = type("Front", (), {"model_compact": models, "model_compact_detector": detector})()
+    clients = compact_clients(front, ["detection", "mesh", "emotion"])
+
+    async def image():
+        faces = await clients["detection"].predict(["image"])
+        return faces, await asyncio.gather(clients["mesh"].predict([1]),
+                                           clients["emotion"].predict([1]))
+
+    assert asyncio.run(image()) == (["detection:image"], [["mesh:1"], ["emotion:1"]])
+    assert detector.calls == [["detection"]] and models.calls == [["emotion", "mesh"]]
