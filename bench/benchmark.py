@@ -473,10 +473,10 @@ def issue30(quick: bool, results: Path) -> None:
 
     print("both topologies side by side (python -m bench.topologies):")
     report = topologies.main(["--rounds", "1" if quick else "3",
-                              "--requests", "2" if quick else "6",
+                              "--requests", "2" if quick else "4",
                               "--json", str(results / "topologies.json")])
     print("\nstages against their networks (python -m bench.stages):")
-    found = stages.main(["--rounds", "2" if quick else "4", "--requests", "3" if quick else "6",
+    found = stages.main(["--rounds", "2" if quick else "3", "--requests", "3" if quick else "5",
                          "--json", str(results / "stages.json")])
     print()
     print(issue30_table(report, found))
