@@ -64,25 +64,23 @@ def in_process_call(analysis, data: bytes) -> tuple[float, float]:
     return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
 
 
-def burst(server: Server, data: bytes, clients: int, requests: int) -> dict:
+def burst(server: Server, clients: int, requests: int) -> dict:
     """images/s of `requests` 1-face requests from `clients` clients; per process its CPU
     ms per request and the cores it kept busy; the host's busy cores over the burst."""
-    from bench.benchmark import load_test
+    from bench.malloc_arenas import burst as images_per_s
 
-    path, files, form = workloads()[ONE]
+    data = workloads()[ONE][1]["file"][1]
     cpu_before, host_before = process_cpu_ms(server), host_busy_ticks()
     started, clients_cpu = time.perf_counter(), time.process_time()
-    found = load_test(server.url, path, files, form, clients, requests)
+    with httpx.Client(timeout=300) as http:  # every answer must be 200
+        rate = images_per_s(http, server.url, [data], requests, clients)
     wall = time.perf_counter() - started
     clients_cpu = time.process_time() - clients_cpu
     cpu_after, host_after = process_cpu_ms(server), host_busy_ticks()
-    assert not found["errors"], found["error_bodies"]
     used = {name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after}
     busy, total = (after - before for after, before in zip(host_after, host_before))
-    return {"images_per_s": found["images_per_s"], "p50_ms": found["p50_ms"],
-            "cpu_ms_per_request": {k: v / found["requests"] for k, v in used.items()},
-            # load_test's two warm-up requests fall inside the CPU window; its wall
-            # is close enough for a share of cores
+    return {"images_per_s": rate,
+            "cpu_ms_per_request": {k: v / requests for k, v in used.items()},
             "cores_busy": {k: v / 1000 / wall for k, v in used.items()},
             "host_cores_busy": busy / total * (os.cpu_count() or 1),
             # the 16 client threads of this process share the same cores
@@ -116,9 +114,8 @@ def one_round(servers: dict, analysis, requests: int, sent, order: list[str]) ->
                     wall, cpu = in_process_call(analysis, data)
                     found[side]["in_process"].setdefault(name, []).append(wall)
                     found[side]["in_process_cpu"].setdefault(name, []).append(cpu)
-    data = workloads()[ONE][1]["file"][1]
     for side in order:
-        found[side]["burst"] = burst(servers[side], data, CLIENTS, 3 * CLIENTS)
+        found[side]["burst"] = burst(servers[side], CLIENTS, 3 * CLIENTS)
     for side in order:
         found[side]["batch"] = batch_against_singles(servers[side], sent)
     for side in servers:
@@ -129,7 +126,7 @@ def one_round(servers: dict, analysis, requests: int, sent, order: list[str]) ->
 
 def measure(rounds: int, requests: int) -> dict:
     from bench.batch_throughput import photos
-    from bench.benchmark import memory_totals_mb
+    from bench.memory import snapshot, totals
 
     analysis = in_process_analysis()
     sent = photos()
@@ -142,7 +139,7 @@ def measure(rounds: int, requests: int) -> dict:
             order = list(TOPOLOGIES) if round_ % 2 == 0 else list(TOPOLOGIES)[::-1]
             found.append(one_round(servers, analysis, requests, sent, order))
             print(f"round {round_ + 1} of {rounds} done", flush=True)
-        rss = {side: memory_totals_mb(server)["rss"] for side, server in servers.items()}
+        rss = {side: totals(snapshot(server))["rss"] for side, server in servers.items()}
         processes = {side: len(server.pids()) for side, server in servers.items()}
     return {"cores": os.cpu_count(), "rounds": found, "rss_mb_after_load": rss,
             "processes": processes}
