@@ -248,38 +248,68 @@ if settings.read("FACE_TOPOLOGY").lower() not in ("compact", "per-model"):
     raise ValueError("FACE_TOPOLOGY must be per-model or compact")
 
 
-@bentoml.service(**SERVICE, threads=DETECTOR_THREADS,
-                 resources={"cpu": "2", "memory": "2Gi"}, workers=1)
-class CompactModels:
-    """Every served model in one process (FACE_TOPOLOGY=compact): one call carries
-    {task: batch} for any of them and is answered {task: answer}, the tasks run at once
-    in threads (the models release the GIL)."""
+class CompactService:
+    """Several served models in one process (FACE_TOPOLOGY=compact): one call carries
+    {task: batch} for any of its `tasks` and is answered {"answers": {task: answer},
+    "errors": {task: message}}, the tasks run at once in threads (the models release the
+    GIL)."""
+
+    tasks: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         allocator.tune()
         self.runners = {task: load_model(BY_NAME[TASK_MODELS[task]],
                                          Path(bentoml.models.get(BY_NAME[TASK_MODELS[task]].tag)
                                               .path))
-                        for task in SERVED}
+                        for task in self.tasks}
+        # a model runs as many calls at once as its own service would (one sync thread,
+        # the detector DETECTOR_THREADS): a LiteRT interpreter is not thread-safe, and
+        # two requests' mesh calls at once failed with "reference to internal data"
+        self.turns = {task: asyncio.Semaphore(DETECTOR_THREADS if task == "detection" else 1)
+                      for task in self.tasks}
+
+    async def _run(self, task: str, batch):
+        async with self.turns[task]:
+            return await asyncio.to_thread(self.runners[task].run_batch, batch)
 
     @bentoml.api
     async def predict(self, calls: dict) -> dict:
         tasks = list(calls)
-        answers = await asyncio.gather(*(asyncio.to_thread(self.runners[task].run_batch,
-                                                           calls[task]) for task in tasks))
-        return dict(zip(tasks, answers))
+        # one task's failure is its own: the call may carry another request's tasks
+        found = await asyncio.gather(*(self._run(task, calls[task]) for task in tasks),
+                                     return_exceptions=True)
+        return {"answers": {t: a for t, a in zip(tasks, found) if not isinstance(a, Exception)},
+                "errors": {t: f"{type(a).__name__}: {a}" for t, a in zip(tasks, found)
+                           if isinstance(a, Exception)}}
 
 
-for _task in SERVED:  # the models it serves, where BentoML looks for them (class attributes)
-    setattr(CompactModels.inner, f"model_{_task}", stored(TASK_MODELS[_task]))
+def compact_service(name: str, tasks: tuple[str, ...]):
+    """A CompactService of `tasks`, with their stored models as class attributes (where
+    BentoML looks for the models a service packs)."""
+    models = {f"model_{task}": stored(TASK_MODELS[task]) for task in tasks}
+    service = type(name, (CompactService,), {"tasks": tasks, "__module__": __name__, **models,
+                                             "__doc__": f"{name}: {', '.join(tasks)}"})
+    return bentoml.service(**SERVICE, resources={"cpu": "2", "memory": "2Gi"},
+                           workers=1)(service)
+
+
+# Two processes: the detector, and every per-face model. In one process the 16-client
+# throughput stopped at the one process's ~0.9 cores (the work that holds the GIL:
+# the cascade's numpy, dlib's predictor, pickling), with the host's cores not all busy
+# (bench.topologies, docs/benchmarks.md).
+CompactDetector = compact_service("CompactDetector", tuple(t for t in SERVED if t == "detection"))
+CompactModels = compact_service("CompactModels", tuple(t for t in SERVED if t != "detection"))
 
 
 def model_dependencies() -> type:
     """A base class for the front service with `model_<task>` = bentoml.depends(its
-    service) for every served task (or one `model_compact`, FACE_TOPOLOGY=compact);
-    BentoML finds them among the class attributes."""
+    service) for every served task (or `model_compact` and `model_compact_detector`,
+    FACE_TOPOLOGY=compact); BentoML finds them among the class attributes."""
     if COMPACT:
-        return type("ModelDependencies", (), {"model_compact": bentoml.depends(CompactModels)})
+        return type("ModelDependencies", (), {
+            "model_compact": bentoml.depends(CompactModels),
+            **({"model_compact_detector": bentoml.depends(CompactDetector)}
+               if CompactDetector.inner.tasks else {})})
     return type("ModelDependencies", (),
                 {f"model_{task}": bentoml.depends(service) for task, service in SERVED.items()})
 

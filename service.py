@@ -55,7 +55,7 @@ from inputs.imageio import Limits
 from inputs.sources import FetchPolicy
 from measures.prominence import prominence_scores
 from measures.quality import ThresholdError, parse_thresholds
-from front.compact_client import task_clients
+from front.compact_client import compact_clients
 from model_services import COMPACT, SERVED, TASK_MODELS, UNAVAILABLE, model_dependencies
 from models.registry import BY_NAME
 from responses import shapes, templates
@@ -93,7 +93,7 @@ class FaceAnalysisService(model_dependencies()):
         log.info("input limits: %s; %s; URL sources: %s", self.limits,
                  {k: v for k, v in vars(SETTINGS).items() if k != "api_keys"}, fetch_policy)
         self.clients = {task: getattr(self, f"model_{task}") for task in SERVED} \
-            if not COMPACT else task_clients(self.model_compact, SERVED)
+            if not COMPACT else compact_clients(self, SERVED)
         predictors, tags, labels = {}, {}, {}
         for task, client in self.clients.items():
             stored_model = bentoml.models.get(BY_NAME[TASK_MODELS[task]].tag)

@@ -110,8 +110,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "0: glibc's own limit, 8 per core; 1 measured 100-170 MB less RSS after load "
              "for 0.96-1.04 of the images/s, bench/malloc_arenas.py)", _SERVING),
     Variable("FACE_TOPOLOGY", "per-model", "per-model: one model service per model (a "
-             "cluster); compact: one model service holding every model, an image's per-face "
-             "models answered in one call (one host)", _SERVING),
+             "cluster); compact: two model services, the detector and every per-face model, an "
+             "image's per-face models answered in one call (one host)", _SERVING),
     Variable("FACE_BATCHING", "off", "adaptive batching of the model services (on: BentoML "
              "merges concurrent calls; off, measured faster on CPU: each call alone)",
              _SERVING),

@@ -1,7 +1,9 @@
 """Latency and throughput of the running service, against the same models in-process
 and against face_recognition's (dlib HOG + ResNet) detect+encode as a peer baseline.
 
-    python -m bench.benchmark                 # full run, ~6 minutes
+    python -m bench.benchmark                 # full run: both parts below
+    python -m bench.benchmark --part issue15  # the default topology, issue 15's targets
+    python -m bench.benchmark --part issue30  # both topologies and the stages, issue 30's
     python -m bench.benchmark --quick         # fewer requests, for a smoke test
     python -m bench.benchmark --json out.json
 
@@ -21,6 +23,7 @@ import statistics
 import threading
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 
 import httpx
 import numpy as np
@@ -347,7 +350,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer requests per level")
     parser.add_argument("--json", default="bench/results/latest.json")
+    parser.add_argument("--part", choices=("all", "issue15", "issue30"), default="all",
+                        help="issue15: the single-topology run and its targets; issue30: "
+                             "both topologies and the stages (each under ~12 minutes)")
     args = parser.parse_args()
+    if args.part in ("all", "issue15"):
+        issue15(args)
+    if args.part in ("all", "issue30"):
+        print()
+        issue30(args.quick, Path(args.json).parent)
+
+
+def issue15(args) -> None:
     per_client = 3 if args.quick else 8
     repeats = 5 if args.quick else 20
 
@@ -445,19 +459,55 @@ def main() -> None:
         print(f"  {name}: served {sum(cpu.values()):.0f} ms (" + ", ".join(
             f"{k} {v:.0f}" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1]) if v >= 0.5)
             + f"), in-process {local:.0f} ms")
-    from pathlib import Path
-
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(report, indent=2))
     print(f"\nJSON: {args.json}")
-    # issue 30: each stage against its networks' bare cost, and bulk against single
-    # requests, each on a server of its own (bench/stages.py, bench/batch_throughput.py)
-    from bench import batch_throughput, stages
 
+
+def issue30(quick: bool, results: Path) -> None:
+    """Issue 30's targets for both topologies in one table: bench.topologies (a per-model
+    and a compact server at once, requests alternating; bulk against singles on each),
+    then bench.stages (each stage against its networks' bare cost, in-process, which
+    the topology does not touch)."""
+    from bench import stages, topologies
+
+    print("both topologies side by side (python -m bench.topologies):")
+    report = topologies.main(["--rounds", "1" if quick else "3",
+                              "--requests", "2" if quick else "4",
+                              "--json", str(results / "topologies.json")])
     print("\nstages against their networks (python -m bench.stages):")
-    stages.main(["--rounds", "2" if args.quick else "5", "--requests", "5" if args.quick else "8"])
-    print("\nbulk (python -m bench.batch_throughput):")
-    batch_throughput.main(["--rounds", "2" if args.quick else "5"])
+    found = stages.main(["--rounds", "2" if quick else "3", "--requests", "3" if quick else "5",
+                         "--json", str(results / "stages.json")])
+    print()
+    print(issue30_table(report, found))
+
+
+def issue30_table(report: dict, stages_found: dict) -> str:
+    """Every target of issue 30 with its ratio and met / MISSED, per topology: median
+    (worst) round. A stage's in-process / bare ratio is one figure for both."""
+    from bench import topologies
+
+    rows = []
+    for target in topologies.targets(report):
+        goal = f"{'<=' if target['at_most'] else '>='} {target['goal']}"
+        cells = [target["what"], goal]
+        for side in topologies.TOPOLOGIES:
+            median, values = target["values"][side]
+            worst = max(values) if target["at_most"] else min(values)
+            cells.append(f"{median:.2f} ({worst:.2f}) {'met' if target['met'][side] else 'MISSED'}")
+        rows.append(cells)
+    for task, row in stages_found["stages"].items():
+        ratio = row["alone_over_bare_cpu"]
+        if ratio is None:
+            continue
+        cell = f"{ratio[0]:.2f} ({ratio[1]:.2f}) {'met' if ratio[0] <= 1.5 else 'MISSED'}"
+        rows.append([f"stage {task}: in-process / bare networks, CPU (one figure)", "<= 1.5",
+                     cell, cell])
+    large = stages_found["large_over_one"]["in_process_p50_ms"]
+    cell = f"{large[0]:.2f} ({large[1]:.2f}) {'met' if large[0] <= 3.0 else 'MISSED'}"
+    rows.append([f"in-process p50, {LARGE} / 1 face (one figure)", "<= 3.0", cell, cell])
+    return ("issue 30's targets, both topologies (median (worst) round):\n"
+            + table(rows, ["measure", "target", *topologies.TOPOLOGIES]))
 
 
 if __name__ == "__main__":

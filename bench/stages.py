@@ -207,7 +207,7 @@ def summary(rounds: list[dict]) -> dict:
     return {"stages": stages, "large_over_one": large}
 
 
-def main(argv=None) -> None:
+def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=8, help="per workload and round")
@@ -269,6 +269,7 @@ def main(argv=None) -> None:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"rounds": rounds, "summary": found}, indent=2))
+    return found
 
 
 if __name__ == "__main__":

@@ -1,10 +1,16 @@
 """The front's calls in the compact topology (FACE_TOPOLOGY=compact): the per-task calls
-one image's analysis makes together (asyncio.gather) leave as one call to the one model
-service, which answers every task of it."""
+one image's analysis makes together (asyncio.gather) leave as one call to the model
+service of the per-face models, which answers every task of it; the detector's go to
+the compact detector service."""
 
 from __future__ import annotations
 
 import asyncio
+
+
+class TaskFailed(RuntimeError):
+    """One task of a compact call failed (the model service's message); the call's
+    other tasks, perhaps another request's, have their answers."""
 
 
 class Coalescer:
@@ -49,8 +55,12 @@ class Coalescer:
                     future.set_exception(error)
             return
         for task, (_, future) in calls.items():
-            if not future.done():
-                future.set_result(answers[task])
+            if future.done():
+                continue
+            if task in answers["errors"]:
+                future.set_exception(TaskFailed(answers["errors"][task]))
+            else:
+                future.set_result(answers["answers"][task])
 
 
 class TaskClient:
@@ -69,3 +79,14 @@ def task_clients(client, tasks) -> dict[str, TaskClient]:
     """{task: its client} over one coalescer of `client` (the compact model service)."""
     coalescer = Coalescer(client)
     return {task: TaskClient(coalescer, task) for task in tasks}
+
+
+def compact_clients(front, tasks) -> dict[str, TaskClient]:
+    """{task: its client} for the front service `front` (model_services.model_dependencies):
+    the detection task's through `model_compact_detector`, every other task's over one
+    coalescer of `model_compact`."""
+    others = [task for task in tasks if task != "detection"]
+    clients = task_clients(front.model_compact, others) if others else {}
+    if "detection" in tasks:
+        clients.update(task_clients(front.model_compact_detector, ["detection"]))
+    return clients

@@ -19,6 +19,7 @@ import math
 import os
 from pathlib import Path
 
+import httpx
 import pytest
 from PIL import Image
 
@@ -103,8 +104,31 @@ def differences(expected, got, path: str = "$") -> list[str]:
     return [] if expected == got else [f"{path}: {expected!r} != {got!r}"]
 
 
+@pytest.fixture(scope="module")
+def compact_server(default_models):
+    """A client of a compact-topology server (FACE_TOPOLOGY=compact): it must answer as the
+    per-model one does."""
+    from testkit.server import ROOT, Server
+
+    with Server(env={"FACE_TOPOLOGY": "compact"},
+                log_path=ROOT / ".pytest_cache" / "server-compact.log") as running, \
+            httpx.Client(base_url=running.url, timeout=120) as http:
+        yield http
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_compact_topology_answers_as_the_snapshot(compact_server, case):
+    if UPDATE:
+        pytest.skip("the snapshots are written from the per-model server")
+    check_case(compact_server, case)
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_answer_matches_the_snapshot(client, case):
+    check_case(client, case)
+
+
+def check_case(client, case):
     route, name, fields = CASES[case]
     with open(photo(name), "rb") as handle:
         response = client.post(route, files={"file": (name, handle.read())}, data=fields)

@@ -215,11 +215,30 @@ class AreaResizer:
     once, to float32, as there."""
 
     def __init__(self, image: np.ndarray) -> None:
+        self.image = image
         self.height, self.width = image.shape[:2]
-        fits = self.height * self.width * 255 < 2 ** 31
-        self.table = cv2.integral(image, sdepth=cv2.CV_32S if fits else cv2.CV_64F)
-        if self.table.ndim == 2:
-            self.table = self.table[:, :, None]
+        self.depth = cv2.CV_32S if self.height * self.width * 255 < 2 ** 31 else cv2.CV_64F
+        self.channels = image.shape[2] if image.ndim == 3 else 1
+        # the table sums only the window the rectangles asked for so far (rows top ..
+        # bottom - 1, columns left .. right - 1): the O-Net's crops of a large photo
+        # cover a small part of it, and the whole-image table cost more than the O-Net
+        self.table, self.window = None, (0, 0, 0, 0)
+
+    def _table(self, r0: np.ndarray, r1: np.ndarray, c0: np.ndarray, c1: np.ndarray):
+        """The table covering these bins (grown to the union with the window so far) and
+        its offsets: differences of its sums are those of the whole image's table."""
+        top, bottom, left, right = self.window
+        wanted = (int(r0.min()), int(r1.max()), int(c0.min()), int(c1.max()))
+        if self.table is None or wanted[0] < top or wanted[1] > bottom \
+                or wanted[2] < left or wanted[3] > right:
+            if self.table is not None:
+                wanted = (min(top, wanted[0]), max(bottom, wanted[1]),
+                          min(left, wanted[2]), max(right, wanted[3]))
+            top, bottom, left, right = self.window = wanted
+            table = cv2.integral(np.ascontiguousarray(self.image[top:bottom, left:right]),
+                                 sdepth=self.depth)
+            self.table = table[:, :, None] if table.ndim == 2 else table
+        return self.table, top, left
 
     def resize(self, top: int, left: int, height: int, width: int,
                out_height: int, out_width: int) -> np.ndarray:
@@ -227,16 +246,32 @@ class AreaResizer:
         out_height x out_width float32 image."""
         r0, r1 = (b[0] for b in self._bins(np.array([top]), np.array([height]), out_height))
         c0, c1 = (b[0] for b in self._bins(np.array([left]), np.array([width]), out_width))
+        table, row, column = self._table(r0, r1, c0, c1)
+        r0, r1, c0, c1 = r0 - row, r1 - row, c0 - column, c1 - column
         # whole rows first (contiguous copies), then the columns of their difference
-        rows = self.table[r1] - self.table[r0]
+        rows = table[r1] - table[r0]
         total = rows[:, c1] - rows[:, c0]
         count = (r1 - r0)[:, None] * (c1 - c0)[None, :]
         return total.astype(np.float32) / count[..., None].astype(np.float32)
 
     def squares(self, tops, lefts, heights, widths, size: int) -> np.ndarray:
         """Several rectangles at once, each as a size x size float32 image."""
-        return self._average(self._bins(np.asarray(tops), np.asarray(heights), size),
-                             self._bins(np.asarray(lefts), np.asarray(widths), size))
+        rows = self._bins(np.asarray(tops), np.asarray(heights), size)
+        cols = self._bins(np.asarray(lefts), np.asarray(widths), size)
+        if len(rows[0]) > 1 and not self._covers(rows, cols):
+            union = (rows[1].max() - rows[0].min()) * (cols[1].max() - cols[0].min())
+            if 2 * int(np.sum(np.asarray(heights) * np.asarray(widths))) < union:
+                # faces far apart (a group photo): a table per rectangle sums fewer pixels
+                return np.concatenate([
+                    self._average((rows[0][i:i + 1], rows[1][i:i + 1]),
+                                  (cols[0][i:i + 1], cols[1][i:i + 1]), keep=False)
+                    for i in range(len(rows[0]))])
+        return self._average(rows, cols)
+
+    def _covers(self, rows, cols) -> bool:
+        top, bottom, left, right = self.window
+        return self.table is not None and rows[0].min() >= top and rows[1].max() <= bottom \
+            and cols[0].min() >= left and cols[1].max() <= right
 
     @staticmethod
     def _bins(starts: np.ndarray, lengths: np.ndarray, out: int):
@@ -245,9 +280,20 @@ class AreaResizer:
         end = starts[:, None] - (-(i + 1) * lengths[:, None] // out)
         return first, end
 
-    def _average(self, rows, cols) -> np.ndarray:
+    def _average(self, rows, cols, keep: bool = True) -> np.ndarray:
+        """keep: build the table into the window kept for later calls (else one of
+        these bins alone, thrown away)."""
         (r0, r1), (c0, c1) = rows, cols
-        t = self.table
+        if not r0.size:
+            return np.zeros((len(r0), r0.shape[1], c0.shape[1], self.channels), np.float32)
+        if keep:
+            t, row, column = self._table(r0, r1, c0, c1)
+        else:
+            row, column = int(r0.min()), int(c0.min())
+            t = cv2.integral(np.ascontiguousarray(
+                self.image[row:int(r1.max()), column:int(c1.max())]), sdepth=self.depth)
+            t = t[:, :, None] if t.ndim == 2 else t
+        r0, r1, c0, c1 = r0 - row, r1 - row, c0 - column, c1 - column
         r0, r1 = r0[:, :, None], r1[:, :, None]
         c0, c1 = c0[:, None, :], c1[:, None, :]
         total = (t[r1, c1] - t[r0, c1]) - (t[r1, c0] - t[r0, c0])

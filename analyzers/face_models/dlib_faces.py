@@ -29,9 +29,9 @@ def load_shape_predictor(path: str, parts: int) -> dlib.shape_predictor:
 
 
 def shape_in_crop(predictor: dlib.shape_predictor, crop: np.ndarray) -> dlib.full_object_detection:
+    """Run a shape predictor on a crop from analyzers.runtime.crops.square_crop."""
     import dlib
 
-    """Run a shape predictor on a crop from analyzers.runtime.crops.square_crop."""
     x1, y1, x2, y2 = inner_box(crop.shape[0])
     return predictor(np.ascontiguousarray(crop), dlib.rectangle(x1, y1, x2, y2))
 
