@@ -33,19 +33,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from errors import InputError
 import precision
 import settings
-from analyzers.face_models.embedding import metric_for
 from analyzers.face_analysis import ModelUnavailable
+from analyzers.face_models.embedding import metric_for
+from errors import InputError
 from front.http import ok
 from gallery import clustering, operating_point
 from gallery.database import DatabaseError, open_database
 from gallery.replica import Replica
-from gallery.store import GalleryError, GalleryStore, ModelMismatch, NewFace, Template
+from gallery.store import GalleryError, GalleryStore, ModelMismatch, NewFace
 from inputs.imageio import decode_base64
 from inputs.json_nesting import MAX_JSON_DEPTH, MAX_JSON_VALUES, JsonNesting
 from responses import templates
+from responses.templates import Template
 from security import ApiKeyMiddleware
 
 PREFIX = "/galleries"

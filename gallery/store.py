@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gallery.database import Database, SqliteDatabase
+from responses.templates import Template
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 SUBJECT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$")
@@ -56,20 +57,6 @@ class Conflict(GalleryError):
 class ModelMismatch(GalleryError):
     status = 409
     code = "model_mismatch"
-
-
-@dataclass(frozen=True)
-class Template:
-    model: str  # name:version
-    vector: np.ndarray
-
-    @property
-    def name(self) -> str:
-        return self.model.split(":", 1)[0]
-
-    @property
-    def version(self) -> str:
-        return self.model.split(":", 1)[1] if ":" in self.model else ""
 
 
 @dataclass(frozen=True)

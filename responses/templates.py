@@ -84,12 +84,22 @@ def model_name(model: str, name: str = "template") -> str:
 
 @dataclass(frozen=True)
 class Template:
+    """An embedding and the model (`name:version`) that made it: in a `$template`
+    string and in a gallery's stored face alike."""
     model: str
-    embedding: np.ndarray  # float32, raw descriptor
+    vector: np.ndarray  # float32, raw descriptor
 
     @property
     def size(self) -> int:
-        return int(self.embedding.shape[0])
+        return int(self.vector.shape[0])
+
+    @property
+    def name(self) -> str:
+        return self.model.split(":", 1)[0]
+
+    @property
+    def version(self) -> str:
+        return self.model.split(":", 1)[1] if ":" in self.model else ""
 
 
 def encode(embedding, model: str) -> str:
@@ -231,7 +241,7 @@ def verify(first: Template, second: Template, operating_point=None,
         raise TemplateError(f"the templates have different sizes ({first.size} and "
                             f"{second.size})")
     label, threshold = resolve_operating_point(operating_point, calibration, metric.threshold)
-    distance = metric.distance(first.embedding, second.embedding)
+    distance = metric.distance(first.vector, second.vector)
     result = {"distance": round(distance, 6), "score": score_of(distance, metric.threshold),
               "threshold": round(threshold, 6), "operating_point": label,
               "match": distance < threshold, "model": first.model}

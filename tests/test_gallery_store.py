@@ -17,7 +17,8 @@ from gallery.database import DatabaseError, open_database
 from gallery.replica import Replica, wait_for
 from gallery.search import ApproximateIndex, ExactIndex
 from gallery.store import (Conflict, GalleryError, GalleryStore, ModelMismatch, NewFace,
-                           NotFound, Template)
+                           NotFound)
+from responses.templates import Template
 from tests.gallery_fixtures import database_url, postgres  # noqa: F401 (fixtures)
 
 MODEL = "face-embedding-dlib:test1"

@@ -29,7 +29,7 @@ def test_encode_decode_round_trip():
     assert envelope["model"] == MODEL
     back = templates.decode(text)
     assert back.model == MODEL and back.size == 128
-    assert np.array_equal(back.embedding, v)
+    assert np.array_equal(back.vector, v)
 
 
 @pytest.mark.parametrize("bad", ["", "not base64!!", base64.b64encode(b"[1, 2]").decode(),
