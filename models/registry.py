@@ -359,13 +359,8 @@ _GEAR_NOTE = ("@vladmandic/human's GEAR CNN (198x198 RGB crop of the library's u
 _FACERES_NOTE = ("@vladmandic/human's FaceRes MobileNet (HSE FaceRec; 224x224 RGB 0..255 of "
                  "the library's upright face crop): age in 100 one-year classes, gender, a "
                  "1024-d descriptor; TFJS graph model converted to ONNX")
-# The attribute-model candidates of the same package (issue 13, docs/accuracy.md):
-# each is measured against the default set's model for its field; set `extra`
-# (imported with `--set extra` or `--only NAME`, chosen with models/priority.py) unless
-# it measured better. In the default set: FaceRes's gender (LFW 97.5% against the age
-# model's 92.6%, intervals apart: docs/accuracy.md) and GEAR's race, which answers
-# `ethnicity` (race / races): no other offline model does; what it was and was not
-# measured on: README "Race".
+# Attribute-model candidates: set `extra` unless they measured better than the default
+# set's model for their field (the figures: docs/accuracy.md, issue 13).
 SOURCES += (
     ModelSource(
         name="face-race-gear", task="ethnicity", wrapper="analyzers.face_models.gear:GearRace",
@@ -464,11 +459,9 @@ SOURCES += (
     ),
 )
 
-# No package registry ships MiniFASNet: its two published state dicts (Apache-2.0, 1.8 MB
-# each) are committed under models/weights/minifasnet with their licence, so the default
-# import needs nothing beside the checkout; exported to ONNX at import. The default
-# antispoof model since it measured ROC AUC 0.98 against 0.58 (docs/accuracy.md,
-# Liveness 2026-12-07); its score alone decides /liveness ("verdict").
+# No registry ships MiniFASNet: its state dicts (Apache-2.0) are committed under
+# models/weights/minifasnet, so the default import needs only the checkout (why it is the
+# default: docs/accuracy.md, Liveness 2026-12-07).
 _MINIFASNET = "models/weights/minifasnet/"
 SOURCES += (
     ModelSource(
