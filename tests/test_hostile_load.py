@@ -24,6 +24,7 @@ from errors import InputError
 import model_services
 import settings
 import topology
+from analyzers.detectors.detection import Detection
 from analyzers.face_analysis import FaceAnalysis, Options
 from front import header_timeout, model_clients, pools
 from front.flows import Flows
@@ -323,12 +324,13 @@ def test_per_face_work_of_a_crowd_runs_off_the_event_loop(monkeypatch):
 
     monkeypatch.setattr(FaceAnalysis, "_merge", merge)
     image = np.zeros((400, 400, 3), np.uint8)
-    faces = [{"box": np.array([x, 10, x + 60, 70], np.float32), "score": 0.99,
-              "keypoints": np.array([[x + 20, 30], [x + 40, 30], [x + 30, 40], [x + 22, 55],
-                                     [x + 38, 55]], np.float32)} for x in range(0, 300, 60)]
+    faces = [Detection(box=np.array([x, 10, x + 60, 70], np.float32), score=0.99,
+                       keypoints=np.array([[x + 20, 30], [x + 40, 30], [x + 30, 40],
+                                           [x + 22, 55], [x + 38, 55]], np.float32))
+             for x in range(0, 300, 60)]
 
-    async def detect(images):
-        return [faces]
+    async def detect(images):  # the detector service's wire answer
+        return [[face.answer() for face in faces]]
 
     async def age_gender(batch):
         return [{"age": 30.0, "age_bracket": "25-32", "gender": "female"}] * len(batch)
