@@ -147,7 +147,7 @@ def sync_detailed(
 
 ) -> Response[BodyResponse | ErrorDetail | ErrorDetail | ValidationErrors]:
     """  Every person in the photo: MediaPipe's BlazePose detector on the whole
-            image and, for landscape photos, on overlapping tiles (analyzers/body.py);
+            image and, for landscape photos, on overlapping tiles (analyzers/image_models/body.py);
             the box is the pose region derived from the hip and body key points.
 
     Args:
@@ -180,7 +180,7 @@ def sync(
 
 ) -> BodyResponse | ErrorDetail | ErrorDetail | ValidationErrors | None:
     """  Every person in the photo: MediaPipe's BlazePose detector on the whole
-            image and, for landscape photos, on overlapping tiles (analyzers/body.py);
+            image and, for landscape photos, on overlapping tiles (analyzers/image_models/body.py);
             the box is the pose region derived from the hip and body key points.
 
     Args:
@@ -208,7 +208,7 @@ async def asyncio_detailed(
 
 ) -> Response[BodyResponse | ErrorDetail | ErrorDetail | ValidationErrors]:
     """  Every person in the photo: MediaPipe's BlazePose detector on the whole
-            image and, for landscape photos, on overlapping tiles (analyzers/body.py);
+            image and, for landscape photos, on overlapping tiles (analyzers/image_models/body.py);
             the box is the pose region derived from the hip and body key points.
 
     Args:
@@ -241,7 +241,7 @@ async def asyncio(
 
 ) -> BodyResponse | ErrorDetail | ErrorDetail | ValidationErrors | None:
     """  Every person in the photo: MediaPipe's BlazePose detector on the whole
-            image and, for landscape photos, on overlapping tiles (analyzers/body.py);
+            image and, for landscape photos, on overlapping tiles (analyzers/image_models/body.py);
             the box is the pose region derived from the hip and body key points.
 
     Args:
