@@ -456,7 +456,7 @@ def _template_probe(call: Call, found: dict):
         raise ModelMismatch(
             f"the template comes from {template.model[:100]}; gallery {found['name']!r} holds "
             f"templates of {found['model']}, and templates of two models cannot be compared")
-    return template.model, [None], [template.embedding]
+    return template.model, [None], [template.vector]
 
 
 async def _searched(request: Request):
