@@ -4,6 +4,7 @@ service serves (the web page, the Swagger page, the gallery view)."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
@@ -52,3 +53,24 @@ def chromium(url: str, ready: Callable, timeout: float = 30) -> Iterator[webdriv
             os.environ.pop("SE_OFFLINE", None)
         else:
             os.environ["SE_OFFLINE"] = offline
+
+
+#: URL prefixes that never leave the browser (the page's own data, the browser's start page)
+IN_BROWSER = ("data:", "blob:", "chrome://", "chrome-untrusted://")
+
+
+def requested_urls(driver: webdriver.Chrome) -> set[str]:
+    """Every URL the browser has requested so far: its network log and the page's
+    resource timing (each catches some the other misses)."""
+    urls = set()
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.add(message["params"]["request"]["url"])
+    return urls | set(driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"))
+
+
+def foreign(urls: set[str], server: str) -> list[str]:
+    """The URLs that went anywhere but `server`."""
+    return sorted(u for u in urls if not u.startswith((server + "/", *IN_BROWSER)))

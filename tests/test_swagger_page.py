@@ -4,13 +4,12 @@ operations by their human names, and loads nothing from outside the server's ori
 
 from __future__ import annotations
 
-import json
 
 import pytest
 from selenium.webdriver.common.by import By
 
 from front.service_version import VERSION
-from testkit.browser import chromium
+from testkit.browser import chromium, foreign, requested_urls
 
 
 
@@ -33,17 +32,10 @@ def test_the_page_is_the_project_s_own(page):
 
 
 def test_nothing_is_loaded_from_outside_the_server(page, server):
-    urls = set()
-    for entry in page.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.add(message["params"]["request"]["url"])
-    urls |= set(page.execute_script(
-        "return performance.getEntriesByType('resource').map(e => e.name)"))
+    urls = requested_urls(page)
     assert any(u.startswith(server + "/docs.json") for u in urls)  # the log did record
     assert any("/static_content/swagger-ui-bundle.js" in u for u in urls)
-    foreign = sorted(u for u in urls if not u.startswith((server + "/", "data:", "blob:",
-                                                          "chrome://", "chrome-untrusted://")))
-    assert not foreign, foreign
+    outside = foreign(urls, server)
+    assert not outside, outside
     errors = [e for e in page.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, errors

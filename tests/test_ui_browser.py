@@ -21,7 +21,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from testkit.browser import chromium
+from testkit.browser import chromium, foreign, requested_urls
 from testkit.photos import photo
 
 
@@ -205,17 +205,10 @@ def test_nothing_was_fetched_from_elsewhere(browser, server):
     """Run last: every network request the browser made in this module went to the
     server (data: and blob: URLs stay inside the page; chrome:// ones are the browser's
     own start page, which the driver opens before /ui)."""
-    urls = set()
-    for entry in browser.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.add(message["params"]["request"]["url"])
-    urls |= set(browser.execute_script(
-        "return performance.getEntriesByType('resource').map(e => e.name)"))
+    urls = requested_urls(browser)
     assert any(u.startswith(server + "/analyze") for u in urls)  # the log did record
-    foreign = sorted(u for u in urls if not u.startswith((server + "/", "data:", "blob:",
-                                                          "chrome://", "chrome-untrusted://")))
-    assert not foreign, foreign
+    outside = foreign(urls, server)
+    assert not outside, outside
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"
               and "Failed to load resource" not in e["message"]]
     assert not errors, errors
