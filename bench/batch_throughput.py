@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 from PIL import Image
 
-from bench.workloads import process_cpu_ms, table
+from bench.workloads import process_cpu_ms, run_clients, table
 from testkit.photos import photo
 from testkit.server import Server
 
@@ -62,11 +62,7 @@ def singles(url: str, sent: list[tuple[str, bytes]], clients: int) -> float:
                     failures.append(response.text[:200])
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_clients(worker, clients)
     assert not failures, failures[:3]
     return time.perf_counter() - started
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from bench.workloads import LARGE, jpeg, process_cpu_ms, table, workloads  # noqa: F401
+from bench.workloads import LARGE, jpeg, process_cpu_ms, run_clients, table, workloads  # noqa: F401
 from testkit.server import Server
 
 CONCURRENCY = (1, 4, 16)
@@ -74,11 +74,7 @@ def load_test(url: str, path: str, files: dict, data: dict, clients: int, reques
             http.post(path, files=files, data=data)
     cpu_before = process_cpu_ms(server) if server else {}
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_clients(worker, clients)
     wall = time.perf_counter() - started
     cpu = {}
     if server and latencies:

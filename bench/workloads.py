@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import os
+import threading
+from collections.abc import Callable
 
 from PIL import Image
 
@@ -38,6 +40,15 @@ def workloads() -> dict:
             "/compare-faces",
             {"selfie": ("a.jpg", single), "id_photo": ("b.jpg", jpeg("obama2.jpg", 640))}, {}),
     }
+
+
+def run_clients(worker: Callable[[], None], clients: int) -> None:
+    """`worker` in `clients` threads at once; back when every one has finished."""
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def process_cpu_ms(server: Server) -> dict:
