@@ -293,10 +293,8 @@ def compact_service(name: str, tasks: tuple[str, ...]):
                            workers=1)(service)
 
 
-# Two processes: the detector, and every per-face model. In one process the 16-client
-# throughput stopped at the one process's ~0.9 cores (the work that holds the GIL:
-# the cascade's numpy, dlib's predictor, pickling), with the host's cores not all busy
-# (bench.topologies, docs/benchmarks.md).
+# Two processes, the detector and the per-face models: one process stopped short of the
+# host's cores on the work that holds the GIL (docs/benchmarks.md, compact and stages)
 CompactDetector = compact_service("CompactDetector", tuple(t for t in SERVED if t == "detection"))
 CompactModels = compact_service("CompactModels", tuple(t for t in SERVED if t != "detection"))
 
